@@ -1,0 +1,23 @@
+/**
+ * What extracting a package tarball produced: the list of what was written, so that the
+ * store keeps it beside the package and the linker never walks the store again.
+ */
+export interface PackageIndex {
+  /** relative directory paths, parents before children; the package root ("") is not listed */
+  dirs: string[]
+  /** relative file paths (with "/" separators) and the mode each was written with */
+  files: Array<{ path: string; mode: number; size: number }>
+}
+
+/** The parts of the tarball's package.json that installing needs. */
+export interface PackageManifest {
+  name?: string
+  version?: string
+  /** normalised to name -> relative path, as npm's bin-links sees it */
+  bin?: Record<string, string>
+  /** only the lifecycle scripts that run at install time: preinstall, install, postinstall, prepare */
+  scripts?: Record<string, string>
+  gypfile?: boolean
+  /** binding.gyp exists at the package root (npm injects `node-gyp rebuild`) */
+  hasBindingGyp: boolean
+}
