@@ -1,0 +1,7 @@
+export { createScheduler } from './run.ts'
+export type { Executors, Scheduler, SchedulerOptions, Want } from './run.ts'
+export { createState, step } from './step.ts'
+export type { SchedulerState } from './step.ts'
+export { createLane } from './lane.ts'
+export type { Lane, Task } from './lane.ts'
+export type { Command, Event, Failure, Job, Key, Limits, Outcome, Settlement, Source, TargetSpec } from './types.ts'
