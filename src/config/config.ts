@@ -1,0 +1,67 @@
+import type { LOG_LEVELS } from './definitions.ts'
+
+export type DependencyType = 'dev' | 'optional' | 'peer'
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** Everything an install needs to know from .npmrc files, `npm_config_*` env and flags. Frozen. */
+export interface Config {
+  /** the project root: nearest folder upward with a package.json (a workspace's root wins), or cwd */
+  readonly projectDir: string
+  /** the default registry, with one trailing slash */
+  readonly registry: string
+  /** `@scope` -> registry URL with one trailing slash, from `@scope:registry` */
+  readonly scopeRegistries: ReadonlyMap<string, string>
+  /** skiff's cache root: `--cache`, else $SKIFF_CACHE_DIR, else $XDG_CACHE_HOME/skiff, else ~/.cache/skiff */
+  readonly cache: string
+  readonly omit: ReadonlySet<DependencyType>
+  readonly include: ReadonlySet<DependencyType | 'prod'>
+  readonly ignoreScripts: boolean
+  readonly strictSsl: boolean
+  /** PEM certificates: `ca` values, then those in `cafile` */
+  readonly ca: readonly string[]
+  /** `proxy` / `https-proxy` as configured (false: `proxy=false`, no proxy at all) */
+  readonly proxy: string | false | null
+  readonly httpsProxy: string | null
+  /** the proxy environment variables (any case), which npm uses when the settings are absent */
+  readonly proxyEnv: { readonly httpsProxy: string | null; readonly httpProxy: string | null }
+  /** hosts (domain suffixes) that bypass the proxy: `noproxy`, else $NO_PROXY */
+  readonly noproxy: readonly string[]
+  /** 'npmjs' (default) | 'never' | 'always' | a hostname | a URL */
+  readonly replaceRegistryHost: string
+  readonly omitLockfileRegistryResolved: boolean
+  readonly fetchRetries: number
+  readonly fetchRetryFactor: number
+  readonly fetchRetryMintimeout: number
+  readonly fetchRetryMaxtimeout: number
+  /** ms without a byte arriving before a request is abandoned (npm's idle timeout) */
+  readonly fetchTimeout: number
+  readonly preferOffline: boolean
+  readonly preferOnline: boolean
+  readonly offline: boolean
+  readonly loglevel: LogLevel
+  readonly legacyPeerDeps: boolean
+  readonly strictPeerDeps: boolean
+  readonly userAgent: string
+  /**
+   * Every setting as the string npm exports to lifecycle scripts (`npm_config_<key>`; lists
+   * joined by a blank line, false and null as ''), keyed by its .npmrc name. Keys starting
+   * with `/`, `@` or `_` are left out as npm does, and so is anything naming a credential.
+   */
+  readonly raw: Readonly<Record<string, string>>
+  /** the .npmrc files that were read, lowest precedence first */
+  readonly files: readonly string[]
+  /** things worth telling the user that did not stop loading (unknown `${VAR}`, ignored sections) */
+  readonly warnings: readonly string[]
+  /** the registry a package comes from: its scope's, else the default */
+  registryFor(name: string): string
+  /**
+   * Request headers carrying the credentials configured for `url` (npm's walk-up rules),
+   * or `{}`. `registry` is the registry of the package being fetched (default: the default
+   * registry); its credentials also apply to other paths on its host and port.
+   */
+  authFor(url: string, registry?: string): Record<string, string>
+  /** the .npmrc key whose credentials authFor(url) uses, or the one that would carry them */
+  authKeyFor(url: string, registry?: string): string
+  /** `text` with every configured secret and any credential-looking part removed */
+  redact(text: string): string
+}
