@@ -1,0 +1,251 @@
+/**
+ * The linker: a pool of link workers, created once per install, fed from one queue.
+ *
+ * Jobs wait in a FIFO on the main thread. Each worker holds at most two batches (one running,
+ * one ready), so it never waits for the main thread; a batch takes jobs from the head of the
+ * queue until it reaches a cost budget (about a few ms of syscalls), so message passing stays
+ * a small share of the work and a slow package does not leave other workers idle for long.
+ * Workers take whole packages and create that package's folders themselves: folders cost far
+ * more than file links, and spreading both over threads is what matches bun (notes/link-probe.md).
+ * Every job's promise settles: with the batch's report, with the worker's crash, or with
+ * EABORT when the linker is disposed before the job started.
+ */
+import { SkiffError } from '../error/index.ts'
+import type { PackageIndex } from '../tarball/types.ts'
+import type { Backend } from './probe-backend.ts'
+import { linkWorkerUrl } from './worker-url.ts'
+import {
+  joinPaths,
+  type BatchReport,
+  type BatchRequest,
+  type JobFailure,
+  type LinkMode,
+  type WireJob,
+} from './worker-protocol.ts'
+
+export interface LinkJob {
+  srcDir: string
+  index: PackageIndex
+  targetDir: string
+  /** the package gets files of its own (it has install scripts that could write through a hardlink) */
+  privateCopy: boolean
+  /** name@version, for error messages */
+  pkg?: string
+}
+
+export interface Linker extends AsyncDisposable {
+  /** Materialises a stored package at targetDir, replacing what is there. */
+  link(job: LinkJob): Promise<void>
+  /** Removes package folders (or links) that should no longer be in node_modules. */
+  removeTargets(dirs: readonly string[]): Promise<void>
+}
+
+export interface LinkerOptions {
+  backend: Backend
+  /** worker threads; 3 measured best on 2 cores (README.md) */
+  workers?: number
+}
+
+export const DEFAULT_LINK_WORKERS = 3
+
+// A job's cost in units of one file link: a folder costs several links (notes/link-probe.md,
+// finding 4), and each package pays a mkdir and a rename.
+const DIR_COST = 4
+const PACKAGE_COST = 8
+const BATCH_COST = 1500
+const BATCHES_PER_WORKER = 2
+
+interface Pending {
+  wire: WireJob
+  cost: number
+  pkg: string | undefined
+  resolve: () => void
+  reject: (error: SkiffError) => void
+}
+
+interface Slot {
+  worker: Worker
+  batches: Map<number, Pending[]>
+  alive: boolean
+}
+
+export function createLinker(options: LinkerOptions): Linker {
+  const queue: Pending[] = []
+  let queueHead = 0
+  let nextId = 0
+  let pumpScheduled = false
+  let closed = false
+  let drained: (() => void) | undefined
+  const slots: Slot[] = []
+  for (let i = 0; i < Math.max(1, options.workers ?? DEFAULT_LINK_WORKERS); i++) slots.push(startSlot())
+
+  function startSlot(): Slot {
+    const worker = new Worker(linkWorkerUrl())
+    worker.unref()
+    const slot: Slot = { worker, batches: new Map(), alive: true }
+    worker.onmessage = (event: MessageEvent<BatchReport>) => settleBatch(slot, event.data)
+    worker.onerror = (event: ErrorEvent) => stopSlot(slot, event.message)
+    return slot
+  }
+
+  function enqueue(wire: WireJob, cost: number, pkg: string | undefined): Promise<void> {
+    if (closed) return Promise.reject(abortError(wire.targetDir, pkg))
+    return new Promise((resolve, reject) => {
+      queue.push({ wire, cost, pkg, resolve, reject })
+      if (pumpScheduled) return
+      pumpScheduled = true
+      // jobs submitted in the same tick travel together
+      queueMicrotask(pump)
+    })
+  }
+
+  function pump(): void {
+    pumpScheduled = false
+    for (const slot of slots) {
+      while (slot.alive && slot.batches.size < BATCHES_PER_WORKER && queueHead < queue.length) {
+        sendBatch(slot, takeBatch())
+      }
+    }
+    if (queueHead === queue.length) {
+      queue.length = 0
+      queueHead = 0
+    }
+  }
+
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = []
+    let cost = 0
+    while (queueHead < queue.length && (batch.length === 0 || cost < BATCH_COST)) {
+      const pending = queue[queueHead++] as Pending
+      batch.push(pending)
+      cost += pending.cost
+    }
+    return batch
+  }
+
+  function sendBatch(slot: Slot, batch: Pending[]): void {
+    const batchId = nextId++
+    if (slot.batches.size === 0) slot.worker.ref()
+    slot.batches.set(batchId, batch)
+    const request: BatchRequest = { batchId, jobs: batch.map((pending) => pending.wire) }
+    slot.worker.postMessage(request)
+  }
+
+  function settleBatch(slot: Slot, report: BatchReport): void {
+    const batch = slot.batches.get(report.batchId)
+    if (!batch) return
+    slot.batches.delete(report.batchId)
+    if (slot.batches.size === 0) slot.worker.unref()
+    const failures = new Map(report.failures.map((failure) => [failure.id, failure]))
+    for (const pending of batch) {
+      const failure = failures.get(pending.wire.id)
+      if (failure) pending.reject(jobError(pending, failure))
+      else pending.resolve()
+    }
+    afterProgress()
+  }
+
+  function stopSlot(slot: Slot, reason: string): void {
+    if (!slot.alive) return
+    slot.alive = false
+    slot.worker.terminate()
+    for (const batch of slot.batches.values()) {
+      for (const pending of batch) pending.reject(jobError(pending, { id: pending.wire.id, message: `link worker stopped: ${reason}` }))
+    }
+    slot.batches.clear()
+    if (!slots.some((other) => other.alive)) failQueued(() => new SkiffError('ELINK', `every link worker stopped: ${reason}`))
+    afterProgress()
+  }
+
+  function afterProgress(): void {
+    if (closed) {
+      if (drained && slots.every((slot) => slot.batches.size === 0)) drained()
+      return
+    }
+    pump()
+  }
+
+  function failQueued(makeError: (pending: Pending) => SkiffError): void {
+    const waiting = queue.slice(queueHead)
+    queue.length = 0
+    queueHead = 0
+    for (const pending of waiting) pending.reject(makeError(pending))
+  }
+
+  function nextJobId(): number {
+    return nextId++
+  }
+
+  return {
+    link(job) {
+      const wire: WireJob = {
+        kind: 'link',
+        id: nextJobId(),
+        mode: linkModeFor(options.backend, job.privateCopy),
+        srcDir: job.srcDir,
+        targetDir: job.targetDir,
+        dirs: joinPaths(job.index.dirs),
+        files: joinPaths(job.index.files.map((file) => file.path)),
+      }
+      const cost = PACKAGE_COST + job.index.files.length + DIR_COST * job.index.dirs.length
+      return enqueue(wire, cost, job.pkg)
+    },
+
+    async removeTargets(dirs) {
+      const results = await Promise.allSettled(
+        dirs.map((targetDir) => enqueue({ kind: 'remove', id: nextJobId(), targetDir }, PACKAGE_COST, undefined)),
+      )
+      const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as SkiffError] : []))
+      const first = errors[0]
+      if (!first) return
+      if (errors.length === 1) throw first
+      throw new SkiffError('ELINK', `could not remove ${errors.length} folders from node_modules`, {
+        cause: first,
+        lines: errors.map((error) => error.message),
+      })
+    },
+
+    async [Symbol.asyncDispose]() {
+      if (closed) return
+      closed = true
+      failQueued((pending) => abortError(pending.wire.targetDir, pending.pkg))
+      if (slots.some((slot) => slot.batches.size > 0)) {
+        await new Promise<void>((resolve) => {
+          drained = resolve
+        })
+      }
+      for (const slot of slots) {
+        slot.alive = false
+        slot.worker.terminate()
+      }
+    },
+  }
+}
+
+function linkModeFor(backend: Backend, privateCopy: boolean): LinkMode {
+  if (backend.kind === 'hardlink') return privateCopy ? 'copy' : 'hardlink'
+  return backend.kind
+}
+
+function abortError(targetDir: string, pkg: string | undefined): SkiffError {
+  return new SkiffError('EABORT', `${pkg ?? targetDir}: not linked, the install is stopping`, { pkg, path: targetDir })
+}
+
+const HINTS: Record<string, string> = {
+  EACCES: 'check that you may write to this folder (and read the cache)',
+  EPERM: 'check that you may write to this folder (and read the cache)',
+  ENOSPC: 'the disk is full; free some space and run the install again',
+  EXDEV: 'the cache and node_modules are on different filesystems; try --backend copy',
+  EMLINK: 'a cached file has too many hardlinks; try --backend copy',
+  ENOENT: 'the cached copy of this package is incomplete; clear the cache entry and run the install again',
+}
+
+function jobError(pending: Pending, failure: JobFailure): SkiffError {
+  const { wire, pkg } = pending
+  const what = wire.kind === 'link' ? `could not link into ${wire.targetDir}` : `could not remove ${wire.targetDir}`
+  return new SkiffError('ELINK', `${pkg ?? wire.targetDir}: ${what}: ${failure.message}`, {
+    pkg,
+    path: failure.path ?? wire.targetDir,
+    hint: failure.errno ? HINTS[failure.errno] : undefined,
+  })
+}

@@ -1,0 +1,85 @@
+/**
+ * Creates one package's `node_modules/.bin` links, as npm's bin-links does for a local
+ * (non-global) install, where it runs in force mode: each link is a relative symlink; a link
+ * that already points at the same file is left alone; anything else at that name (another
+ * package's link, a file) is replaced. A target missing from the package is skipped silently,
+ * as npm does. Which package owns a name when several declare it is planBinLinks' decision;
+ * pass only the names this package won.
+ *
+ * Targets are made executable (0o777 & ~umask, npm's fix-bin) only when they are not yet:
+ * the file is usually a hardlink into the shared store, where the extractor already set the
+ * mode and fixed CRLF shebangs.
+ */
+import { chmod, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises'
+import path from 'node:path'
+import { errnoCode, SkiffError } from '../error/index.ts'
+import { normalizeBin } from './normalize-bin.ts'
+
+export interface LinkBinsOptions {
+  /** the installed package folder */
+  packageDir: string
+  /** the `.bin` folder of the node_modules holding the package */
+  binDir: string
+  bin: Readonly<Record<string, string>>
+  /** name@version, for error messages */
+  pkg: string
+  /** the process umask; defaults to process.umask() */
+  umask?: number
+}
+
+/** Returns the names whose links point into this package afterwards. */
+export async function linkBins(options: LinkBinsOptions): Promise<string[]> {
+  const execMode = 0o777 & ~(options.umask ?? process.umask())
+  const entries = Object.entries(normalizeBin(options.bin))
+  const linked = await Promise.all(entries.map(([name, target]) => linkBin(options, name, target, execMode)))
+  return entries.flatMap(([name], i) => (linked[i] ? [name] : []))
+}
+
+async function linkBin(options: LinkBinsOptions, name: string, target: string, execMode: number): Promise<boolean> {
+  const linkPath = path.join(options.binDir, name)
+  const targetPath = path.join(options.packageDir, target)
+  const linkText = path.relative(options.binDir, targetPath)
+  try {
+    if (!(await lstatOrUndefined(targetPath))) return false
+    const existing = await lstatOrUndefined(linkPath)
+    if (existing?.isSymbolicLink() && (await readlink(linkPath)) === linkText) return true
+    if (existing) await rm(linkPath, { recursive: true, force: true })
+    else await mkdir(options.binDir, { recursive: true })
+    await createSymlink(linkText, linkPath)
+    await makeExecutable(targetPath, execMode)
+    return true
+  } catch (error) {
+    throw new SkiffError('ELINK', `${options.pkg}: could not link bin "${name}" at ${linkPath}: ${(error as Error).message}`, {
+      pkg: options.pkg,
+      path: linkPath,
+      cause: error,
+    })
+  }
+}
+
+async function createSymlink(linkText: string, linkPath: string): Promise<void> {
+  try {
+    await symlink(linkText, linkPath, 'file')
+  } catch (error) {
+    // another link appeared since the check (npm's force mode replaces it too)
+    if (errnoCode(error) !== 'EEXIST') throw error
+    await rm(linkPath, { recursive: true, force: true })
+    await symlink(linkText, linkPath, 'file')
+  }
+}
+
+async function makeExecutable(targetPath: string, execMode: number): Promise<void> {
+  const { mode } = await stat(targetPath)
+  if ((mode & execMode) !== execMode) await chmod(targetPath, execMode)
+}
+
+async function lstatOrUndefined(file: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+  try {
+    return await lstat(file)
+  } catch (error) {
+    // npm skips a target it may not read (EACCES) as if it were missing
+    const code = errnoCode(error)
+    if (code === 'ENOENT' || code === 'EACCES') return undefined
+    throw error
+  }
+}

@@ -1,0 +1,194 @@
+import { describe, expect, test } from 'bun:test'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { isSkiffError, type SkiffError } from '../../src/error/index.ts'
+import { createLinker, type Backend } from '../../src/link/index.ts'
+import { makeTempDir, storePackage, type FakeFile } from './fake-store.ts'
+
+const FILES: FakeFile[] = [
+  { path: 'package.json', content: '{"name":"demo","version":"1.0.0"}' },
+  { path: 'index.js', content: 'module.exports = 1\n' },
+  { path: 'bin/cli.js', content: '#!/usr/bin/env node\n', mode: 0o755 },
+  { path: 'lib/deep/util.js', content: 'exports.x = 2\n', mode: 0o600 },
+]
+
+function treeOf(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)) + (entry.isDirectory() ? '/' : ''))
+    .sort()
+}
+
+const EXPECTED_TREE = ['bin/', 'bin/cli.js', 'index.js', 'lib/', 'lib/deep/', 'lib/deep/util.js', 'package.json']
+
+async function rejection(promise: Promise<unknown>): Promise<SkiffError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  if (!isSkiffError(error)) throw new Error(`expected a SkiffError, got ${String(error)}`)
+  return error
+}
+
+function expectSameInodes(srcDir: string, targetDir: string, shared: boolean) {
+  for (const file of FILES) {
+    const src = statSync(path.join(srcDir, file.path))
+    const dst = statSync(path.join(targetDir, file.path))
+    expect(dst.ino === src.ino).toBe(shared)
+    expect(readFileSync(path.join(targetDir, file.path), 'utf8')).toBe(file.content)
+    expect(dst.mode & 0o777).toBe(file.mode ?? 0o644)
+  }
+}
+
+describe('createLinker', () => {
+  // [backend, privateCopy, files share the store's inodes]
+  const MATERIALISE: Array<[Backend['kind'], boolean, boolean]> = [
+    ['hardlink', false, true],
+    ['hardlink', true, false],
+    ['copy', false, false],
+    ['reflink', false, false],
+    ['clonefile', false, false],
+  ]
+  for (const [kind, privateCopy, shared] of MATERIALISE) {
+    const outcome = shared ? 'the same inodes' : 'inodes of its own'
+    test(`the ${kind} backend${privateCopy ? ' with privateCopy' : ''} builds every file of the index with ${outcome}, the same bytes and modes`, async () => {
+      using tmp = makeTempDir()
+      const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+      const targetDir = path.join(tmp.dir, 'project/node_modules/demo')
+      await using linker = createLinker({ backend: { kind }, workers: 2 })
+      await linker.link({ ...pkg, targetDir, privateCopy })
+      expect(treeOf(targetDir)).toEqual(EXPECTED_TREE)
+      expectSameInodes(pkg.srcDir, targetDir, shared)
+    })
+  }
+
+  test('nested and scoped targets get their missing parent folders', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'project/node_modules')
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 2 })
+    await linker.link({ ...pkg, targetDir: path.join(nm, 'a'), privateCopy: false })
+    await Promise.all([
+      linker.link({ ...pkg, targetDir: path.join(nm, 'a/node_modules/@scope/b'), privateCopy: false }),
+      linker.link({ ...pkg, targetDir: path.join(nm, '@scope/c'), privateCopy: false }),
+    ])
+    expect(treeOf(path.join(nm, 'a/node_modules/@scope/b'))).toEqual(EXPECTED_TREE)
+    expect(treeOf(path.join(nm, '@scope/c'))).toEqual(EXPECTED_TREE)
+    expect(readdirSync(nm).sort()).toEqual(['@scope', 'a'])
+  })
+
+  test('an empty package (no files) becomes an empty folder', async () => {
+    using tmp = makeTempDir()
+    const targetDir = path.join(tmp.dir, 'node_modules/empty')
+    mkdirSync(path.join(tmp.dir, 'store/empty'), { recursive: true })
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    await linker.link({ srcDir: path.join(tmp.dir, 'store/empty'), index: { dirs: [], files: [] }, targetDir, privateCopy: false })
+    expect(readdirSync(targetDir)).toEqual([])
+  })
+
+  test('re-linking over an existing folder replaces it entirely and leaves no hidden folders behind', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    const targetDir = path.join(nm, 'demo')
+    mkdirSync(path.join(targetDir, 'old/inner'), { recursive: true })
+    writeFileSync(path.join(targetDir, 'old/inner/stale.js'), 'stale')
+    writeFileSync(path.join(targetDir, 'index.js'), 'previous version')
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    await linker.link({ ...pkg, targetDir, privateCopy: false })
+    expect(treeOf(targetDir)).toEqual(EXPECTED_TREE)
+    expect(readFileSync(path.join(targetDir, 'index.js'), 'utf8')).toBe('module.exports = 1\n')
+    expect(readdirSync(nm)).toEqual(['demo'])
+  })
+
+  test('a symlink or a file at the target is replaced by the package folder', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    mkdirSync(path.join(tmp.dir, 'elsewhere'), { recursive: true })
+    mkdirSync(nm)
+    symlinkSync(path.join(tmp.dir, 'elsewhere'), path.join(nm, 'linked'))
+    writeFileSync(path.join(nm, 'file'), 'not a package')
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    await linker.link({ ...pkg, targetDir: path.join(nm, 'linked'), privateCopy: false })
+    await linker.link({ ...pkg, targetDir: path.join(nm, 'file'), privateCopy: false })
+    expect(lstatSync(path.join(nm, 'linked')).isDirectory()).toBe(true)
+    expect(treeOf(path.join(nm, 'file'))).toEqual(EXPECTED_TREE)
+    expect(readdirSync(path.join(tmp.dir, 'elsewhere'))).toEqual([])
+    expect(readdirSync(nm).sort()).toEqual(['file', 'linked'])
+  })
+
+  test('a failed job rejects with ELINK naming the package and the file, and leaves nothing at the target', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    const index = { ...pkg.index, files: [...pkg.index.files, { path: 'lib/missing.js', mode: 0o644, size: 1 }] }
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'demo'), privateCopy: false, pkg: 'demo@1.0.0' }))
+    expect(error.code).toBe('ELINK')
+    expect(error.details.pkg).toBe('demo@1.0.0')
+    expect(error.details.path).toBe(path.join(pkg.srcDir, 'lib/missing.js'))
+    expect(error.message).toContain('demo@1.0.0')
+    expect(readdirSync(nm)).toEqual([])
+  })
+
+  test('a failed job does not fail the other jobs of its batch', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    const results = await Promise.allSettled([
+      linker.link({ ...pkg, targetDir: path.join(nm, 'a'), privateCopy: false }),
+      linker.link({ srcDir: path.join(tmp.dir, 'store/absent'), index: pkg.index, targetDir: path.join(nm, 'b'), privateCopy: false }),
+      linker.link({ ...pkg, targetDir: path.join(nm, 'c'), privateCopy: false }),
+    ])
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(readdirSync(nm).sort()).toEqual(['a', 'c'])
+  })
+
+  test('hundreds of packages submitted at once are all linked across the workers', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    const names = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `@s${i % 7}/p${i}` : `p${i}`))
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 3 })
+    await Promise.all(names.map((name) => linker.link({ ...pkg, targetDir: path.join(nm, name), privateCopy: false })))
+    for (const name of names) expect(treeOf(path.join(nm, name))).toEqual(EXPECTED_TREE)
+    expect(statSync(path.join(pkg.srcDir, 'index.js')).nlink).toBe(301)
+  })
+
+  test('removeTargets removes package folders and empty scope folders, and ignores missing ones', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 2 })
+    for (const name of ['a', '@s/b', '@t/c', '@t/d']) await linker.link({ ...pkg, targetDir: path.join(nm, name), privateCopy: false })
+    await linker.removeTargets([path.join(nm, 'a'), path.join(nm, '@s/b'), path.join(nm, '@t/c'), path.join(nm, 'never-there')])
+    expect(readdirSync(nm)).toEqual(['@t'])
+    expect(readdirSync(path.join(nm, '@t'))).toEqual(['d'])
+    expect(existsSync(path.join(pkg.srcDir, 'index.js'))).toBe(true)
+  })
+
+  test('jobs not started when the linker is disposed reject with EABORT, and so does a later link', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    const linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    const queued = linker.link({ ...pkg, targetDir: path.join(nm, 'a'), privateCopy: false })
+    await linker[Symbol.asyncDispose]()
+    expect((await rejection(queued)).code).toBe('EABORT')
+    expect((await rejection(linker.link({ ...pkg, targetDir: path.join(nm, 'b'), privateCopy: false }))).code).toBe('EABORT')
+    expect(existsSync(nm)).toBe(false)
+  })
+
+  test('dispose waits for jobs already running, which complete', async () => {
+    using tmp = makeTempDir()
+    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const targetDir = path.join(tmp.dir, 'node_modules/a')
+    const linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
+    const running = linker.link({ ...pkg, targetDir, privateCopy: false })
+    await Promise.resolve()
+    await linker[Symbol.asyncDispose]()
+    await running
+    expect(treeOf(targetDir)).toEqual(EXPECTED_TREE)
+  })
+})
