@@ -1,0 +1,174 @@
+/**
+ * One bench session: prepare every tool's project (untimed), warm the caches the warm phases
+ * need (untimed), then interleaved rounds. In each round every phase runs every tool once; the
+ * tool order is rotated by one each round and reversed every other round, so drift in the
+ * machine's state hits all tools alike. Each timed run gets a fresh project folder and, for a
+ * cold phase, a fresh cache folder; both are renamed into the trash afterwards.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { measure, UNKNOWN_USE } from './measure.ts'
+import { compareSets, lockedVersions, packageLockVersions } from './locked-versions.ts'
+import { checkOutcome } from './outcome.ts'
+import { buildCommand, LOCKFILE_NAME, type Action, type Phase } from './phases.ts'
+import { copyProject, moveToTrash, prepareProject, toolKey, type BenchDirs, type Fixture } from './projects.ts'
+import type { RunRecord } from './summarize.ts'
+import type { ToolCommand } from './tools.ts'
+
+export interface SessionOptions {
+  dirs: BenchDirs
+  fixtures: Fixture[]
+  phases: Phase[]
+  tools: ToolCommand[]
+  rounds: number
+  settleMs: number
+  baseEnv: Record<string, string>
+  log: (line: string) => void
+  /** receives each run as soon as it is measured */
+  onRun: (run: RunRecord) => void
+  /** receives facts about the setup that belong next to the results */
+  onNote: (note: string) => void
+}
+
+/** The figures of a run that did not start. */
+const NOT_RUN = { ...UNKNOWN_USE, exitCode: -1, wallS: NaN, timeWallS: NaN, stdoutTail: '' }
+
+export function roundOrder<T>(items: readonly T[], round: number): T[] {
+  const shift = (round - 1) % Math.max(items.length, 1)
+  const rotated = [...items.slice(shift), ...items.slice(0, shift)]
+  return round % 2 === 0 ? rotated.reverse() : rotated
+}
+
+interface Attempt {
+  ok: boolean
+  failure?: string
+  measured: Awaited<ReturnType<typeof measure>>
+}
+
+async function attempt(options: {
+  tool: ToolCommand
+  fixture: Fixture
+  prepared: string
+  action: Action
+  withLockfile: boolean
+  cacheDir: string
+  runDir: string
+  settleMs: number
+  baseEnv: Record<string, string>
+}): Promise<Attempt> {
+  const { tool, fixture, prepared, action, withLockfile, cacheDir, runDir } = options
+  const lockfileName = LOCKFILE_NAME[tool.tool]
+  const projectDir = path.join(runDir, 'project')
+  copyProject(prepared, projectDir, lockfileName, withLockfile)
+  const { args, env } = buildCommand({ tool: tool.tool, action, cacheDir, legacyPeerDeps: fixture.legacyPeerDeps })
+  const measured = await measure({
+    argv: [...tool.argv, ...args],
+    cwd: projectDir,
+    env: { ...options.baseEnv, ...env },
+    logDir: path.join(runDir, 'log'),
+    settleMs: options.settleMs,
+  })
+  if (measured.exitCode !== 0) return { ok: false, failure: `exit ${measured.exitCode}`, measured }
+  const missing = checkOutcome(action, projectDir, lockfileName)
+  return missing === undefined ? { ok: true, measured } : { ok: false, failure: missing, measured }
+}
+
+/** The warm cache slot of a tool for a fixture, filled once by an untimed install. */
+async function ensureWarmCache(options: SessionOptions, tool: ToolCommand, fixture: Fixture, prepared: string): Promise<string | undefined> {
+  const slot = path.join(options.dirs.caches, toolKey(tool), fixture.name, 'warm')
+  const marker = path.join(slot, '.bench-warm')
+  if (fs.existsSync(marker)) return undefined
+  options.log(`warming the cache of ${tool.tool} for ${fixture.name} (untimed)`)
+  moveToTrash(options.dirs, slot)
+  fs.mkdirSync(slot, { recursive: true })
+  const runDir = path.join(options.dirs.runs, `warm-${toolKey(tool)}-${fixture.name}-${Date.now()}`)
+  const result = await attempt({ ...options, tool, fixture, prepared, action: 'install-locked', withLockfile: true, cacheDir: slot, runDir })
+  moveToTrash(options.dirs, runDir)
+  if (!result.ok) return `warm-up install failed (${result.failure}): ${result.measured.stderrTail}`
+  fs.writeFileSync(marker, new Date().toISOString())
+  return undefined
+}
+
+/** How the versions a peer's own lockfile pins compare with the fixture's package-lock.json. */
+function describeLockfileMatch(fixture: Fixture, tool: ToolCommand, prepared: string): string | undefined {
+  const lockfileName = LOCKFILE_NAME[tool.tool]
+  if (lockfileName === 'package-lock.json') return undefined
+  const wanted = packageLockVersions(fs.readFileSync(path.join(fixture.dir, 'package-lock.json'), 'utf8'))
+  const got = lockedVersions(lockfileName, fs.readFileSync(path.join(prepared, lockfileName), 'utf8'))
+  const { same, onlyLeft, onlyRight } = compareSets(wanted, got)
+  const sample = (items: string[]): string => items.slice(0, 5).join(', ') + (items.length > 5 ? ', ...' : '')
+  let note = `${fixture.name}: ${tool.tool}'s ${lockfileName} pins ${same} of the ${wanted.size} name@version in package-lock.json`
+  if (onlyLeft.length > 0) note += `; missing ${onlyLeft.length} (${sample(onlyLeft)})`
+  if (onlyRight.length > 0) note += `; adds ${onlyRight.length} (${sample(onlyRight)})`
+  return note
+}
+
+/** A failed run's stdout, stderr and time report stay in .work/failed/ for reading. */
+function keepLog(dirs: BenchDirs, runDir: string): void {
+  const target = path.join(dirs.root, 'failed', path.basename(path.dirname(runDir)) + '-' + path.basename(runDir))
+  fs.mkdirSync(path.dirname(target), { recursive: true })
+  fs.cpSync(path.join(runDir, 'log'), target, { recursive: true })
+}
+
+export async function runSession(options: SessionOptions): Promise<void> {
+  const { dirs, fixtures, phases, tools, rounds, log } = options
+  const sessionDir = path.join(dirs.runs, new Date().toISOString().replace(/[:.]/g, '-'))
+  for (const fixture of fixtures) {
+    const prepared = new Map(tools.map((tool) => [tool.tool, prepareProject({ dirs, fixture, tool, baseEnv: options.baseEnv, log })]))
+    for (const tool of tools) {
+      const note = describeLockfileMatch(fixture, tool, prepared.get(tool.tool) ?? '')
+      if (note !== undefined) options.onNote(note)
+    }
+    const warmFailures = new Map<string, string>()
+    if (phases.some((phase) => phase.cache === 'warm')) {
+      for (const tool of tools) {
+        const failure = await ensureWarmCache(options, tool, fixture, prepared.get(tool.tool) ?? '')
+        if (failure !== undefined) warmFailures.set(tool.tool, failure)
+      }
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const phase of phases) {
+        const order = roundOrder(tools, round)
+        for (const [slot, tool] of order.entries()) {
+          const startedAt = new Date().toISOString()
+          const base = { fixture: fixture.name, phase: phase.id, tool: tool.tool, round, slot, startedAt }
+          const warmFailure = phase.cache === 'warm' ? warmFailures.get(tool.tool) : undefined
+          if (warmFailure !== undefined) {
+            options.onRun({ ...base, ...NOT_RUN, ok: false, failure: 'no warm cache', stderrTail: warmFailure })
+            continue
+          }
+          const runDir = path.join(sessionDir, `${fixture.name}-${phase.short}-r${round}-${tool.tool}`)
+          const cacheDir = phase.cache === 'warm' ? path.join(dirs.caches, toolKey(tool), fixture.name, 'warm') : path.join(runDir, 'cache')
+          const result = await attempt({
+            ...options,
+            tool,
+            fixture,
+            prepared: prepared.get(tool.tool) ?? '',
+            action: phase.action,
+            withLockfile: phase.withLockfile,
+            cacheDir,
+            runDir,
+          })
+          const { argv: _argv, cwd: _cwd, ...m } = result.measured
+          options.onRun({
+            ...base,
+            ...m,
+            ok: result.ok,
+            failure: result.failure,
+            stderrTail: result.ok ? '' : m.stderrTail,
+            stdoutTail: result.ok ? '' : m.stdoutTail,
+            load1: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+          })
+          log(
+            `${fixture.name} ${phase.short} round ${round} ${tool.tool.padEnd(5)} ` +
+              (result.ok ? `${m.wallS.toFixed(3)} s wall, ${m.userS.toFixed(2)} user, ${m.sysS.toFixed(2)} sys, ${Math.round(m.maxRssKb / 1024)} MB` : `FAILED: ${result.failure}`),
+          )
+          if (!result.ok) keepLog(dirs, runDir)
+          moveToTrash(dirs, runDir)
+        }
+      }
+    }
+  }
+  moveToTrash(dirs, sessionDir)
+}
