@@ -18,18 +18,21 @@ export interface LockEntry {
   inBundle?: boolean
   hasInstallScript?: boolean
   hasShrinkwrap?: boolean
-  license?: string
+  /** a string as npm writes it; old packages carry arrays or objects, kept verbatim */
+  license?: string | unknown[] | Record<string, unknown>
   deprecated?: string
   bin?: Record<string, string>
   os?: string[]
   cpu?: string[]
   libc?: string[]
-  engines?: Record<string, string>
+  /** old packages declare an array ("node >= 0.8"), kept verbatim */
+  engines?: Record<string, string> | string[]
   dependencies?: Record<string, string>
   devDependencies?: Record<string, string>
   optionalDependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
+  acceptDependencies?: Record<string, string>
   bundleDependencies?: string[] | boolean
   workspaces?: string[] | { packages?: string[] }
   funding?: unknown
