@@ -29,6 +29,11 @@ export type ErrorCode =
   | 'EUSAGE'
   | 'EABORT'
   | 'ELOCKSYNC'
+  | 'EINVALIDPACKAGENAME'
+  | 'EINVALIDTAGNAME'
+  | 'EUNSUPPORTEDPROTOCOL'
+  | 'ENOVERSIONS'
+  | 'EBADPACKUMENT'
 
 export interface ErrorDetails {
   hint?: string
