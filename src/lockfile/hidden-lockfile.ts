@@ -1,0 +1,163 @@
+/**
+ * node_modules/.package-lock.json, npm's record of what is installed. It has the lockfile's
+ * format (always lockfileVersion 3) without the root "" entry, and lists only what is on disk
+ * (omitted dev/optional/platform packages are absent). npm trusts it instead of reading
+ * every package.json only if (Shrinkwrap's assertNoNewer):
+ *  - every folder under node_modules (recursively, through nested node_modules and scope
+ *    folders, following symlinks to their targets; dot-folders such as .bin skipped) is
+ *    listed in it, and none was modified after it (its mtime + 10 ms of jitter);
+ *  - every location it lists was found on that walk.
+ * Written last in an install, it makes a second install with nothing changed a no-op.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { errnoCode } from '../error/index.ts'
+import type { JsonFormat } from './detect-format.ts'
+import { isInNodeModules, linkTarget } from './location.ts'
+import { hiddenLockfilePath } from './read-lockfile.ts'
+import { serializeLockfile } from './serialize-lockfile.ts'
+import type { LockEntry, Lockfile } from './types.ts'
+import { writeLockfileAtomic } from './write-lockfile.ts'
+
+const MTIME_JITTER_MS = 10
+
+/**
+ * The hidden lockfile for an install of `lock` that put exactly `installedLocations` on disk.
+ * The target of an installed link is included with it, as npm's walk reaches it.
+ */
+export function buildHiddenLockfile(lock: Lockfile, installedLocations: Iterable<string>): Lockfile {
+  const projectDir = lock.kind === 'hidden' ? path.dirname(path.dirname(lock.file)) : path.dirname(lock.file)
+  const packages = new Map<string, LockEntry>()
+  const add = (location: string) => {
+    const entry = lock.packages.get(location)
+    if (location === '' || entry === undefined || packages.has(location)) return
+    packages.set(location, entry)
+    const target = linkTarget(lock.packages, location)
+    if (target !== undefined) add(target)
+  }
+  for (const location of installedLocations) add(location)
+  return {
+    file: hiddenLockfilePath(projectDir),
+    kind: 'hidden',
+    lockfileVersion: 3,
+    ...(lock.name !== undefined && { name: lock.name }),
+    ...(lock.version !== undefined && { version: lock.version }),
+    packages,
+  }
+}
+
+/**
+ * Writes the hidden lockfile atomically, then stamps its mtime with the current time:
+ * the rename itself touches node_modules after the file was written, and npm rejects the
+ * file if any folder is newer than it.
+ */
+export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, format: JsonFormat): Promise<void> {
+  const file = hiddenLockfilePath(projectDir)
+  await writeLockfileAtomic(file, serializeLockfile(hidden, format))
+  const now = new Date()
+  await fs.promises.utimes(file, now, now)
+}
+
+/** Whether node_modules is exactly what `hidden` lists, and unchanged since it was written. */
+export async function isHiddenLockfileCurrent(projectDir: string, hidden: Lockfile): Promise<boolean> {
+  return findHiddenLockfileMismatch(projectDir, hidden) === undefined
+}
+
+/** Why the hidden lockfile cannot be trusted, or undefined if it can. */
+export function findHiddenLockfileMismatch(projectDir: string, hidden: Lockfile): string | undefined {
+  const lockStat = statOrUndefined(hiddenLockfilePath(projectDir))
+  if (lockStat === undefined) return 'no hidden lockfile'
+  const walk = new HiddenLockWalk(projectDir, hidden.packages, Math.trunc(lockStat.mtimeMs) + MTIME_JITTER_MS)
+  try {
+    walk.visit(path.join(projectDir, 'node_modules'))
+    for (const folder of foldersOutsideNodeModules(hidden.packages)) walk.visit(path.join(projectDir, folder))
+  } catch (error) {
+    if (error instanceof Mismatch) return error.reason
+    throw error
+  }
+  for (const location of hidden.packages.keys()) {
+    if (!walk.seen.has(location)) return `missing from node_modules: ${location}`
+  }
+  return undefined
+}
+
+class Mismatch {
+  constructor(readonly reason: string) {}
+}
+
+class HiddenLockWalk {
+  readonly seen = new Set<string>([''])
+
+  constructor(
+    private readonly projectDir: string,
+    private readonly packages: ReadonlyMap<string, LockEntry>,
+    private readonly lockTimeMs: number,
+  ) {}
+
+  visit(dir: string): void {
+    const location = this.location(dir)
+    const base = path.basename(dir)
+    const isContainer = base === 'node_modules' || base.startsWith('@')
+    this.seen.add(location)
+    const stats = statOrUndefined(dir)
+    if (stats === undefined) return
+    if (Math.trunc(stats.mtimeMs) > this.lockTimeMs) throw new Mismatch(`out of date, updated: ${location}`)
+    if (!isContainer && !this.packages.has(location)) throw new Mismatch(`missing from lockfile: ${location}`)
+    const listed = isContainer ? dir : path.join(dir, 'node_modules')
+    for (const dirent of readDirents(listed)) {
+      const child = path.join(listed, dirent.name)
+      if (dirent.isDirectory()) {
+        if (!dirent.name.startsWith('.')) this.visit(child)
+      } else if (dirent.isSymbolicLink()) {
+        this.visitLink(child)
+      }
+    }
+  }
+
+  private visitLink(link: string): void {
+    this.seen.add(this.location(link))
+    const target = path.resolve(path.dirname(link), fs.readlinkSync(link))
+    if (statOrUndefined(target)?.isDirectory() === true && !this.seen.has(this.location(target))) this.visit(target)
+  }
+
+  private location(dir: string): string {
+    return path.relative(this.projectDir, dir).split(path.sep).join('/')
+  }
+}
+
+/**
+ * Folders a walk of node_modules cannot reach: workspaces that no link points at, as npm
+ * adds them to its walk.
+ */
+function foldersOutsideNodeModules(packages: ReadonlyMap<string, LockEntry>): string[] {
+  const linkTargets = new Set<string>()
+  for (const location of packages.keys()) {
+    const target = linkTarget(packages, location)
+    if (target !== undefined) linkTargets.add(target)
+  }
+  const folders = new Set<string>()
+  for (const location of packages.keys()) {
+    const nested = location.indexOf('/node_modules/')
+    const folder = nested === -1 ? location : location.slice(0, nested)
+    if (folder !== '' && !isInNodeModules(folder) && !linkTargets.has(folder)) folders.add(folder)
+  }
+  return [...folders]
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file)
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined
+    throw error
+  }
+}
+
+function readDirents(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true })
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return []
+    throw error
+  }
+}

@@ -1,0 +1,114 @@
+import { describe, expect, test } from 'bun:test'
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  buildHiddenLockfile,
+  isHiddenLockfileCurrent,
+  readHiddenLockfile,
+  writeHiddenLockfile,
+  type LockEntry,
+  type Lockfile,
+} from '../../src/lockfile/index.ts'
+import { createProject } from './helpers.ts'
+
+const FORMAT = { indent: '  ', newline: '\n' }
+
+function lockFor(dir: string, packages: Record<string, LockEntry>): Lockfile {
+  return {
+    file: path.join(dir, 'package-lock.json'),
+    kind: 'package-lock.json',
+    lockfileVersion: 3,
+    name: 'app',
+    version: '1.0.0',
+    packages: new Map(Object.entries({ '': { name: 'app', version: '1.0.0' }, ...packages })),
+  }
+}
+
+const PACKAGES: Record<string, LockEntry> = {
+  'node_modules/a': { version: '1.0.0' },
+  'node_modules/a/node_modules/b': { version: '2.0.0' },
+  'node_modules/@s/c': { version: '1.0.0' },
+  'node_modules/dev-only': { version: '1.0.0', dev: true },
+  'node_modules/ws': { resolved: 'packages/ws', link: true },
+  'packages/ws': { name: 'ws', version: '0.0.1' },
+}
+const INSTALLED = ['', 'node_modules/a', 'node_modules/a/node_modules/b', 'node_modules/@s/c', 'node_modules/ws']
+
+/** Lays out the installed folders (and the .bin folder npm skips), then writes the hidden lockfile. */
+async function install(dir: string): Promise<Lockfile> {
+  for (const location of INSTALLED.filter((location) => location !== '' && location !== 'node_modules/ws')) {
+    fs.mkdirSync(path.join(dir, location), { recursive: true })
+    fs.writeFileSync(path.join(dir, location, 'package.json'), '{}')
+  }
+  fs.mkdirSync(path.join(dir, 'packages/ws'), { recursive: true })
+  fs.symlinkSync('../packages/ws', path.join(dir, 'node_modules/ws'))
+  fs.mkdirSync(path.join(dir, 'node_modules/.bin'))
+  const hidden = buildHiddenLockfile(lockFor(dir, PACKAGES), INSTALLED)
+  await writeHiddenLockfile(dir, hidden, FORMAT)
+  return hidden
+}
+
+function future(file: string) {
+  const later = new Date(Date.now() + 60_000)
+  fs.utimesSync(file, later, later)
+}
+
+describe('buildHiddenLockfile', () => {
+  test('lists only installed entries, never the root, and keeps name and version on top', () => {
+    const hidden = buildHiddenLockfile(lockFor('/p', PACKAGES), INSTALLED)
+    expect(hidden.kind).toBe('hidden')
+    expect(hidden.file).toBe('/p/node_modules/.package-lock.json')
+    expect(hidden.name).toBe('app')
+    expect([...hidden.packages.keys()].sort()).toEqual([
+      'node_modules/@s/c',
+      'node_modules/a',
+      'node_modules/a/node_modules/b',
+      'node_modules/ws',
+      'packages/ws',
+    ])
+  })
+})
+
+describe('isHiddenLockfileCurrent', () => {
+  test('trusts a hidden lockfile written after the install', async () => {
+    using project = createProject({})
+    await install(project.dir)
+    const hidden = await readHiddenLockfile(project.dir)
+    if (hidden === undefined) throw new Error('hidden lockfile not written')
+    expect(hidden.packages.has('')).toBe(false)
+    expect(await isHiddenLockfileCurrent(project.dir, hidden)).toBe(true)
+  })
+
+  const changes: [string, (dir: string) => void][] = [
+    ['a folder not listed appears in node_modules', (dir) => fs.mkdirSync(path.join(dir, 'node_modules/stray'))],
+    ['a listed folder is removed', (dir) => fs.rmSync(path.join(dir, 'node_modules/@s/c'), { recursive: true })],
+    ['a nested node_modules gains a package', (dir) => fs.mkdirSync(path.join(dir, 'node_modules/a/node_modules/x'))],
+    ['a package folder changed after the lockfile was written', (dir) => future(path.join(dir, 'node_modules/a'))],
+    ['a linked workspace folder changed after it', (dir) => future(path.join(dir, 'packages/ws'))],
+  ]
+  for (const [what, change] of changes) {
+    test(`distrusts it when ${what}`, async () => {
+      using project = createProject({})
+      const hidden = await install(project.dir)
+      change(project.dir)
+      expect(await isHiddenLockfileCurrent(project.dir, hidden)).toBe(false)
+    })
+  }
+
+  test('distrusts it when the hidden lockfile is missing', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    fs.rmSync(path.join(project.dir, 'node_modules/.package-lock.json'))
+    expect(await isHiddenLockfileCurrent(project.dir, hidden)).toBe(false)
+  })
+
+  test('ignores dot-folders such as .bin and files in node_modules', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    fs.mkdirSync(path.join(project.dir, 'node_modules/.cache'))
+    fs.writeFileSync(path.join(project.dir, 'node_modules/.bin/tool'), '')
+    const stamp = new Date(fs.statSync(path.join(project.dir, 'node_modules/.package-lock.json')).mtimeMs)
+    fs.utimesSync(path.join(project.dir, 'node_modules'), stamp, stamp)
+    expect(await isHiddenLockfileCurrent(project.dir, hidden)).toBe(true)
+  })
+})
