@@ -1,0 +1,16 @@
+/**
+ * What a registry spec asks for, as npm-package-arg decides it: an exact version (semver,
+ * loose: `v1.2.3`, `=1.2.3`), else a range (`^1`, `1.x`, `''`, `*`, `x`), else a dist-tag.
+ * A dist-tag must survive encodeURIComponent unchanged; anything else is not a spec at all.
+ */
+import semver from 'semver'
+
+export type RegistrySpecType = 'version' | 'range' | 'tag'
+
+/** The kind of a trimmed registry spec, or undefined when it is not a valid tag either. */
+export function classifyRegistrySpec(fetchSpec: string): RegistrySpecType | undefined {
+  if (semver.valid(fetchSpec, true) !== null) return 'version'
+  if (semver.validRange(fetchSpec, true) !== null) return 'range'
+  if (encodeURIComponent(fetchSpec) !== fetchSpec) return undefined
+  return 'tag'
+}

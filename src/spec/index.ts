@@ -1,0 +1,5 @@
+export { parseSpec } from './parse-spec.ts'
+export { parseSpecArg } from './parse-spec-arg.ts'
+export { classifyRegistrySpec, type RegistrySpecType } from './classify-registry-spec.ts'
+export { validatePackageName, type NameValidation } from './validate-package-name.ts'
+export type { AliasSpec, GitHostName, GitSpec, HostedGit, LocalSpec, RegistrySpec, RemoteSpec, Spec, SpecBase } from './types.ts'
