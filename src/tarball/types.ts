@@ -21,3 +21,22 @@ export interface PackageManifest {
   /** binding.gyp exists at the package root (npm injects `node-gyp rebuild`) */
   hasBindingGyp: boolean
 }
+
+export interface ExtractOptions {
+  /** package name or name@version, used in error messages */
+  pkg: string
+  /** refuse a package whose files add up to more than this (default 1 GiB) */
+  maxUnpackedBytes?: number
+}
+
+export interface ExtractResult {
+  index: PackageIndex
+  manifest: PackageManifest
+  /** sum of the sizes of the files written */
+  unpackedBytes: number
+}
+
+/** Anything that can extract a tarball: the in-thread `extractTarball` or a worker pool. */
+export interface Extractor {
+  extract(bytes: Uint8Array, destDir: string, opts: ExtractOptions): Promise<ExtractResult>
+}

@@ -1,0 +1,75 @@
+/**
+ * Downloads (once) the tarballs of a package-lock.json into a cache folder and returns their
+ * bytes. Used by the extraction benchmark and the npm comparison; not part of skiff.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+export interface BenchTarball {
+  /** lockfile location, e.g. node_modules/@babel/core */
+  location: string
+  pkg: string
+  integrity: string | undefined
+  bytes: Uint8Array
+}
+
+interface LockEntry {
+  version?: unknown
+  resolved?: unknown
+  integrity?: unknown
+  os?: unknown
+  cpu?: unknown
+  libc?: unknown
+}
+
+/** npm's platform filter for linux / x64 / glibc, the machine the benchmark runs on. */
+function isInstallable(entry: LockEntry): boolean {
+  const fits = (wanted: unknown, actual: string): boolean => {
+    if (!Array.isArray(wanted)) return true
+    const values = wanted.filter((value): value is string => typeof value === 'string')
+    if (values.includes(`!${actual}`)) return false
+    const positives = values.filter((value) => !value.startsWith('!'))
+    return positives.length === 0 || positives.includes(actual)
+  }
+  return fits(entry.os, 'linux') && fits(entry.cpu, 'x64') && fits(entry.libc, 'glibc')
+}
+
+function lockEntries(lockPath: string): Array<{ location: string; pkg: string; resolved: string; integrity: string | undefined }> {
+  const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { packages?: Record<string, LockEntry> }
+  const out = []
+  for (const [location, entry] of Object.entries(lock.packages ?? {})) {
+    if (typeof entry.resolved !== 'string' || !entry.resolved.endsWith('.tgz') || !isInstallable(entry)) continue
+    const name = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length)
+    out.push({
+      location,
+      pkg: `${name}@${String(entry.version)}`,
+      resolved: entry.resolved,
+      integrity: typeof entry.integrity === 'string' ? entry.integrity : undefined,
+    })
+  }
+  return out
+}
+
+export async function loadTarballs(lockPath: string, cacheDir: string, limit = Infinity): Promise<BenchTarball[]> {
+  fs.mkdirSync(cacheDir, { recursive: true })
+  const entries = lockEntries(lockPath).slice(0, limit)
+  const result: BenchTarball[] = []
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const entry = entries[next++]
+      if (entry === undefined) return
+      const file = path.join(cacheDir, entry.pkg.replace('/', '+') + '.tgz')
+      if (!fs.existsSync(file)) {
+        const res = await fetch(entry.resolved, { signal: AbortSignal.timeout(60_000) })
+        if (!res.ok) throw new Error(`GET ${entry.resolved}: ${res.status}`)
+        fs.writeFileSync(file + '.tmp', await res.bytes())
+        fs.renameSync(file + '.tmp', file)
+      }
+      result.push({ location: entry.location, pkg: entry.pkg, integrity: entry.integrity, bytes: fs.readFileSync(file) })
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+  result.sort((a, b) => a.location.localeCompare(b.location))
+  return result
+}

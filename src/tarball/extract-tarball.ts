@@ -1,0 +1,83 @@
+/**
+ * Extracts an npm package tarball into an empty folder, leaving what npm 11 leaves on disk
+ * (pacote's extraction, then bin-links' fix of the bins). Steps:
+ * 1. gunzip into memory, bounded (gunzip-tarball.ts);
+ * 2. list the tar entries (parse-tar.ts); refuse a corrupt stream;
+ * 3. plan the files, folders and modes with npm's rules, refusing hostile names and totals
+ *    above the limit (plan-extraction.ts) — nothing is written before the whole plan stands;
+ * 4. read package.json from the plan, make each bin target 0o755 and fix a CRLF shebang
+ *    (bin-links chmods bins to 0o777 & ~umask whatever their mode was);
+ * 5. write everything (write-package.ts).
+ * The work is synchronous: run it in a worker (create-extractor.ts) to keep the main thread free.
+ */
+import { fixShebang } from './fix-shebang.ts'
+import { gunzipTarball } from './gunzip-tarball.ts'
+import { parseTar, type TarListing } from './parse-tar.ts'
+import { planExtraction, type ExtractionPlan } from './plan-extraction.ts'
+import { readManifest } from './read-manifest.ts'
+import type { ExtractOptions, ExtractResult, PackageManifest } from './types.ts'
+import { writePackage } from './write-package.ts'
+
+export const DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+const BIN_MODE = 0o755
+
+export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: ExtractOptions): ExtractResult {
+  const { pkg } = opts
+  const maxUnpackedBytes = opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES
+  const { tar, listing } = readArchive(bytes, pkg, maxUnpackedBytes)
+  const plan = planExtraction(listing.entries, pkg, maxUnpackedBytes)
+  const manifest = manifestOf(plan, tar)
+  const rewrites = fixBins(plan, tar, manifest)
+  writePackage({ destDir, pkg, tar, plan, rewrites })
+  const files = [...plan.files.values()].map((file) => {
+    const rewritten = rewrites.get(file.path)
+    return { path: file.path, mode: file.mode, size: rewritten ? rewritten.length : file.size }
+  })
+  const unpackedBytes = files.reduce((sum, file) => sum + file.size, 0)
+  return { index: { dirs: plan.dirs, files }, manifest, unpackedBytes }
+}
+
+/** The same work behind a promise, on the calling thread. */
+export async function extractTarball(bytes: Uint8Array, destDir: string, opts: ExtractOptions): Promise<ExtractResult> {
+  return extractTarballSync(bytes, destDir, opts)
+}
+
+/**
+ * The tar stream may hold headers and padding besides the files; twice the file limit (plus a
+ * little for tiny limits) bounds memory while never refusing a package under the limit.
+ */
+function maxTarBytesFor(maxUnpackedBytes: number): number {
+  return 2 * maxUnpackedBytes + 1024 * 1024
+}
+
+function readArchive(bytes: Uint8Array, pkg: string, maxUnpackedBytes: number): { tar: Uint8Array; listing: TarListing } {
+  const maxTarBytes = maxTarBytesFor(maxUnpackedBytes)
+  const tar = gunzipTarball(bytes, pkg, maxTarBytes)
+  const listing = parseTar(tar, pkg)
+  if (listing.sawEndMarker || tar === bytes) return { tar, listing }
+  // no end marker: either a tar written without one, or a gzip of several members of which
+  // the fast decoder read only the first; node:zlib reads them all
+  const whole = gunzipTarball(bytes, pkg, maxTarBytes, true)
+  return whole.length === tar.length ? { tar, listing } : { tar: whole, listing: parseTar(whole, pkg) }
+}
+
+function manifestOf(plan: ExtractionPlan, tar: Uint8Array): PackageManifest {
+  const packageJson = plan.files.get('package.json')
+  return readManifest({
+    packageJson: packageJson && tar.subarray(packageJson.offset, packageJson.offset + packageJson.size),
+    listPaths: () => [...plan.dirs, ...plan.files.keys()],
+    hasBindingGyp: plan.files.has('binding.gyp'),
+  })
+}
+
+function fixBins(plan: ExtractionPlan, tar: Uint8Array, manifest: PackageManifest): Map<string, Uint8Array> {
+  const rewrites = new Map<string, Uint8Array>()
+  for (const target of new Set(Object.values(manifest.bin ?? {}))) {
+    const file = plan.files.get(target)
+    if (!file) continue
+    file.mode = BIN_MODE
+    const fixed = fixShebang(tar.subarray(file.offset, file.offset + file.size))
+    if (fixed) rewrites.set(target, fixed)
+  }
+  return rewrites
+}

@@ -1,0 +1,19 @@
+/**
+ * Entry point of an extraction worker thread: one request, one reply. It must stay an entry
+ * point of the compiled build (README.md, "Workers in the compiled binary").
+ */
+import { extractTarballSync } from './extract-tarball.ts'
+import { toWireError, type ExtractReply, type ExtractRequest } from './worker-protocol.ts'
+
+declare const self: Worker
+
+self.onmessage = (event: MessageEvent<ExtractRequest>) => {
+  const { id, bytes, destDir, opts } = event.data
+  let reply: ExtractReply
+  try {
+    reply = { id, ok: true, result: extractTarballSync(bytes, destDir, opts) }
+  } catch (error) {
+    reply = { id, ok: false, error: toWireError(error, opts.pkg) }
+  }
+  self.postMessage(reply)
+}

@@ -1,0 +1,62 @@
+/**
+ * Writes a planned package into an empty folder with plain sync calls (the fastest way on one
+ * thread; parallelism comes from running several extractions in workers).
+ * Safety does not depend on the plan being clever: the folder must be empty, every folder is
+ * created here with a non-recursive mkdir, and every file with O_CREAT|O_EXCL ("wx"), so no
+ * call can follow a symlink or overwrite something that was already there.
+ * Modes are exact whatever the process umask: bits the umask removed are put back with chmod.
+ */
+import fs from 'node:fs'
+import { SkiffError, errnoCode } from '../error/index.ts'
+import type { ExtractionPlan } from './plan-extraction.ts'
+
+export interface WriteJob {
+  destDir: string
+  pkg: string
+  tar: Uint8Array
+  plan: ExtractionPlan
+  /** files whose bytes differ from the tar stream (bins with a fixed shebang) */
+  rewrites: ReadonlyMap<string, Uint8Array>
+}
+
+const DIR_MODE = 0o755
+
+export function writePackage(job: WriteJob): void {
+  const { destDir, tar, plan, rewrites } = job
+  if (fs.readdirSync(destDir).length !== 0) {
+    throw new SkiffError('EINTERNAL', `${job.pkg}: extraction folder ${destDir} is not empty`, { pkg: job.pkg, path: destDir })
+  }
+  const umask = process.umask()
+  let current = ''
+  try {
+    for (const dir of plan.dirs) {
+      current = dir
+      const target = `${destDir}/${dir}`
+      fs.mkdirSync(target, DIR_MODE)
+      if (DIR_MODE & umask) fs.chmodSync(target, DIR_MODE)
+    }
+    for (const file of plan.files.values()) {
+      current = file.path
+      const target = `${destDir}/${file.path}`
+      const data = rewrites.get(file.path) ?? tar.subarray(file.offset, file.offset + file.size)
+      fs.writeFileSync(target, data, { mode: file.mode, flag: 'wx' })
+      if (file.mode & umask) fs.chmodSync(target, file.mode)
+    }
+  } catch (error) {
+    throw writeFailure(job.pkg, current, error)
+  }
+}
+
+function writeFailure(pkg: string, path: string, error: unknown): SkiffError {
+  const errno = errnoCode(error)
+  const reason = error instanceof Error ? error.message : String(error)
+  if (errno === 'ENAMETOOLONG') {
+    return new SkiffError('EBADTARBALL', `${pkg}: tarball entry "${path}" has a name too long for this file system`, { pkg, path, cause: error })
+  }
+  return new SkiffError('ESTORE', `${pkg}: cannot write "${path}" while extracting: ${reason}`, {
+    pkg,
+    path,
+    cause: error,
+    hint: errno === 'ENOSPC' ? 'the disk is full' : undefined,
+  })
+}
