@@ -1,0 +1,317 @@
+/**
+ * What `npm ci` checks before installing: does the lockfile still give every dependency of
+ * package.json (and of every package it reaches) a package that satisfies it?
+ *
+ * npm builds the ideal tree from the lockfile, fixes every missing or invalid edge by asking
+ * the registry, and reports each placed node whose version differs from the lockfile
+ * ("Missing: x@1.2.3 from lock file", "Invalid: lock file's x@1.0.0 does not satisfy
+ * x@2.0.1"). skiff answers without the registry, so where npm prints the version it would
+ * fetch, skiff prints the wanted spec. The walk follows arborist:
+ *  - edges come from package.json for the root (workspaces first, then peer, prod, optional,
+ *    dev, a later kind replacing an earlier one), from package.json on disk for workspaces and
+ *    other folders outside node_modules when given (else the lockfile), from the lockfile
+ *    for packages; devDependencies only for those top nodes; peers not with legacyPeerDeps;
+ *  - only packages reached from the root through valid edges count (extraneous entries do not);
+ *  - a missing edge is a problem unless peerOptional; an invalid one unless peerOptional
+ *    (npm ci trusts those); edges into bundled or shrinkwrapped packages are skipped;
+ *  - overrides change the wanted spec (arborist's OverrideSet rules), and an override of a
+ *    direct dependency that differs from its spec is an error of its own;
+ *  - a problem is settled where npm's PlaceDep would put the new package (place-problem.ts):
+ *    an existing satisfying copy higher up is kept (no error), an occupied spot is replaced
+ *    ("Invalid"), a free spot gets a new package ("Missing").
+ * What the fetched packages would need in turn is unknown offline, so npm may list more lines.
+ */
+import path from 'node:path'
+import { SkiffError } from '../error/index.ts'
+import { classifySpec } from './classify-spec.ts'
+import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
+import { childLocation, depth, findDependency, isInNodeModules, linkTarget, nameFromLocation, parentLocation } from './location.ts'
+import { dependencyMap, manifestLockFields, stringField } from './manifest.ts'
+import { edgeRule, overriddenSpec, parseOverrides, type OverrideRule } from './overrides.ts'
+import { isObject } from './parse-lock-entry.ts'
+import { placeProblem, type PlacementGraph } from './place-problem.ts'
+import type { LockEntry, Lockfile } from './types.ts'
+
+export interface LockSyncOptions {
+  /**
+   * package.json of folders outside node_modules (workspaces, `file:` folders) by location,
+   * as found on disk: npm reads these rather than trusting the lockfile, and finds
+   * workspaces by globbing. Without it the lockfile's entries stand in.
+   */
+  localManifests?: ReadonlyMap<string, Record<string, unknown>>
+  legacyPeerDeps?: boolean
+}
+
+export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace'
+
+export interface Edge {
+  name: string
+  rawSpec: string
+  type: EdgeType
+  accept?: string
+}
+
+/** An edge that the lockfile does not satisfy, and what it wants. */
+export interface Problem {
+  from: string
+  edge: Edge
+  spec: string
+  rule: OverrideRule | undefined
+}
+
+const collator = new Intl.Collator('en')
+
+export function checkLockInSync(packageJson: Record<string, unknown>, lock: Lockfile, options: LockSyncOptions = {}): string[] {
+  return new LockSyncWalk(packageJson, lock, options).run()
+}
+
+/** The ELOCKSYNC error `ci` throws, with npm's message and one line per mismatch. */
+export function createLockSyncError(lock: Lockfile, lines: string[]): SkiffError {
+  return new SkiffError(
+    'ELOCKSYNC',
+    '`skiff ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. '
+      + 'Please update your lock file with `skiff install` before continuing.',
+    { file: lock.file, lines, hint: `run \`skiff install\` to update ${path.basename(lock.file)}, then commit it` },
+  )
+}
+
+class LockSyncWalk implements PlacementGraph {
+  readonly packages: ReadonlyMap<string, LockEntry>
+  readonly projectDir: string
+  private readonly lines = new Map<string, string>()
+  private readonly visited = new Set<string>()
+  private readonly queue: string[] = []
+  private readonly problems: Problem[] = []
+  private readonly rules = new Map<string, OverrideRule | undefined>()
+  private readonly edges = new Map<string, Map<string, Edge>>()
+  /** valid edges into each location: who depends on it, with which spec */
+  readonly incoming = new Map<string, { from: string; spec: string }[]>()
+  private readonly rootRule: OverrideRule | undefined
+  private readonly workspaces: Map<string, string>
+
+  constructor(
+    private readonly packageJson: Record<string, unknown>,
+    lock: Lockfile,
+    private readonly options: LockSyncOptions,
+  ) {
+    this.packages = lock.packages
+    this.projectDir = lock.kind === 'hidden' ? path.dirname(path.dirname(lock.file)) : path.dirname(lock.file)
+    this.rootRule = parseOverrides(packageJson.overrides)
+    this.workspaces = findWorkspaces(packageJson, options.localManifests ?? lock.packages, (location) => this.manifest(location))
+  }
+
+  run(): string[] {
+    this.checkRootOverrides()
+    this.enqueue('', this.rootRule)
+    for (const location of this.workspaces.values()) this.enqueue(location, this.rootRule)
+    do this.drain()
+    while (this.settleProblems())
+    return [...this.lines.values()]
+  }
+
+  private checkRootOverrides(): void {
+    if (this.rootRule === undefined) return
+    for (const edge of this.sortedEdges('')) {
+      const spec = overriddenSpec(edgeRule(this.rootRule, edge.name, edge.rawSpec), edge.name, edge.rawSpec, this.packageJson)
+      if (spec !== edge.rawSpec) this.lines.set(`override:${edge.name}`, `Override for ${edge.name}@${edge.rawSpec} conflicts with direct dependency`)
+    }
+  }
+
+  private enqueue(location: string, rule: OverrideRule | undefined): void {
+    if (this.visited.has(location)) return
+    this.visited.add(location)
+    this.rules.set(location, rule)
+    this.queue.push(location)
+  }
+
+  private drain(): void {
+    for (let location = this.queue.shift(); location !== undefined; location = this.queue.shift()) this.visit(location)
+  }
+
+  private visit(from: string): void {
+    const entry = this.packages.get(from)
+    const bundled = new Set(!isTop(from) && Array.isArray(entry?.bundleDependencies) ? entry.bundleDependencies : [])
+    const nodeRule = this.rules.get(from)
+    for (const edge of this.sortedEdges(from)) {
+      if (bundled.has(edge.name)) continue
+      const rule = nodeRule === undefined ? undefined : edgeRule(nodeRule, edge.name, edge.rawSpec)
+      const spec = rule === undefined ? edge.rawSpec : overriddenSpec(rule, edge.name, edge.rawSpec, this.packageJson)
+      const problem: Problem = { from, edge, spec, rule }
+      const foundAt = findDependency(this.packages, from, edge.name)
+      if (foundAt === undefined) {
+        if (edge.type !== 'peerOptional') this.problems.push(problem)
+        continue
+      }
+      const found = this.found(foundAt)
+      if (this.isInShrinkwrap(foundAt)) continue
+      if (this.satisfies(found, problem)) this.accept(found, problem)
+      else if (edge.type !== 'peerOptional') this.problems.push(problem)
+    }
+  }
+
+  /** Records a valid edge and walks on into the package it reaches. */
+  accept(found: FoundDependency, { from, spec, rule }: Problem): void {
+    const target = found.linkTarget ?? found.location
+    const into = this.incoming.get(target) ?? []
+    into.push({ from, spec })
+    this.incoming.set(target, into)
+    this.enqueue(target, rule ?? this.rules.get(from))
+  }
+
+  /** Settles problems found since the last call, in npm's queue order; true if any walk must go on. */
+  private settleProblems(): boolean {
+    const pending = this.problems.splice(0).sort((a, b) =>
+      depth(a.from) - depth(b.from) || collator.compare(a.from, b.from) || collator.compare(a.edge.name, b.edge.name))
+    for (const problem of pending) {
+      const placement = placeProblem(this, problem)
+      if (placement.kind === 'keep') {
+        this.accept(this.found(placement.location), problem)
+        continue
+      }
+      const { name } = problem.edge
+      const folder = this.linkedFolder(problem)
+      // a folder dependency is known offline: npm names it by the version its package.json holds
+      const wanted = folder === undefined ? problem.spec : stringField(this.manifest(folder), 'version') ?? problem.spec
+      if (placement.kind === 'replace') {
+        const locked = this.found(placement.location).entry.version ?? ''
+        this.report(placement.location, `Invalid: lock file's ${nameFromLocation(placement.location)}@${locked} does not satisfy ${name}@${wanted}`)
+      } else {
+        this.report(placement.location, `Missing: ${name}@${wanted} from lock file`)
+      }
+      // npm adds a link and its target folder; a folder the lockfile lacks is missing too
+      if (folder !== undefined && !this.packages.has(folder)) this.report(folder, `Missing: ${name}@${wanted} from lock file`)
+    }
+    return this.queue.length > 0
+  }
+
+  /** The folder a `file:` folder dependency (or a workspace) links to, as a location. */
+  private linkedFolder({ from, edge, spec, rule }: Problem): string | undefined {
+    const parsed = classifySpec(spec)
+    if (parsed.type !== 'directory') return undefined
+    return specFolder({ projectDir: this.projectDir, fromFolder: this.fromFolder(from, edge.name, rule) }, parsed.path)
+  }
+
+  private report(location: string, line: string): void {
+    if (!this.lines.has(location)) this.lines.set(location, line)
+  }
+
+  satisfies(found: FoundDependency, { from, edge, spec, rule }: Problem): boolean {
+    const isPeer = edge.type === 'peer' || edge.type === 'peerOptional'
+    if (isPeer && !isTop(from) && parentLocation(found.location) === from) return false
+    const context = { projectDir: this.projectDir, fromFolder: this.fromFolder(from, edge.name, rule), lockedSpec: this.lockedSpec(from, edge.name) }
+    const valid = (wanted: string) =>
+      isDepValid(found, wanted, context) || (edge.accept !== undefined && isDepValid(found, edge.accept || '*', context))
+    if (found.entry.inBundle === true || found.entry.hasShrinkwrap === true) return valid(edge.rawSpec)
+    if (rule === undefined || rule.parent === undefined) return valid(spec)
+    return valid(spec) || (valid(edge.rawSpec) && !valid(rule.keySpec))
+  }
+
+  /** The folder `file:` specs of `from` are relative to (arborist's fromPath). */
+  private fromFolder(from: string, name: string, rule: OverrideRule | undefined): string {
+    if (rule !== undefined && rule.name === name && rule.value !== '*') return ''
+    const resolved = this.packages.get(from)?.resolved
+    if (typeof resolved === 'string' && resolved.startsWith('file:') && /\.(?:tgz|tar\.gz|tar)$/i.test(resolved)) {
+      return path.posix.dirname(resolved.slice('file:'.length))
+    }
+    return from
+  }
+
+  private lockedSpec(from: string, name: string): string | undefined {
+    const entry = this.packages.get(from)
+    return entry?.dependencies?.[name] ?? entry?.optionalDependencies?.[name] ?? entry?.devDependencies?.[name] ?? entry?.peerDependencies?.[name]
+  }
+
+  found(location: string): FoundDependency {
+    const target = linkTarget(this.packages, location)
+    if (target === undefined) return { location, entry: this.packages.get(location) ?? {}, isLink: false }
+    const local = this.options.localManifests?.get(target)
+    const entry = local === undefined ? this.packages.get(target) ?? {} : manifestEntry(local)
+    return { location, entry, isLink: true, linkTarget: target }
+  }
+
+  private isInShrinkwrap(location: string): boolean {
+    for (let parent = parentLocation(location); parent !== undefined && parent !== ''; parent = parentLocation(parent)) {
+      if (this.packages.get(parent)?.hasShrinkwrap === true) return true
+    }
+    return false
+  }
+
+  private manifest(location: string): Record<string, unknown> {
+    if (location === '') return this.packageJson
+    if (!isInNodeModules(location)) {
+      const local = this.options.localManifests?.get(location)
+      if (local !== undefined) return local
+    }
+    return this.packages.get(location) ?? {}
+  }
+
+  sortedEdges(location: string): Edge[] {
+    return [...this.edgesOf(location).values()].sort((a, b) => collator.compare(a.name, b.name))
+  }
+
+  edgesOf(location: string): Map<string, Edge> {
+    const cached = this.edges.get(location)
+    if (cached !== undefined) return cached
+    const edges = new Map<string, Edge>()
+    if (location === '') {
+      for (const [name, folder] of this.workspaces) edges.set(name, { name, rawSpec: `file:${folder}`, type: 'workspace' })
+    }
+    const manifest = this.manifest(location)
+    const accepts = dependencyMap(manifest, 'acceptDependencies')
+    const add = (deps: Record<string, string>, type: EdgeType) => {
+      for (const [name, rawSpec] of Object.entries(deps)) {
+        if (edges.get(name)?.type === 'workspace') continue
+        const accept = accepts[name]
+        edges.set(name, { name, rawSpec, type, ...(accept !== undefined && { accept }) })
+      }
+    }
+    if (this.options.legacyPeerDeps !== true) {
+      const peers = dependencyMap(manifest, 'peerDependencies')
+      const meta = isObject(manifest.peerDependenciesMeta) ? manifest.peerDependenciesMeta : {}
+      const isOptional = (name: string) => isObject(meta[name]) && meta[name].optional === true
+      add(Object.fromEntries(Object.entries(peers).filter(([name]) => !isOptional(name))), 'peer')
+      add(Object.fromEntries(Object.entries(peers).filter(([name]) => isOptional(name))), 'peerOptional')
+    }
+    add(dependencyMap(manifest, 'dependencies'), 'prod')
+    add(dependencyMap(manifest, 'optionalDependencies'), 'optional')
+    if (isTop(location)) add(dependencyMap(manifest, 'devDependencies'), 'dev')
+    this.edges.set(location, edges)
+    return edges
+  }
+}
+
+/** Root, workspaces and folders outside node_modules have no parent package: arborist's "top" nodes. */
+export function isTop(location: string): boolean {
+  return !isInNodeModules(location)
+}
+
+function manifestEntry(manifest: Record<string, unknown>): LockEntry {
+  const name = stringField(manifest, 'name')
+  return { ...manifestLockFields(manifest), ...(name !== undefined && { name }) }
+}
+
+/** Workspace name → folder: folders outside node_modules whose path matches a pattern of `workspaces`. */
+function findWorkspaces(
+  packageJson: Record<string, unknown>,
+  candidates: ReadonlyMap<string, unknown>,
+  manifestOf: (location: string) => Record<string, unknown>,
+): Map<string, string> {
+  const patterns = workspacePatterns(packageJson)
+  const include = patterns.filter((pattern) => !pattern.startsWith('!')).map((pattern) => new Bun.Glob(pattern))
+  const exclude = patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => new Bun.Glob(pattern.slice(1)))
+  const workspaces = new Map<string, string>()
+  for (const location of [...candidates.keys()].sort()) {
+    if (location === '' || isInNodeModules(location) || location.startsWith('..')) continue
+    if (!include.some((glob) => glob.match(location)) || exclude.some((glob) => glob.match(location))) continue
+    workspaces.set(stringField(manifestOf(location), 'name') ?? nameFromLocation(location), location)
+  }
+  return workspaces
+}
+
+export function workspacePatterns(packageJson: Record<string, unknown>): string[] {
+  const raw = packageJson.workspaces
+  const list = Array.isArray(raw) ? raw : isObject(raw) && Array.isArray(raw.packages) ? raw.packages : []
+  return list
+    .filter((pattern): pattern is string => typeof pattern === 'string')
+    .map((pattern) => pattern.replace(/^(!?)\.\//, '$1').replace(/\/+$/, ''))
+}
