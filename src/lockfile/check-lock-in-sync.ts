@@ -266,11 +266,11 @@ class LockSyncWalk implements PlacementGraph {
       }
     }
     if (this.options.legacyPeerDeps !== true) {
-      const peers = dependencyMap(manifest, 'peerDependencies')
       const meta = isObject(manifest.peerDependenciesMeta) ? manifest.peerDependenciesMeta : {}
-      const isOptional = (name: string) => isObject(meta[name]) && meta[name].optional === true
-      add(Object.fromEntries(Object.entries(peers).filter(([name]) => !isOptional(name))), 'peer')
-      add(Object.fromEntries(Object.entries(peers).filter(([name]) => isOptional(name))), 'peerOptional')
+      const peers = Object.entries(dependencyMap(manifest, 'peerDependencies'))
+      const isOptional = ([name]: [string, string]) => isObject(meta[name]) && meta[name].optional === true
+      add(Object.fromEntries(peers.filter((peer) => !isOptional(peer))), 'peer')
+      add(Object.fromEntries(peers.filter(isOptional)), 'peerOptional')
     }
     add(dependencyMap(manifest, 'dependencies'), 'prod')
     add(dependencyMap(manifest, 'optionalDependencies'), 'optional')

@@ -27,7 +27,20 @@ const TARBALL = /\.(?:tgz|tar\.gz|tar)$/i
 const PATH_LIKE = /^(?:\.|~\/|\/|\\|[a-zA-Z]:)/
 const GITHUB_SHORTHAND = /^[^@%/\s.-][^:@%/\s]*\/[^@\s/%]+(?:#.*)?$/
 
+/** Specs repeat across a lockfile (thousands of "^1.0.0"); parsing one costs semver a throw and a catch. */
+const cache = new Map<string, DepSpec>()
+const CACHE_LIMIT = 20_000
+
 export function classifySpec(raw: string): DepSpec {
+  const cached = cache.get(raw)
+  if (cached !== undefined) return cached
+  if (cache.size >= CACHE_LIMIT) cache.clear()
+  const spec = parseSpec(raw)
+  cache.set(raw, spec)
+  return spec
+}
+
+function parseSpec(raw: string): DepSpec {
   const spec = raw.trim()
   if (spec.startsWith('npm:')) return classifyAlias(spec.slice(4))
   const git = classifyGit(spec)

@@ -45,7 +45,7 @@ function specValid(found: FoundDependency, spec: DepSpec, context: DepValidConte
   switch (spec.type) {
     case 'range':
     case 'version':
-      return spec.range === '*' || (entry.version !== undefined && semver.satisfies(entry.version, spec.range, { loose: true }))
+      return spec.range === '*' || (entry.version !== undefined && satisfies(entry.version, spec.range))
     case 'alias':
       return packageName(found) === spec.name && specValid(found, spec.sub, context)
     case 'tag':
@@ -64,6 +64,20 @@ function specValid(found: FoundDependency, spec: DepSpec, context: DepValidConte
   }
 }
 
+const satisfied = new Map<string, boolean>()
+const SATISFIED_LIMIT = 50_000
+
+/** semver.satisfies (loose), remembered: a lockfile asks the same question thousands of times. */
+function satisfies(version: string, range: string): boolean {
+  const key = `${version}\0${range}`
+  const known = satisfied.get(key)
+  if (known !== undefined) return known
+  if (satisfied.size >= SATISFIED_LIMIT) satisfied.clear()
+  const answer = semver.satisfies(version, range, { loose: true })
+  satisfied.set(key, answer)
+  return answer
+}
+
 function packageName(found: FoundDependency): string {
   return found.entry.name ?? nameFromLocation(found.linkTarget ?? found.location)
 }
@@ -78,7 +92,7 @@ function gitValid(entry: LockEntry, wanted: Extract<DepSpec, { type: 'git' }>, l
   const resolved = classifySpec(entry.resolved)
   if (resolved.type !== 'git' || !sameRepo(resolved, wanted)) return false
   if (wanted.committish !== undefined && /^[a-fA-F0-9]{40,64}$/.test(wanted.committish)) return resolved.committish === wanted.committish
-  if (wanted.semverRange !== undefined) return entry.version !== undefined && semver.satisfies(entry.version, wanted.semverRange, { loose: true })
+  if (wanted.semverRange !== undefined) return entry.version !== undefined && satisfies(entry.version, wanted.semverRange)
   const locked = lockedSpec === undefined ? undefined : classifySpec(lockedSpec)
   return locked?.type !== 'git' || (locked.committish ?? '') === (wanted.committish ?? '')
 }

@@ -119,9 +119,11 @@ export function findDependency(
   fromLocation: string,
   name: string,
 ): string | undefined {
-  for (const container of resolutionChain(packages, fromLocation)) {
+  let container: string | undefined = linkTarget(packages, fromLocation) ?? fromLocation
+  while (container !== undefined) {
     const candidate = childLocation(container, name)
     if (packages.has(candidate)) return candidate
+    container = enclosingLocation(packages, container)
   }
   return undefined
 }

@@ -49,10 +49,15 @@ function lockedValue(key: string, value: unknown): unknown {
   return value
 }
 
-/** A dependency map of a manifest, keeping only string specs. */
+/** A dependency map of a manifest, keeping only string specs (the object itself when all are strings: do not mutate it). */
 export function dependencyMap(manifest: Record<string, unknown>, field: string): Record<string, string> {
   const value = manifest[field]
   if (!isObject(value)) return {}
+  for (const spec of Object.values(value)) if (typeof spec !== 'string') return onlyStrings(value)
+  return value as Record<string, string>
+}
+
+function onlyStrings(value: Record<string, unknown>): Record<string, string> {
   const deps: Record<string, string> = {}
   for (const [name, spec] of Object.entries(value)) if (typeof spec === 'string') deps[name] = spec
   return deps

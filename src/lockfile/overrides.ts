@@ -44,14 +44,20 @@ function parseKey(key: string): { name: string; keySpec: string } {
   return { name: key.slice(0, at), keySpec: spec === '' ? '*' : spec }
 }
 
+const rulesets = new WeakMap<OverrideRule, OverrideRule[]>()
+
 /** The rules visible from `rule`, nearest first (OverrideSet#ruleset). */
 function ruleset(rule: OverrideRule): OverrideRule[] {
+  const cached = rulesets.get(rule)
+  if (cached !== undefined) return cached
   const rules = new Map<string, OverrideRule>()
   for (let ancestor: OverrideRule | undefined = rule; ancestor !== undefined; ancestor = ancestor.parent) {
     for (const child of ancestor.children.values()) if (!rules.has(child.key)) rules.set(child.key, child)
     if (ancestor.parent !== undefined && !rules.has(ancestor.key)) rules.set(ancestor.key, ancestor)
   }
-  return [...rules.values()]
+  const list = [...rules.values()]
+  rulesets.set(rule, list)
+  return list
 }
 
 /** The rule an edge `name@rawSpec` from a node governed by `rule` follows (`rule` itself if none matches). */
