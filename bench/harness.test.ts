@@ -3,7 +3,7 @@ import { cleanEnv } from './environment.ts'
 import { bunLockVersions, compareSets, packageLockVersions, pnpmLockVersions } from './locked-versions.ts'
 import { parseClock, parseTimeReport } from './measure.ts'
 import { directDependencies } from './outcome.ts'
-import { buildCommand, findPhase, PHASES } from './phases.ts'
+import { buildCommand, extraProjectFiles, findPhase, PHASES } from './phases.ts'
 import { roundOrder } from './session.ts'
 import { median, renderTable, summarize, type RunRecord } from './summarize.ts'
 
@@ -153,5 +153,13 @@ describe('summary', () => {
 describe('outcome', () => {
   test('direct dependencies are the dependencies and devDependencies', () => {
     expect(directDependencies('{"dependencies":{"a":"1"},"devDependencies":{"b":"2"},"optionalDependencies":{"c":"3"}}')).toEqual(['a', 'b'])
+  })
+})
+
+describe('project files', () => {
+  test('pnpm keeps to the lockfile and leaves peers out where npm is told to', () => {
+    expect(extraProjectFiles('pnpm', false)).toEqual({ 'pnpm-workspace.yaml': 'minimumReleaseAge: 0\n' })
+    expect(extraProjectFiles('pnpm', true)).toEqual({ 'pnpm-workspace.yaml': 'minimumReleaseAge: 0\nautoInstallPeers: false\n' })
+    expect(extraProjectFiles('bun', true)).toEqual({})
   })
 })

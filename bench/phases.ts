@@ -77,10 +77,12 @@ export const LOCKFILE_NAME: Record<ToolName, string> = {
  * Files written into every project folder of a tool besides package.json, .npmrc and the lockfile.
  * pnpm 12 re-checks every locked version against `minimumReleaseAge` (default 1 day), fetching
  * each package's full metadata during a frozen install, and picks older versions when resolving;
- * setting it to 0 keeps it to the lockfile and the same registry view as the others.
+ * 0 keeps it to the lockfile and the same registry view as the others. Where the fixture's
+ * .npmrc sets legacy-peer-deps (npm leaves peers out), pnpm's match is autoInstallPeers: false.
  */
-export const EXTRA_PROJECT_FILES: Partial<Record<ToolName, Record<string, string>>> = {
-  pnpm: { 'pnpm-workspace.yaml': 'minimumReleaseAge: 0\n' },
+export function extraProjectFiles(tool: ToolName, legacyPeerDeps: boolean): Record<string, string> {
+  if (tool !== 'pnpm') return {}
+  return { 'pnpm-workspace.yaml': 'minimumReleaseAge: 0\n' + (legacyPeerDeps ? 'autoInstallPeers: false\n' : '') }
 }
 
 /** cacheDir is the phase's cache folder; pnpm keeps its store and its metadata cache inside it. */

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { EXTRA_PROJECT_FILES, LOCKFILE_NAME } from './phases.ts'
+import { extraProjectFiles, LOCKFILE_NAME } from './phases.ts'
 import type { ToolCommand, ToolName } from './tools.ts'
 
 export interface BenchDirs {
@@ -77,7 +77,7 @@ function fixtureFingerprint(fixture: Fixture, tool: ToolCommand): string {
     hasher.update(`${name}\n`)
     if (fs.existsSync(file)) hasher.update(fs.readFileSync(file))
   }
-  hasher.update(JSON.stringify(EXTRA_PROJECT_FILES[tool.tool] ?? {}))
+  hasher.update(JSON.stringify(extraProjectFiles(tool.tool, fixture.legacyPeerDeps)))
   return hasher.digest('hex')
 }
 
@@ -108,7 +108,7 @@ export function prepareProject({ dirs, fixture, tool, baseEnv, log }: PrepareOpt
     const source = path.join(fixture.dir, name)
     if (fs.existsSync(source)) fs.writeFileSync(path.join(target, name), fs.readFileSync(source))
   }
-  for (const [name, text] of Object.entries(EXTRA_PROJECT_FILES[tool.tool] ?? {})) {
+  for (const [name, text] of Object.entries(extraProjectFiles(tool.tool, fixture.legacyPeerDeps))) {
     fs.writeFileSync(path.join(target, name), text)
   }
   const derive = LOCKFILE_DERIVATION[tool.tool]

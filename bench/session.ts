@@ -111,6 +111,58 @@ function keepLog(dirs: BenchDirs, runDir: string): void {
   fs.cpSync(path.join(runDir, 'log'), target, { recursive: true })
 }
 
+interface TimedRun {
+  fixture: Fixture
+  phase: Phase
+  tool: ToolCommand
+  round: number
+  slot: number
+  prepared: string
+  sessionDir: string
+  /** why the tool has no warm cache, if it has none */
+  warmFailure: string | undefined
+}
+
+async function runTimed(options: SessionOptions, run: TimedRun): Promise<RunRecord> {
+  const { dirs } = options
+  const { fixture, phase, tool } = run
+  const base = { fixture: fixture.name, phase: phase.id, tool: tool.tool, round: run.round, slot: run.slot, startedAt: new Date().toISOString() }
+  if (phase.cache === 'warm' && run.warmFailure !== undefined) {
+    return { ...base, ...NOT_RUN, ok: false, failure: 'no warm cache', stderrTail: run.warmFailure }
+  }
+  const runDir = path.join(run.sessionDir, `${fixture.name}-${phase.short}-r${run.round}-${tool.tool}`)
+  const cacheDir = phase.cache === 'warm' ? path.join(dirs.caches, toolKey(tool), fixture.name, 'warm') : path.join(runDir, 'cache')
+  const result = await attempt({
+    ...options,
+    tool,
+    fixture,
+    prepared: run.prepared,
+    action: phase.action,
+    withLockfile: phase.withLockfile,
+    cacheDir,
+    runDir,
+  })
+  if (!result.ok) keepLog(dirs, runDir)
+  moveToTrash(dirs, runDir)
+  const { argv: _argv, cwd: _cwd, ...measured } = result.measured
+  return {
+    ...base,
+    ...measured,
+    ok: result.ok,
+    failure: result.failure,
+    stderrTail: result.ok ? '' : measured.stderrTail,
+    stdoutTail: result.ok ? '' : measured.stdoutTail,
+    load1: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+  }
+}
+
+function describeRun(run: RunRecord): string {
+  const figures = run.ok
+    ? `${run.wallS.toFixed(3)} s wall, ${run.userS.toFixed(2)} user, ${run.sysS.toFixed(2)} sys, ${Math.round(run.maxRssKb / 1024)} MB`
+    : `FAILED: ${run.failure}`
+  return `${run.fixture} ${run.phase.slice(0, 2)} round ${run.round} ${run.tool.padEnd(5)} ${figures}`
+}
+
 export async function runSession(options: SessionOptions): Promise<void> {
   const { dirs, fixtures, phases, tools, rounds, log } = options
   const sessionDir = path.join(dirs.runs, new Date().toISOString().replace(/[:.]/g, '-'))
@@ -129,43 +181,11 @@ export async function runSession(options: SessionOptions): Promise<void> {
     }
     for (let round = 1; round <= rounds; round++) {
       for (const phase of phases) {
-        const order = roundOrder(tools, round)
-        for (const [slot, tool] of order.entries()) {
-          const startedAt = new Date().toISOString()
-          const base = { fixture: fixture.name, phase: phase.id, tool: tool.tool, round, slot, startedAt }
-          const warmFailure = phase.cache === 'warm' ? warmFailures.get(tool.tool) : undefined
-          if (warmFailure !== undefined) {
-            options.onRun({ ...base, ...NOT_RUN, ok: false, failure: 'no warm cache', stderrTail: warmFailure })
-            continue
-          }
-          const runDir = path.join(sessionDir, `${fixture.name}-${phase.short}-r${round}-${tool.tool}`)
-          const cacheDir = phase.cache === 'warm' ? path.join(dirs.caches, toolKey(tool), fixture.name, 'warm') : path.join(runDir, 'cache')
-          const result = await attempt({
-            ...options,
-            tool,
-            fixture,
-            prepared: prepared.get(tool.tool) ?? '',
-            action: phase.action,
-            withLockfile: phase.withLockfile,
-            cacheDir,
-            runDir,
-          })
-          const { argv: _argv, cwd: _cwd, ...m } = result.measured
-          options.onRun({
-            ...base,
-            ...m,
-            ok: result.ok,
-            failure: result.failure,
-            stderrTail: result.ok ? '' : m.stderrTail,
-            stdoutTail: result.ok ? '' : m.stdoutTail,
-            load1: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-          })
-          log(
-            `${fixture.name} ${phase.short} round ${round} ${tool.tool.padEnd(5)} ` +
-              (result.ok ? `${m.wallS.toFixed(3)} s wall, ${m.userS.toFixed(2)} user, ${m.sysS.toFixed(2)} sys, ${Math.round(m.maxRssKb / 1024)} MB` : `FAILED: ${result.failure}`),
-          )
-          if (!result.ok) keepLog(dirs, runDir)
-          moveToTrash(dirs, runDir)
+        for (const [slot, tool] of roundOrder(tools, round).entries()) {
+          const warmFailure = warmFailures.get(tool.tool)
+          const record = await runTimed(options, { fixture, phase, tool, round, slot, prepared: prepared.get(tool.tool) ?? '', sessionDir, warmFailure })
+          options.onRun(record)
+          log(describeRun(record))
         }
       }
     }
