@@ -3,6 +3,7 @@
  *
  *   bun bench/run.ts [--fixtures medium,antd] [--phases p3,p4] [--tools skiff,bun,utoo,pnpm,npm]
  *                    [--rounds 3] [--skiff "<command>"] [--settle-ms 1000] [--keep-trash]
+ *                    [--no-cooldown] [--results <dir>] [--fixtures-dir <dir>]
  *
  * skiff is SKIFF_BIN / --skiff (a command line), else dist/skiff, else `bun src/cli/main.ts`.
  * Prints a markdown table per fixture and phase and appends the session, with every raw run,
@@ -46,6 +47,7 @@ function parseCli(argv: string[]) {
       skiff: { type: 'string' },
       'settle-ms': { type: 'string' },
       'fixtures-dir': { type: 'string' },
+      results: { type: 'string' },
       'keep-trash': { type: 'boolean', default: false },
       'no-cooldown': { type: 'boolean', default: false },
     },
@@ -72,6 +74,7 @@ function parseCli(argv: string[]) {
     settleMs,
     skiff: values.skiff,
     fixturesDir: values['fixtures-dir'] ?? '/work/shared/fixtures',
+    resultsDir: values.results ?? path.join(BENCH_DIR, 'results'),
     keepTrash: values['keep-trash'],
     cooldown: !values['no-cooldown'],
   }
@@ -130,8 +133,7 @@ function describeCommands(tools: ToolCommand[], phases: Phase[], legacyPeerDeps:
   return lines
 }
 
-function appendResults(session: Record<string, unknown>, markdown: string): string {
-  const resultsDir = path.join(BENCH_DIR, 'results')
+function appendResults(resultsDir: string, session: Record<string, unknown>, markdown: string): string {
   fs.mkdirSync(resultsDir, { recursive: true })
   const day = new Date().toISOString().slice(0, 10)
   const jsonFile = path.join(resultsDir, `${day}.json`)
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
     ),
     runs,
   }
-  log(`raw runs appended to ${appendResults(session, markdown)}`)
+  log(`raw runs appended to ${appendResults(cli.resultsDir, session, markdown)}`)
   if (cli.keepTrash) {
     log(`trash kept in ${dirs.trash}`)
   } else {
