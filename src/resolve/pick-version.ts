@@ -129,7 +129,7 @@ function pickLoose(context: Context, wanted: string, type: RegistrySpecType): Pi
   if (wanted !== '' && type === 'tag') {
     const tagged = packument.distTags.get(wanted)
     if (tagged === undefined) return undefined
-    if (!isBefore(context, tagged)) return pickAvoidingAsPicked(context, `<=${tagged}`)
+    if (!isBefore(context, tagged)) return pickAtOrBelow(context, tagged)
     return withAvoid(context, packument.versions.get(tagged) ?? context.staged.get(tagged))
   }
   if (wanted !== '' && type === 'version') {
@@ -141,9 +141,9 @@ function pickLoose(context: Context, wanted: string, type: RegistrySpecType): Pi
   return defaultTagVersion(context, range) ?? bestInRange(context, range)
 }
 
-/** The tag branch re-enters the whole pick (avoidStrict included), as npm does. */
-function pickAvoidingAsPicked(context: Context, wanted: string): Picked | undefined {
-  const picked = pickAvoiding(context, wanted, 'range')
+/** A tag published after `before`: the best version up to it, by the whole pick (avoidStrict included), as npm does. */
+function pickAtOrBelow(context: Context, tagged: string): Picked | undefined {
+  const picked = pickAvoiding(context, `<=${tagged}`, 'range')
   if (picked === undefined) return undefined
   return { manifest: picked, avoided: picked.shouldAvoid === true }
 }
