@@ -106,8 +106,9 @@ export function createLinker(options: LinkerOptions): Linker {
         sendBatch(slot, takeBatch())
       }
     }
-    if (queueHead === queue.length) {
-      queue.length = 0
+    // drop what has been sent, so the queue does not keep finished jobs' path lists alive
+    if (queueHead > 0) {
+      queue.splice(0, queueHead)
       queueHead = 0
     }
   }

@@ -28,6 +28,8 @@ export interface BinLink {
   name: string
   /** the symlink's text, relative to binDir: "../a/cli.js" */
   target: string
+  /** the file inside the package: "cli.js" (what linkBins takes as the bin's value) */
+  file: string
 }
 
 const collator = new Intl.Collator('en')
@@ -40,11 +42,11 @@ export function planBinLinks(nodes: readonly BinNode[]): BinLink[] {
   const links: BinLink[] = []
   for (const node of ordered) {
     const binDir = `${nodeModulesOf(node.location)}/.bin`
-    for (const [name, target] of Object.entries(normalizeBin(node.bin ?? {}))) {
+    for (const [name, file] of Object.entries(normalizeBin(node.bin ?? {}))) {
       const key = `${binDir}/${name}`
       if (seen.has(key)) continue
       seen.add(key)
-      links.push({ location: node.location, binDir, name, target: path.posix.relative(binDir, `${node.location}/${target}`) })
+      links.push({ location: node.location, binDir, name, target: path.posix.relative(binDir, `${node.location}/${file}`), file })
     }
   }
   return links
