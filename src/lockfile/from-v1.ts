@@ -17,25 +17,12 @@ import semver from 'semver'
 import { classifySpec, gitResolved, isRegistrySpec, type DepSpec } from './classify-spec.ts'
 import { childLocation, findDependency, normalizeLocation, parentLocation } from './location.ts'
 import { manifestLockFields } from './manifest.ts'
-import type { LockEntry } from './types.ts'
-
-/** One node of a v1 `dependencies` tree, after type checks. */
-export interface V1Node {
-  version?: string
-  resolved?: string
-  integrity?: string
-  from?: string
-  dev?: boolean
-  optional?: boolean
-  bundled?: boolean
-  requires?: Record<string, string>
-  dependencies?: Record<string, V1Node>
-}
+import type { LegacyLockNode, LockEntry } from './types.ts'
 
 export interface V1Root {
   name?: string
   version?: string
-  dependencies?: Record<string, V1Node>
+  dependencies?: Record<string, LegacyLockNode>
 }
 
 /** The packages being built and each location's v1 `requires`, resolved once all are placed. */
@@ -54,7 +41,7 @@ export function packagesFromV1(root: V1Root, rootManifest: Record<string, unknow
   return migration.packages
 }
 
-function loadNode(migration: Migration, location: string, name: string | undefined, node: V1Node): LockEntry {
+function loadNode(migration: Migration, location: string, name: string | undefined, node: LegacyLockNode): LockEntry {
   const entry = entryFromV1(migration, location, name, node)
   const container = entry.link === true && typeof entry.resolved === 'string' ? entry.resolved : location
   for (const [childName, child] of Object.entries(node.dependencies ?? {})) {
@@ -63,7 +50,7 @@ function loadNode(migration: Migration, location: string, name: string | undefin
   return entry
 }
 
-function specFromV1(node: V1Node): DepSpec | undefined {
+function specFromV1(node: LegacyLockNode): DepSpec | undefined {
   if (node.version !== undefined) {
     const spec = classifySpec(node.version)
     if (node.integrity !== undefined || spec.type === 'git') return spec
@@ -77,7 +64,7 @@ function specFromV1(node: V1Node): DepSpec | undefined {
   return node.version === undefined ? undefined : classifySpec(node.version)
 }
 
-function entryFromV1(migration: Migration, location: string, name: string | undefined, node: V1Node): LockEntry {
+function entryFromV1(migration: Migration, location: string, name: string | undefined, node: LegacyLockNode): LockEntry {
   const { packages, requires } = migration
   const spec = specFromV1(node)
   if (spec?.type === 'directory' && location !== '') {
@@ -116,7 +103,7 @@ function entryFromV1(migration: Migration, location: string, name: string | unde
   return entry
 }
 
-function resolvedFromV1(spec: DepSpec | undefined, node: V1Node): string | undefined {
+function resolvedFromV1(spec: DepSpec | undefined, node: LegacyLockNode): string | undefined {
   if (spec === undefined) return undefined
   if (isRegistrySpec(spec)) return node.resolved
   if (spec.type === 'file') return `file:${normalizeLocation(spec.path)}`

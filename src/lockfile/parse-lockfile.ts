@@ -5,10 +5,10 @@
  * `dependencies` tree (from-v1.ts), which needs the root package.json.
  */
 import { SkiffError } from '../error/index.ts'
-import { packagesFromV1, type V1Node } from './from-v1.ts'
+import { packagesFromV1 } from './from-v1.ts'
 import { parseJsonFile } from './parse-json.ts'
 import { isObject, parseLockEntry } from './parse-lock-entry.ts'
-import type { LockEntry, Lockfile, LockfileKind } from './types.ts'
+import type { LegacyLockNode, LockEntry, Lockfile, LockfileKind } from './types.ts'
 
 const HINT = 'the lockfile is damaged; regenerate it with `skiff install`'
 
@@ -59,19 +59,19 @@ function parsePackages(raw: unknown, file: string): Map<string, LockEntry> {
 const V1_STRINGS = ['version', 'resolved', 'integrity', 'from'] as const
 const V1_BOOLEANS = ['dev', 'optional', 'bundled'] as const
 
-function parseV1Dependencies(raw: unknown, file: string, where: string): Record<string, V1Node> | undefined {
+function parseV1Dependencies(raw: unknown, file: string, where: string): Record<string, LegacyLockNode> | undefined {
   if (raw === undefined) return undefined
   if (!isObject(raw)) throw damaged(file, `${where} must be an object, found ${describe(raw)}`)
-  const nodes: Record<string, V1Node> = {}
+  const nodes: Record<string, LegacyLockNode> = {}
   for (const [name, node] of Object.entries(raw)) {
-    nodes[name] = parseV1Node(node, file, `${where}[${JSON.stringify(name)}]`)
+    nodes[name] = parseLegacyLockNode(node, file, `${where}[${JSON.stringify(name)}]`)
   }
   return nodes
 }
 
-function parseV1Node(raw: unknown, file: string, where: string): V1Node {
+function parseLegacyLockNode(raw: unknown, file: string, where: string): LegacyLockNode {
   if (!isObject(raw)) throw damaged(file, `${where} must be an object, found ${describe(raw)}`)
-  const node: V1Node = {}
+  const node: LegacyLockNode = {}
   for (const key of V1_STRINGS) {
     const value = raw[key]
     if (value === undefined || value === null) continue

@@ -9,24 +9,35 @@
  * Bun's ICU collation for 'en' was compared with Node 20's on every key of a 5,000-package
  * lockfile and 300,000 random pairs of names built from letters, digits and -_./@~+: equal.
  */
-import type { JsonFormat } from './detect-format.ts'
+import { legacyDependencies } from './legacy-dependencies.ts'
 import type { Lockfile } from './types.ts'
 
 const PREFERRED_KEYS = ['name', 'version', 'lockfileVersion', 'resolved', 'integrity', 'requires', 'packages', 'dependencies']
 const collator = new Intl.Collator('en')
 
 export interface SerializeOptions {
+  /** from package.json (detectFormat); '' or 0 means npm's default of 2 spaces */
   indent: string | number
+  /** from package.json; '' means '\n' */
   newline: string
+  /** only for lockfileVersion 2, whose legacy `requires` depend on whether peer edges exist */
+  legacyPeerDeps?: boolean
 }
 
-export function serializeLockfile(lock: Lockfile, { indent, newline }: SerializeOptions | JsonFormat): string {
+/**
+ * A lockfileVersion 1 file is written as 3 (npm converts it); 2 stays 2, with the legacy
+ * `dependencies` tree npm keeps writing for it; the hidden lockfile is always 3.
+ */
+export function serializeLockfile(lock: Lockfile, { indent, newline, legacyPeerDeps = false }: SerializeOptions): string {
+  const lockfileVersion = lock.kind === 'hidden' || lock.lockfileVersion < 2 ? 3 : lock.lockfileVersion
+  const dependencies = lockfileVersion === 2 ? legacyDependencies(lock, legacyPeerDeps) : undefined
   const document = {
     ...(lock.name !== undefined && { name: lock.name }),
     ...(lock.version !== undefined && { version: lock.version }),
-    lockfileVersion: lock.kind === 'hidden' || lock.lockfileVersion < 3 ? 3 : lock.lockfileVersion,
+    lockfileVersion,
     requires: true,
     packages: Object.fromEntries(lock.packages),
+    ...(dependencies !== undefined && { dependencies }),
   }
   return stringifyNice(document, indent === '' || indent === 0 ? 2 : indent).replace(/\n/g, newline === '' ? '\n' : newline)
 }

@@ -52,3 +52,20 @@ export interface Lockfile {
   /** every location: "" is the root project, "node_modules/a", "node_modules/a/node_modules/b", "packages/x" */
   packages: Map<string, LockEntry>
 }
+
+/** A node of the legacy `dependencies` tree: all of lockfileVersion 1, and beside `packages` in version 2. */
+export interface LegacyLockNode {
+  version?: string
+  /** the spec it was installed from (git dependencies) */
+  from?: string
+  resolved?: string
+  integrity?: string
+  bundled?: boolean
+  extraneous?: boolean
+  peer?: boolean
+  devOptional?: boolean
+  dev?: boolean
+  optional?: boolean
+  requires?: Record<string, string>
+  dependencies?: Record<string, LegacyLockNode>
+}

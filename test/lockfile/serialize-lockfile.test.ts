@@ -104,6 +104,26 @@ describe('serializeLockfile', () => {
     test(`writes with ${what}`, () => expect(serializeLockfile(lockOf({}), format)).toBe(expected))
   }
 
+  // written by npm 11.19 with --lockfile-version 2 (v2-hand: a hand-made lock with git, alias,
+  // bundle, links, tarballs and an extraneous package, as npm rewrites it after loading it)
+  for (const fixture of ['v2-ws', 'v2-loc', 'v2-v1', 'v2-hand']) {
+    test(`a lockfileVersion 2 file (${fixture}) is written back as npm writes it, legacy dependencies included`, async () => {
+      const dir = path.join(FIXTURES, fixture)
+      const lock = await readLockfile(dir)
+      if (lock === undefined) throw new Error('fixture missing')
+      const format = detectFormat(await Bun.file(path.join(dir, 'package.json')).text())
+      expect(serializeLockfile(lock, format)).toBe(await Bun.file(path.join(dir, 'package-lock.json')).text())
+    })
+  }
+
+  test('with legacyPeerDeps a v2 package that has only peer dependencies gets no empty requires', async () => {
+    const dir = path.join(FIXTURES, 'v2-hand')
+    const lock = await readLockfile(dir)
+    if (lock === undefined) throw new Error('fixture missing')
+    const written = serializeLockfile(lock, { indent: 2, newline: '\n', legacyPeerDeps: true })
+    expect(written).toBe(await Bun.file(path.join(dir, 'expected-legacy-peer-deps.json')).text())
+  })
+
   test('a lockfileVersion 1 file is written back as version 3', async () => {
     const lock = await readLockfile(path.join(FIXTURES, 'v1'))
     if (lock === undefined) throw new Error('fixture missing')
