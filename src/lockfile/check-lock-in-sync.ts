@@ -281,7 +281,7 @@ class LockSyncWalk implements PlacementGraph {
 }
 
 /** Root, workspaces and folders outside node_modules have no parent package: arborist's "top" nodes. */
-export function isTop(location: string): boolean {
+function isTop(location: string): boolean {
   return !isInNodeModules(location)
 }
 

@@ -43,7 +43,7 @@ export function serializeLockfile(lock: Lockfile, { indent, newline, legacyPeerD
 }
 
 /** json-stringify-nice's ordering with the lockfile's preferred keys; ends with '\n' when indented. */
-export function stringifyNice(value: unknown, indent: string | number): string {
+function stringifyNice(value: unknown, indent: string | number): string {
   const text = JSON.stringify(value, (_key, nested: unknown) => (isPlainObject(nested) ? sortedCopy(nested) : nested), indent)
   return indent ? `${text}\n` : text
 }

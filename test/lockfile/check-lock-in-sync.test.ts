@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'bun:test'
-import { checkLockInSync, createLockSyncError, type LockEntry, type Lockfile, type LockSyncOptions } from '../../src/lockfile/index.ts'
+import path from 'node:path'
+import {
+  checkLockInSync,
+  createLockSyncError,
+  readLockfile,
+  readPackageJson,
+  type LockEntry,
+  type Lockfile,
+  type LockSyncOptions,
+} from '../../src/lockfile/index.ts'
+import { SHARED_FIXTURES } from './helpers.ts'
 
 // Cases come from real npm 11.19 runs: `npm install --package-lock-only`, then package.json
 // (or the lockfile) edited, then `npm ci`. Where npm prints the version it would fetch from
@@ -335,5 +345,34 @@ describe('createLockSyncError', () => {
     expect(error.details.lines).toEqual(lines)
     expect(error.details.file).toBe('/project/package-lock.json')
     expect(error.hint).toContain('skiff install')
+  })
+})
+
+describe('checkLockInSync on real projects', () => {
+  const read = async (fixture: string) => {
+    const dir = path.join(SHARED_FIXTURES, fixture)
+    const lock = await readLockfile(dir)
+    if (lock === undefined) throw new Error(`no lockfile in ${dir}`)
+    return { lock, json: (await readPackageJson(dir)).data }
+  }
+
+  test('the medium project npm wrote is in sync', async () => {
+    const { lock, json } = await read('medium')
+    expect(checkLockInSync(json, lock)).toEqual([])
+  })
+
+  test('the antd lock misses the platform packages of a nested @utoo/pack, as npm ci reports', async () => {
+    // npm 11.19 (legacy-peer-deps from antd's .npmrc) prints the same five lines with an empty
+    // version: the registry has no 1.5.22 of those packages
+    const { lock, json } = await read('antd')
+    const nested = 'node_modules/@umijs/bundler-utoopack/node_modules'
+    expect(lock.packages.has(`${nested}/@utoo/pack`)).toBe(true)
+    expect(checkLockInSync(json, lock, { legacyPeerDeps: true })).toEqual([
+      'Missing: @utoo/pack-darwin-arm64@1.5.22 from lock file',
+      'Missing: @utoo/pack-darwin-x64@1.5.22 from lock file',
+      'Missing: @utoo/pack-linux-arm64-gnu@1.5.22 from lock file',
+      'Missing: @utoo/pack-linux-arm64-musl@1.5.22 from lock file',
+      'Missing: @utoo/pack-win32-x64-msvc@1.5.22 from lock file',
+    ])
   })
 })
