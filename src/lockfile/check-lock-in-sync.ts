@@ -26,11 +26,12 @@ import { SkiffError } from '../error/index.ts'
 import { classifySpec } from './classify-spec.ts'
 import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
 import { childLocation, depth, findDependency, isInNodeModules, linkTarget, nameFromLocation, parentLocation } from './location.ts'
-import { dependencyMap, manifestLockFields, stringField } from './manifest.ts'
+import { dependencyEdges, isPeerEdge, type Edge } from './dependency-edges.ts'
+import { manifestLockFields, stringField } from './manifest.ts'
 import { edgeRule, overriddenSpec, parseOverrides, type OverrideRule } from './overrides.ts'
-import { isObject } from './parse-lock-entry.ts'
 import { placeProblem, type PlacementGraph } from './place-problem.ts'
 import type { LockEntry, Lockfile } from './types.ts'
+import { findWorkspaces } from './workspaces.ts'
 
 export interface LockSyncOptions {
   /**
@@ -42,17 +43,8 @@ export interface LockSyncOptions {
   legacyPeerDeps?: boolean
 }
 
-export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace'
-
-export interface Edge {
-  name: string
-  rawSpec: string
-  type: EdgeType
-  accept?: string
-}
-
-/** An edge that the lockfile does not satisfy, and what it wants. */
-export interface Problem {
+/** An edge from a package, with the spec it wants once overrides apply. */
+export interface WantedEdge {
   from: string
   edge: Edge
   spec: string
@@ -81,7 +73,9 @@ class LockSyncWalk implements PlacementGraph {
   private readonly lines = new Map<string, string>()
   private readonly visited = new Set<string>()
   private readonly queue: string[] = []
-  private readonly problems: Problem[] = []
+  private next = 0
+  /** edges the lockfile does not satisfy, waiting to be settled */
+  private readonly problems: WantedEdge[] = []
   private readonly rules = new Map<string, OverrideRule | undefined>()
   private readonly edges = new Map<string, Map<string, Edge>>()
   /** valid edges into each location: who depends on it, with which spec */
@@ -97,7 +91,7 @@ class LockSyncWalk implements PlacementGraph {
     this.packages = lock.packages
     this.projectDir = lock.kind === 'hidden' ? path.dirname(path.dirname(lock.file)) : path.dirname(lock.file)
     this.rootRule = parseOverrides(packageJson.overrides)
-    this.workspaces = findWorkspaces(packageJson, options.localManifests ?? lock.packages, (location) => this.manifest(location))
+    this.workspaces = findWorkspaces(packageJson, (options.localManifests ?? lock.packages).keys(), (location) => this.manifest(location))
   }
 
   run(): string[] {
@@ -125,7 +119,7 @@ class LockSyncWalk implements PlacementGraph {
   }
 
   private drain(): void {
-    for (let location = this.queue.shift(); location !== undefined; location = this.queue.shift()) this.visit(location)
+    while (this.next < this.queue.length) this.visit(this.queue[this.next++] as string)
   }
 
   private visit(from: string): void {
@@ -136,21 +130,21 @@ class LockSyncWalk implements PlacementGraph {
       if (bundled.has(edge.name)) continue
       const rule = nodeRule === undefined ? undefined : edgeRule(nodeRule, edge.name, edge.rawSpec)
       const spec = rule === undefined ? edge.rawSpec : overriddenSpec(rule, edge.name, edge.rawSpec, this.packageJson)
-      const problem: Problem = { from, edge, spec, rule }
+      const want: WantedEdge = { from, edge, spec, rule }
       const foundAt = findDependency(this.packages, from, edge.name)
       if (foundAt === undefined) {
-        if (edge.type !== 'peerOptional') this.problems.push(problem)
+        if (edge.type !== 'peerOptional') this.problems.push(want)
         continue
       }
       const found = this.found(foundAt)
       if (this.isInShrinkwrap(foundAt)) continue
-      if (this.satisfies(found, problem)) this.accept(found, problem)
-      else if (edge.type !== 'peerOptional') this.problems.push(problem)
+      if (this.satisfies(found, want)) this.accept(found, want)
+      else if (edge.type !== 'peerOptional') this.problems.push(want)
     }
   }
 
   /** Records a valid edge and walks on into the package it reaches. */
-  accept(found: FoundDependency, { from, spec, rule }: Problem): void {
+  accept(found: FoundDependency, { from, spec, rule }: WantedEdge): void {
     const target = found.linkTarget ?? found.location
     const into = this.incoming.get(target) ?? []
     into.push({ from, spec })
@@ -181,11 +175,11 @@ class LockSyncWalk implements PlacementGraph {
       // npm adds a link and its target folder; a folder the lockfile lacks is missing too
       if (folder !== undefined && !this.packages.has(folder)) this.report(folder, `Missing: ${name}@${wanted} from lock file`)
     }
-    return this.queue.length > 0
+    return this.next < this.queue.length
   }
 
   /** The folder a `file:` folder dependency (or a workspace) links to, as a location. */
-  private linkedFolder({ from, edge, spec, rule }: Problem): string | undefined {
+  private linkedFolder({ from, edge, spec, rule }: WantedEdge): string | undefined {
     const parsed = classifySpec(spec)
     if (parsed.type !== 'directory') return undefined
     return specFolder({ projectDir: this.projectDir, fromFolder: this.fromFolder(from, edge.name, rule) }, parsed.path)
@@ -195,12 +189,11 @@ class LockSyncWalk implements PlacementGraph {
     if (!this.lines.has(location)) this.lines.set(location, line)
   }
 
-  satisfies(found: FoundDependency, { from, edge, spec, rule }: Problem): boolean {
-    const isPeer = edge.type === 'peer' || edge.type === 'peerOptional'
-    if (isPeer && !isTop(from) && parentLocation(found.location) === from) return false
+  satisfies(found: FoundDependency, { from, edge, spec, rule }: WantedEdge): boolean {
+    if (isPeerEdge(edge) && !isTop(from) && parentLocation(found.location) === from) return false
     const context = { projectDir: this.projectDir, fromFolder: this.fromFolder(from, edge.name, rule), lockedSpec: this.lockedSpec(from, edge.name) }
-    const valid = (wanted: string) =>
-      isDepValid(found, wanted, context) || (edge.accept !== undefined && isDepValid(found, edge.accept || '*', context))
+    const valid = (candidate: string) =>
+      isDepValid(found, candidate, context) || (edge.accept !== undefined && isDepValid(found, edge.accept || '*', context))
     if (found.entry.inBundle === true || found.entry.hasShrinkwrap === true) return valid(edge.rawSpec)
     if (rule === undefined || rule.parent === undefined) return valid(spec)
     return valid(spec) || (valid(edge.rawSpec) && !valid(rule.keySpec))
@@ -252,29 +245,11 @@ class LockSyncWalk implements PlacementGraph {
   edgesOf(location: string): Map<string, Edge> {
     const cached = this.edges.get(location)
     if (cached !== undefined) return cached
-    const edges = new Map<string, Edge>()
-    if (location === '') {
-      for (const [name, folder] of this.workspaces) edges.set(name, { name, rawSpec: `file:${folder}`, type: 'workspace' })
-    }
-    const manifest = this.manifest(location)
-    const accepts = dependencyMap(manifest, 'acceptDependencies')
-    const add = (deps: Record<string, string>, type: EdgeType) => {
-      for (const [name, rawSpec] of Object.entries(deps)) {
-        if (edges.get(name)?.type === 'workspace') continue
-        const accept = accepts[name]
-        edges.set(name, { name, rawSpec, type, ...(accept !== undefined && { accept }) })
-      }
-    }
-    if (this.options.legacyPeerDeps !== true) {
-      const meta = isObject(manifest.peerDependenciesMeta) ? manifest.peerDependenciesMeta : {}
-      const peers = Object.entries(dependencyMap(manifest, 'peerDependencies'))
-      const isOptional = ([name]: [string, string]) => isObject(meta[name]) && meta[name].optional === true
-      add(Object.fromEntries(peers.filter((peer) => !isOptional(peer))), 'peer')
-      add(Object.fromEntries(peers.filter(isOptional)), 'peerOptional')
-    }
-    add(dependencyMap(manifest, 'dependencies'), 'prod')
-    add(dependencyMap(manifest, 'optionalDependencies'), 'optional')
-    if (isTop(location)) add(dependencyMap(manifest, 'devDependencies'), 'dev')
+    const edges = dependencyEdges(this.manifest(location), {
+      top: isTop(location),
+      legacyPeerDeps: this.options.legacyPeerDeps === true,
+      ...(location === '' && { workspaces: this.workspaces }),
+    })
     this.edges.set(location, edges)
     return edges
   }
@@ -288,30 +263,4 @@ function isTop(location: string): boolean {
 function manifestEntry(manifest: Record<string, unknown>): LockEntry {
   const name = stringField(manifest, 'name')
   return { ...manifestLockFields(manifest), ...(name !== undefined && { name }) }
-}
-
-/** Workspace name → folder: folders outside node_modules whose path matches a pattern of `workspaces`. */
-function findWorkspaces(
-  packageJson: Record<string, unknown>,
-  candidates: ReadonlyMap<string, unknown>,
-  manifestOf: (location: string) => Record<string, unknown>,
-): Map<string, string> {
-  const patterns = workspacePatterns(packageJson)
-  const include = patterns.filter((pattern) => !pattern.startsWith('!')).map((pattern) => new Bun.Glob(pattern))
-  const exclude = patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => new Bun.Glob(pattern.slice(1)))
-  const workspaces = new Map<string, string>()
-  for (const location of [...candidates.keys()].sort()) {
-    if (location === '' || isInNodeModules(location) || location.startsWith('..')) continue
-    if (!include.some((glob) => glob.match(location)) || exclude.some((glob) => glob.match(location))) continue
-    workspaces.set(stringField(manifestOf(location), 'name') ?? nameFromLocation(location), location)
-  }
-  return workspaces
-}
-
-export function workspacePatterns(packageJson: Record<string, unknown>): string[] {
-  const raw = packageJson.workspaces
-  const list = Array.isArray(raw) ? raw : isObject(raw) && Array.isArray(raw.packages) ? raw.packages : []
-  return list
-    .filter((pattern): pattern is string => typeof pattern === 'string')
-    .map((pattern) => pattern.replace(/^(!?)\.\//, '$1').replace(/\/+$/, ''))
 }

@@ -14,6 +14,7 @@
  */
 import path from 'node:path'
 import { classifySpec, type DepSpec } from './classify-spec.ts'
+import { dependencyEdges, isPeerEdge } from './dependency-edges.ts'
 import { isDepValid, type FoundDependency } from './dep-valid.ts'
 import { findDependency, isInNodeModules, linkTarget, nameFromLocation, normalizeLocation, parentLocation } from './location.ts'
 import type { LegacyLockNode, LockEntry, Lockfile } from './types.ts'
@@ -117,18 +118,10 @@ class LegacyTree {
     this.edgesIn.set(found, [...(this.edgesIn.get(found) ?? []), edge])
   }
 
-  /** A package's dependency edges, one a name: peer, then prod, optional and (for tops) dev replacing it. */
+  /** A package's dependency edges (peer ones marked), as the tree npm loads from the lockfile has them. */
   private edgesOut(from: string): DependencyEdge[] {
-    const entry = this.packages.get(from) ?? {}
-    const edges = new Map<string, DependencyEdge>()
-    const add = (deps: Record<string, string> | undefined, peer: boolean) => {
-      for (const [name, spec] of Object.entries(deps ?? {})) edges.set(name, { from, name, spec, peer })
-    }
-    if (!this.legacyPeerDeps) add(entry.peerDependencies, true)
-    add(entry.dependencies, false)
-    add(entry.optionalDependencies, false)
-    if (!isInNodeModules(from)) add(entry.devDependencies, false)
-    return [...edges.values()]
+    const edges = dependencyEdges(this.packages.get(from) ?? {}, { top: !isInNodeModules(from), legacyPeerDeps: this.legacyPeerDeps })
+    return [...edges.values()].map((edge) => ({ from, name: edge.name, spec: edge.rawSpec, peer: isPeerEdge(edge) }))
   }
 }
 

@@ -14,7 +14,8 @@
  */
 import semver from 'semver'
 import { classifySpec } from './classify-spec.ts'
-import type { Edge, Problem } from './check-lock-in-sync.ts'
+import type { WantedEdge } from './check-lock-in-sync.ts'
+import { isPeerEdge, type Edge } from './dependency-edges.ts'
 import type { FoundDependency } from './dep-valid.ts'
 import { childLocation, findDependency, isInNodeModules, resolutionChain } from './location.ts'
 import { intersects } from './overrides.ts'
@@ -25,7 +26,7 @@ export interface PlacementGraph {
   incoming: ReadonlyMap<string, { from: string; spec: string }[]>
   edgesOf(location: string): ReadonlyMap<string, Edge>
   found(location: string): FoundDependency
-  satisfies(found: FoundDependency, problem: Problem): boolean
+  satisfies(found: FoundDependency, want: WantedEdge): boolean
 }
 
 export interface Placement {
@@ -35,7 +36,7 @@ export interface Placement {
 
 type Verdict = Placement['kind'] | 'conflict'
 
-export function placeProblem(graph: PlacementGraph, problem: Problem): Placement {
+export function placeProblem(graph: PlacementGraph, problem: WantedEdge): Placement {
   const levels = placementLevels(graph, problem)
   let placement: Placement | undefined
   for (const container of levels) {
@@ -47,16 +48,12 @@ export function placeProblem(graph: PlacementGraph, problem: Problem): Placement
   return placement ?? { kind: 'replace', location: childLocation(levels[0] ?? problem.from, problem.edge.name) }
 }
 
-function isPeerEdge(edge: Edge): boolean {
-  return edge.type === 'peer' || edge.type === 'peerOptional'
-}
-
 function hasPeerEdgeOn(graph: PlacementGraph, location: string, name: string): boolean {
   const edge = graph.edgesOf(location).get(name)
   return edge !== undefined && isPeerEdge(edge)
 }
 
-function placementLevels(graph: PlacementGraph, { from, edge }: Problem): string[] {
+function placementLevels(graph: PlacementGraph, { from, edge }: WantedEdge): string[] {
   const chain = resolutionChain(graph.packages, from)
   const start = chain.findIndex((location) => !isInNodeModules(location) || !hasPeerEdgeOn(graph, location, edge.name))
   return chain
@@ -64,7 +61,7 @@ function placementLevels(graph: PlacementGraph, { from, edge }: Problem): string
     .filter((location) => !isInNodeModules(location) || !hasPeerEdgeOn(graph, location, edge.name))
 }
 
-function levelVerdict(graph: PlacementGraph, problem: Problem, container: string, location: string): Verdict {
+function levelVerdict(graph: PlacementGraph, problem: WantedEdge, container: string, location: string): Verdict {
   const { from, edge, spec } = problem
   if (!graph.packages.has(location)) {
     const own = container === from ? undefined : graph.edgesOf(container).get(edge.name)
@@ -85,10 +82,10 @@ function wouldHideCopyAbove(graph: PlacementGraph, container: string, name: stri
   return dependents.some((dependent) => isInside(dependent.from, container) && !compatible(dependent.spec, spec))
 }
 
-function canReplace(graph: PlacementGraph, found: FoundDependency, { from, spec }: Problem): boolean {
+function canReplace(graph: PlacementGraph, found: FoundDependency, { from, spec }: WantedEdge): boolean {
   const current = found.entry.version
-  const wanted = semverRange(spec)
-  if (current !== undefined && wanted !== undefined && semver.valid(current) !== null && semver.gtr(current, wanted, true)) return false
+  const wantedRange = semverRange(spec)
+  if (current !== undefined && wantedRange !== undefined && semver.valid(current) !== null && semver.gtr(current, wantedRange, true)) return false
   const target = found.linkTarget ?? found.location
   const others = (graph.incoming.get(target) ?? []).filter((dependent) => dependent.from !== from && !isInside(dependent.from, target))
   return others.every((dependent) => compatible(dependent.spec, spec))

@@ -1,11 +1,11 @@
 import path from 'node:path'
-import { workspacePatterns } from './check-lock-in-sync.ts'
 import { classifySpec } from './classify-spec.ts'
 import { specFolder } from './dep-valid.ts'
 import { isInNodeModules } from './location.ts'
 import { dependencyMap } from './manifest.ts'
 import { isMissingFile, readPackageJson } from './read-package-json.ts'
 import type { Lockfile } from './types.ts'
+import { workspacePatterns } from './workspaces.ts'
 
 /**
  * package.json of every folder outside node_modules that the sync check needs from disk:
