@@ -133,13 +133,13 @@ class LockSyncWalk implements PlacementGraph {
       const want: WantedEdge = { from, edge, spec, rule }
       const foundAt = findDependency(this.packages, from, edge.name)
       if (foundAt === undefined) {
-        if (edge.type !== 'peerOptional') this.problems.push(want)
+        if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge)) this.problems.push(want)
         continue
       }
       const found = this.found(foundAt)
       if (this.isInShrinkwrap(foundAt)) continue
       if (this.satisfies(found, want)) this.accept(found, want)
-      else if (edge.type !== 'peerOptional') this.problems.push(want)
+      else if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge)) this.problems.push(want)
     }
   }
 
@@ -256,6 +256,18 @@ class LockSyncWalk implements PlacementGraph {
 }
 
 /** Root, workspaces and folders outside node_modules have no parent package: arborist's "top" nodes. */
+/**
+ * A package's optional dependency that the lockfile lacks, or resolves to a version that does
+ * not satisfy it, was left so by the `npm install` that wrote the lockfile, because the wanted
+ * version could not be fetched (typically a platform binary not published for every
+ * platform). `npm ci` refetches it and stops ("Missing: x@ from lock file") on a lockfile npm
+ * itself just wrote; skiff accepts it, as the package would be skipped anyway. Optional
+ * dependencies of the project itself (package.json) are still checked.
+ */
+function isToleratedOptional(from: string, edge: Edge): boolean {
+  return edge.type === 'optional' && !isTop(from)
+}
+
 function isTop(location: string): boolean {
   return !isInNodeModules(location)
 }
