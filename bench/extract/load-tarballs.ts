@@ -14,6 +14,7 @@ export interface BenchTarball {
 }
 
 interface LockEntry {
+  name?: unknown
   version?: unknown
   resolved?: unknown
   integrity?: unknown
@@ -38,16 +39,24 @@ function lockEntries(lockPath: string): Array<{ location: string; pkg: string; r
   const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { packages?: Record<string, LockEntry> }
   const out = []
   for (const [location, entry] of Object.entries(lock.packages ?? {})) {
-    if (typeof entry.resolved !== 'string' || !entry.resolved.endsWith('.tgz') || !isInstallable(entry)) continue
+    if (!location.includes('node_modules/') || typeof entry.version !== 'string' || !isInstallable(entry)) continue
     const name = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length)
+    // a lockfile written with omit-lockfile-registry-resolved has no "resolved"
+    const realName = typeof entry.name === 'string' ? entry.name : name
+    const resolved = typeof entry.resolved === 'string' ? entry.resolved : registryTarballUrl(realName, entry.version)
+    if (!resolved.endsWith('.tgz')) continue
     out.push({
       location,
-      pkg: `${name}@${String(entry.version)}`,
-      resolved: entry.resolved,
+      pkg: `${name}@${entry.version}`,
+      resolved,
       integrity: typeof entry.integrity === 'string' ? entry.integrity : undefined,
     })
   }
   return out
+}
+
+function registryTarballUrl(name: string, version: string): string {
+  return `https://registry.npmjs.org/${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`
 }
 
 export async function loadTarballs(lockPath: string, cacheDir: string, limit = Infinity): Promise<BenchTarball[]> {

@@ -52,15 +52,25 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
     return slot
   }
 
+  /** Each job goes to the least busy live worker, so two jobs in flight run on two threads. */
   function pump(): void {
-    for (const slot of slots) {
-      while (slot.alive && slot.running.size < JOBS_PER_WORKER && queue.length > 0) {
-        const job = queue.shift() as Job
-        if (slot.running.size === 0) slot.worker.ref()
-        slot.running.set(job.request.id, job)
-        slot.worker.postMessage(job.request)
-      }
+    while (queue.length > 0) {
+      const slot = leastBusy()
+      if (!slot) return
+      const job = queue.shift() as Job
+      if (slot.running.size === 0) slot.worker.ref()
+      slot.running.set(job.request.id, job)
+      slot.worker.postMessage(job.request)
     }
+  }
+
+  function leastBusy(): Slot | undefined {
+    let best: Slot | undefined
+    for (const slot of slots) {
+      if (!slot.alive || slot.running.size >= JOBS_PER_WORKER) continue
+      if (!best || slot.running.size < best.running.size) best = slot
+    }
+    return best
   }
 
   function settle(slot: Slot, reply: ExtractReply): void {

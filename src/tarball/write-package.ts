@@ -2,7 +2,7 @@
  * Writes a planned package into an empty folder with plain sync calls (the fastest way on one
  * thread; parallelism comes from running several extractions in workers).
  * Safety does not depend on the plan being clever: the folder must be empty, every folder is
- * created here with a non-recursive mkdir, and every file with O_CREAT|O_EXCL ("wx"), so no
+ * created here with a non-recursive mkdir, and every file with O_CREAT|O_EXCL|O_NOFOLLOW, so no
  * call can follow a symlink or overwrite something that was already there.
  * Modes are exact whatever the process umask: bits the umask removed are put back with chmod.
  */
@@ -20,6 +20,12 @@ export interface WriteJob {
 }
 
 const DIR_MODE = 0o755
+const CREATE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW
+
+function writeAll(fd: number, bytes: Uint8Array, offset: number, length: number): void {
+  let written = 0
+  while (written < length) written += fs.writeSync(fd, bytes, offset + written, length - written)
+}
 
 export function writePackage(job: WriteJob): void {
   const { destDir, tar, plan, rewrites } = job
@@ -38,9 +44,16 @@ export function writePackage(job: WriteJob): void {
     for (const file of plan.files.values()) {
       current = file.path
       const target = `${destDir}/${file.path}`
-      const data = rewrites.get(file.path) ?? tar.subarray(file.offset, file.offset + file.size)
-      fs.writeFileSync(target, data, { mode: file.mode, flag: 'wx' })
-      if (file.mode & umask) fs.chmodSync(target, file.mode)
+      const rewritten = rewrites.get(file.path)
+      // open/write/close: writeFileSync would add an ftruncate a file, needless on a new file
+      const fd = fs.openSync(target, CREATE_NEW, file.mode)
+      try {
+        if (rewritten) writeAll(fd, rewritten, 0, rewritten.length)
+        else writeAll(fd, tar, file.offset, file.size)
+        if (file.mode & umask) fs.fchmodSync(fd, file.mode)
+      } finally {
+        fs.closeSync(fd)
+      }
     }
   } catch (error) {
     throw writeFailure(job.pkg, current, error)
