@@ -1,0 +1,352 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { type Config, loadConfig } from '../../src/config/index.ts'
+import { isSkiffError, type SkiffError } from '../../src/error/index.ts'
+import { CORGI_ACCEPT, createRegistryClient } from '../../src/registry/index.ts'
+import { createTestRegistry, type TestRegistry } from './index.ts'
+
+const temps: string[] = []
+afterEach(() => {
+  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** A Config for `registry` with fast retries, in a temp home with a temp cache. */
+async function configFor(registry: TestRegistry, options: { npmrc?: string; flags?: Record<string, string | boolean> } = {}): Promise<Config> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-'))
+  temps.push(root)
+  fs.writeFileSync(path.join(root, 'package.json'), '{}')
+  if (options.npmrc !== undefined) fs.writeFileSync(path.join(root, '.npmrc'), options.npmrc)
+  return loadConfig({
+    cwd: root,
+    home: path.join(root, 'home'),
+    env: { PATH: '', PREFIX: path.join(root, 'prefix') },
+    flags: {
+      registry: registry.url,
+      cache: path.join(root, 'cache'),
+      'fetch-retries': '2',
+      'fetch-retry-factor': '1',
+      'fetch-retry-mintimeout': '1',
+      'fetch-retry-maxtimeout': '5',
+      'fetch-timeout': '2000',
+      ...options.flags,
+    },
+  })
+}
+
+async function failure(promise: Promise<unknown>): Promise<SkiffError> {
+  try {
+    await promise
+  } catch (error) {
+    if (isSkiffError(error)) return error
+    throw error
+  }
+  throw new Error('expected a SkiffError')
+}
+
+const pkgA = { name: 'a', version: '1.0.0', files: { 'index.js': 'x'.repeat(4000) } }
+
+describe('tarball fetch faults', () => {
+  test('500, 502 and 503 are retried and the bytes arrive', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry, { flags: { 'fetch-retries': '3' } }))
+    const tarball = registry.tarballPath('a', '1.0.0')
+    registry.fault(tarball, { status: 500, times: 1 })
+    registry.fault(tarball, { status: 502, times: 1 })
+    registry.fault(tarball, { status: 503, times: 1 })
+    const bytes = await client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    expect(bytes).toEqual(registry.tarballBytes('a', '1.0.0'))
+    expect(registry.requests.length).toBe(4)
+  })
+
+  test('a 5xx that persists fails with EHTTP after fetch-retries retries', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault(/\.tgz$/, { status: 503 })
+    const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('EHTTP')
+    expect(error.details.status).toBe(503)
+    expect(registry.requests.length).toBe(3)
+  })
+
+  test('429 with Retry-After is retried', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault(/\.tgz$/, { status: 429, headers: { 'retry-after': '1' }, times: 1 })
+    const bytes = await client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    expect(bytes.length).toBe(registry.tarballBytes('a', '1.0.0').length)
+    expect(registry.requests.length).toBe(2)
+  })
+
+  test('404 is final: E404 names the package and the registry', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    const error = await failure(client.fetchTarball({ url: `${registry.url}a/-/a-9.9.9.tgz`, pkg: 'a@9.9.9' }))
+    expect(error.code).toBe('E404')
+    expect(error.message).toContain('a@9.9.9')
+    expect(error.message).toContain(registry.url)
+    expect(registry.requests.length).toBe(1)
+  })
+
+  for (const status of [401, 403] as const) {
+    test(`${status} without a token names the .npmrc key that would carry one`, async () => {
+      await using registry = await createTestRegistry({ packages: [pkgA] })
+      const client = createRegistryClient(await configFor(registry))
+      registry.fault(/\.tgz$/, { status })
+      const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+      expect(error.code).toBe(`E${status}`)
+      expect(error.message).toContain('a@1.0.0')
+      expect(error.hint).toContain(`//127.0.0.1:${registry.port}/:_authToken`)
+      expect(registry.requests.length).toBe(1)
+    })
+
+    test(`${status} with a token names its key and never the token`, async () => {
+      await using registry = await createTestRegistry({ packages: [pkgA] })
+      const token = 'tok-0123456789-secret'
+      const npmrc = `//127.0.0.1:${registry.port}/:_authToken=${token}\n`
+      const client = createRegistryClient(await configFor(registry, { npmrc }))
+      registry.fault(/\.tgz$/, { status })
+      const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+      expect(error.code).toBe(`E${status}`)
+      expect(error.hint).toContain(`//127.0.0.1:${registry.port}/:_authToken`)
+      const everything = JSON.stringify({ message: error.message, hint: error.hint, details: error.details })
+      expect(everything).not.toContain(token)
+      expect(registry.requests[0]?.headers.authorization).toBe(`Bearer ${token}`)
+    })
+  }
+
+  test('a stalled body fails with ESTALL naming the URL after the retries', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry, { flags: { 'fetch-timeout': '150', 'fetch-retries': '1' } }))
+    registry.fault(/\.tgz$/, { stallAfterBytes: 100 })
+    const url = registry.tarballUrl('a', '1.0.0')
+    const error = await failure(client.fetchTarball({ url, pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('ESTALL')
+    expect(error.message).toContain(url)
+    expect(error.details.url).toBe(url)
+    expect(registry.requests.length).toBe(2)
+  })
+
+  test('a stall before the headers is ESTALL too', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry, { flags: { 'fetch-timeout': '100', 'fetch-retries': '0' } }))
+    registry.fault(/\.tgz$/, { delayMs: 2000 })
+    const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('ESTALL')
+  })
+
+  test('a truncated body is retried and then succeeds', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault(/\.tgz$/, { truncateAt: 50, times: 2 })
+    const bytes = await client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    expect(bytes).toEqual(registry.tarballBytes('a', '1.0.0'))
+    expect(registry.requests.length).toBe(3)
+  })
+
+  test('a body that is always truncated fails with EFETCH after the retries', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault(/\.tgz$/, { truncateAt: 50 })
+    const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('EFETCH')
+    expect(registry.requests.length).toBe(3)
+  })
+
+  test('a body shorter than its Content-Length is retried, then EFETCH', async () => {
+    await using registry = await createTestRegistry()
+    let calls = 0
+    const shortBody = (async () => {
+      calls += 1
+      return new Response(new Uint8Array(10), { headers: { 'content-length': '100' } })
+    }) as unknown as typeof fetch
+    const client = createRegistryClient(await configFor(registry), shortBody)
+    const error = await failure(client.fetchTarball({ url: 'http://127.0.0.1:1/a/-/a-1.0.0.tgz', pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('EFETCH')
+    expect(error.message).toContain('ended after 10 of 100 bytes')
+    expect(calls).toBe(3)
+  })
+
+  test('connection refused is retried, then EFETCH naming the URL', async () => {
+    await using registry = await createTestRegistry()
+    const closed = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') })
+    const url = `http://127.0.0.1:${closed.port}/a/-/a-1.0.0.tgz`
+    await closed.stop(true)
+    let calls = 0
+    const counting = ((input: string, init?: RequestInit) => {
+      calls += 1
+      return fetch(input, init)
+    }) as unknown as typeof fetch
+    const client = createRegistryClient(await configFor(registry), counting)
+    const error = await failure(client.fetchTarball({ url, pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('EFETCH')
+    expect(error.message).toContain(url)
+    expect(error.message).toContain('ECONNREFUSED')
+    expect(calls).toBe(3)
+  })
+
+  test('an aborted signal stops the fetch with EABORT and no retry', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault(/\.tgz$/, { stallAfterBytes: 10 })
+    const controller = new AbortController()
+    const pending = client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0', signal: controller.signal })
+    setTimeout(() => controller.abort(new Error('stop')), 50)
+    const error = await failure(pending)
+    expect(error.code).toBe('EABORT')
+    expect(registry.requests.length).toBe(1)
+  })
+
+  test('onProgress sees every byte', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    let seen = 0
+    const bytes = await client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0', onProgress: (n) => { seen += n } })
+    expect(seen).toBe(bytes.length)
+  })
+
+  test('offline never fetches a tarball: ENOTCACHED', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry, { flags: { offline: true } }))
+    const error = await failure(client.fetchTarball({ url: registry.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' }))
+    expect(error.code).toBe('ENOTCACHED')
+    expect(registry.requests.length).toBe(0)
+  })
+})
+
+describe('credentials stay with their host', () => {
+  test('a token for one registry is never sent to another host', async () => {
+    await using first = await createTestRegistry({ packages: [pkgA] })
+    await using second = await createTestRegistry({ packages: [pkgA] })
+    const npmrc = `//127.0.0.1:${first.port}/:_authToken=first-token-value\n`
+    const client = createRegistryClient(await configFor(first, { npmrc }))
+    await client.fetchPackument('a')
+    await client.fetchTarball({ url: first.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    await client.fetchTarball({ url: second.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    expect(first.requests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer first-token-value',
+      'Bearer first-token-value',
+    ])
+    expect(second.requests.length).toBe(1)
+    expect(second.requests[0]?.headers.authorization).toBeUndefined()
+  })
+
+  test('a redirect to another host drops the credentials, even ones configured for that host', async () => {
+    await using first = await createTestRegistry({ packages: [pkgA] })
+    await using second = await createTestRegistry({ packages: [pkgA] })
+    const npmrc = `//127.0.0.1:${first.port}/:_authToken=first-token-value\n//127.0.0.1:${second.port}/:_authToken=second-token-value\n`
+    const client = createRegistryClient(await configFor(first, { npmrc }))
+    first.fault(/\.tgz$/, { status: 302, headers: { location: second.tarballUrl('a', '1.0.0') } })
+    const bytes = await client.fetchTarball({ url: first.tarballUrl('a', '1.0.0'), pkg: 'a@1.0.0' })
+    expect(bytes).toEqual(second.tarballBytes('a', '1.0.0'))
+    expect(first.requests[0]?.headers.authorization).toBe('Bearer first-token-value')
+    expect(second.requests[0]?.headers.authorization).toBeUndefined()
+  })
+
+  test('a redirect on the same host keeps them', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const npmrc = `//127.0.0.1:${registry.port}/:_authToken=same-host-token\n`
+    const client = createRegistryClient(await configFor(registry, { npmrc }))
+    registry.fault('/moved.tgz', { status: 301, headers: { location: registry.tarballPath('a', '1.0.0') } })
+    await client.fetchTarball({ url: `${registry.url}moved.tgz`, pkg: 'a@1.0.0' })
+    expect(registry.requests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer same-host-token',
+      'Bearer same-host-token',
+    ])
+  })
+
+  test('a scoped package uses its scope registry and that registry token', async () => {
+    await using main = await createTestRegistry({ packages: [pkgA] })
+    await using corp = await createTestRegistry({ packages: [{ name: '@corp/b', version: '1.0.0' }] })
+    const npmrc = `@corp:registry=${corp.url}\n//127.0.0.1:${corp.port}/:_authToken=corp-token-value\n`
+    const client = createRegistryClient(await configFor(main, { npmrc }))
+    const { packument } = await client.fetchPackument('@corp/b')
+    expect((packument as { name: string }).name).toBe('@corp/b')
+    expect(corp.requests[0]?.url).toBe('/@corp%2fb')
+    expect(corp.requests[0]?.headers.authorization).toBe('Bearer corp-token-value')
+    await client.fetchPackument('a')
+    expect(main.requests[0]?.headers.authorization).toBeUndefined()
+  })
+})
+
+describe('packuments', () => {
+  test('asks for the corgi document, or the full one with fullMetadata', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    const corgi = await client.fetchPackument('a')
+    const full = await client.fetchPackument('a', { fullMetadata: true })
+    expect(registry.requests.map((request) => request.headers.accept)).toEqual([CORGI_ACCEPT, 'application/json'])
+    expect(corgi.packument).toHaveProperty('modified')
+    expect(full.packument).toHaveProperty('time')
+    expect([corgi.fromCache, full.fromCache]).toEqual([false, false])
+  })
+
+  test('a cached packument is revalidated with its ETag and a 304 serves the cache', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    const client = createRegistryClient(config)
+    const first = await client.fetchPackument('a')
+    const second = await client.fetchPackument('a')
+    expect(second).toEqual({ packument: first.packument, fromCache: true })
+    const [, revalidation] = registry.requests
+    expect(revalidation?.headers['if-none-match']).toMatch(/^"[0-9a-f]+"$/)
+    const metaDir = path.join(config.cache, 'v1', 'meta')
+    expect(fs.readdirSync(metaDir).filter((file) => file.endsWith('.tmp'))).toEqual([])
+  })
+
+  test('a changed packument replaces the cached one', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    await client.fetchPackument('a')
+    registry.add({ name: 'a', version: '1.1.0' })
+    const changed = await client.fetchPackument('a')
+    expect(changed.fromCache).toBe(false)
+    expect(Object.keys((changed.packument as { versions: object }).versions)).toEqual(['1.0.0', '1.1.0'])
+  })
+
+  test('prefer-offline uses the cached copy without asking', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const online = await configFor(registry)
+    await createRegistryClient(online).fetchPackument('a')
+    const preferOffline = Object.freeze({ ...online, preferOffline: true })
+    const result = await createRegistryClient(preferOffline).fetchPackument('a')
+    expect(result.fromCache).toBe(true)
+    expect(registry.requests.length).toBe(1)
+  })
+
+  test('offline without a cached copy is ENOTCACHED and touches no network', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry, { flags: { offline: true } }))
+    const error = await failure(client.fetchPackument('a'))
+    expect(error.code).toBe('ENOTCACHED')
+    expect(error.message).toContain('a')
+    expect(registry.requests.length).toBe(0)
+  })
+
+  test('offline with a cached copy serves it', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const online = await configFor(registry)
+    await createRegistryClient(online).fetchPackument('a')
+    const result = await createRegistryClient(Object.freeze({ ...online, offline: true })).fetchPackument('a')
+    expect(result.fromCache).toBe(true)
+    expect(registry.requests.length).toBe(1)
+  })
+
+  test('an unknown package is E404 naming it and the registry', async () => {
+    await using registry = await createTestRegistry()
+    const client = createRegistryClient(await configFor(registry))
+    const error = await failure(client.fetchPackument('@nope/missing'))
+    expect(error.code).toBe('E404')
+    expect(error.message).toContain('@nope/missing')
+    expect(error.message).toContain(registry.url)
+    expect(registry.requests[0]?.url).toBe('/@nope%2fmissing')
+  })
+
+  test('a body that is not JSON is EJSONPARSE', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    registry.fault('/a', { status: 200, body: '<html>proxy login</html>' })
+    expect((await failure(client.fetchPackument('a'))).code).toBe('EJSONPARSE')
+  })
+})
