@@ -98,7 +98,8 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     const storedAtMs = Date.now()
     const freshFor = maxAgeMs(result.headers.get('cache-control'))
     if (result.status === 304 && cached) {
-      await writeCacheEntry(file, { ...cached, storedAtMs, maxAgeMs: freshFor })
+      // only freshness changes; without a max-age there is nothing worth rewriting
+      if (freshFor !== null || cached.maxAgeMs !== null) await writeCacheEntry(file, { ...cached, storedAtMs, maxAgeMs: freshFor })
       return fromCache(cached, name, url)
     }
     const body = new TextDecoder().decode(result.body)

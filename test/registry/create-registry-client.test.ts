@@ -305,6 +305,20 @@ describe('packuments', () => {
     expect(Object.keys((changed.packument as { versions: object }).versions)).toEqual(['1.0.0', '1.1.0'])
   })
 
+  test('a packument within its Cache-Control max-age is used without asking; prefer-online asks anyway', async () => {
+    await using registry = await createTestRegistry()
+    const document = JSON.stringify({ name: 'm', versions: {}, 'dist-tags': {} })
+    registry.fault('/m', { status: 200, body: document, headers: { 'cache-control': 'public, max-age=300', etag: '"m1"' } })
+    const config = await configFor(registry)
+    await createRegistryClient(config).fetchPackument('m')
+    const again = await createRegistryClient(config).fetchPackument('m')
+    expect(again).toEqual({ packument: JSON.parse(document), fromCache: true })
+    expect(registry.requests.length).toBe(1)
+    await createRegistryClient(Object.freeze({ ...config, preferOnline: true })).fetchPackument('m')
+    expect(registry.requests.length).toBe(2)
+    expect(registry.requests[1]?.headers['if-none-match']).toBe('"m1"')
+  })
+
   test('prefer-offline uses the cached copy without asking', async () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const online = await configFor(registry)
