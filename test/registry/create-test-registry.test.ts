@@ -16,9 +16,14 @@ function tempDir(): string {
   return dir
 }
 
+interface PackumentBody {
+  time: Record<string, string>
+  versions: Record<string, Record<string, unknown>>
+}
+
 async function getJson(registry: TestRegistry, urlPath: string, accept = 'application/json') {
   const response = await fetch(new URL(urlPath.slice(1), registry.url), { headers: { accept } })
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> }
+  return { status: response.status, headers: response.headers, body: (await response.json()) as PackumentBody }
 }
 
 describe('fixture registry', () => {
@@ -58,14 +63,14 @@ describe('fixture registry', () => {
     const corgi = await getJson(registry, '/a', CORGI)
     expect(corgi.headers.get('content-type')).toBe('application/vnd.npm.install-v1+json')
     expect(Object.keys(corgi.body).sort()).toEqual(['dist-tags', 'modified', 'name', 'versions'])
-    expect(corgi.body.versions['1.0.0'].hasInstallScript).toBe(true)
-    expect(corgi.body.versions['1.0.0'].license).toBeUndefined()
-    expect(corgi.body.versions['1.0.0'].libc).toBeUndefined()
-    expect(corgi.body.versions['1.1.0'].deprecated).toBe('use 2')
+    expect(corgi.body.versions['1.0.0']?.hasInstallScript).toBe(true)
+    expect(corgi.body.versions['1.0.0']?.license).toBeUndefined()
+    expect(corgi.body.versions['1.0.0']?.libc).toBeUndefined()
+    expect(corgi.body.versions['1.1.0']?.deprecated).toBe('use 2')
     const full = await getJson(registry, '/a')
     expect(full.body.time['1.0.0']).toBe('2020-01-01T00:00:00.000Z')
-    expect(full.body.versions['1.0.0'].scripts).toEqual({ postinstall: 'node x' })
-    expect(full.body.versions['1.0.0'].dist).toEqual({
+    expect(full.body.versions['1.0.0']?.scripts).toEqual({ postinstall: 'node x' })
+    expect(full.body.versions['1.0.0']?.dist).toEqual({
       tarball: registry.tarballUrl('a', '1.0.0'),
       integrity: registry.integrity('a', '1.0.0'),
       shasum: registry.shasum('a', '1.0.0'),
