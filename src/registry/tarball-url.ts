@@ -15,6 +15,7 @@
  * fetches the packument and takes `dist.tarball`; every public registry uses this layout.)
  */
 import type { Config } from '../config/index.ts'
+import { SkiffError } from '../error/index.ts'
 
 export interface TarballEntry {
   name: string
@@ -26,7 +27,9 @@ type UrlConfig = Pick<Config, 'registry' | 'replaceRegistryHost' | 'registryFor'
 
 export function tarballUrl(entry: TarballEntry, config: UrlConfig): string {
   if (entry.resolved) return replaceRegistryHost(entry.resolved, config)
-  if (!entry.version) throw new Error(`tarballUrl needs resolved or version for ${entry.name}`)
+  if (!entry.version) {
+    throw new SkiffError('EINTERNAL', `${entry.name}: a lock entry needs "resolved" or "version" to be fetched`, { pkg: entry.name })
+  }
   const unscoped = entry.name.startsWith('@') ? entry.name.slice(entry.name.indexOf('/') + 1) : entry.name
   return `${config.registryFor(entry.name)}${entry.name}/-/${unscoped}-${entry.version}.tgz`
 }
