@@ -1,0 +1,185 @@
+/**
+ * The content-addressed store of extracted packages (DESIGN section 4).
+ *
+ * Layout under `<root>/v1/` (a new layout gets a new version folder and never reads this one):
+ *   packages/<ab>/<key>/content/     the package's files, nothing else (what the linker clones)
+ *   packages/<ab>/<key>/index.json   the marker: index + manifest, written before publishing
+ *   tmp/<key>.<host>.<pid>.<random>/ staging folders, on the same file system as packages/
+ *
+ * add(): 1. verify the integrity of the bytes (nothing is written on a mismatch); 2. extract into
+ * tmp/<staging>/content; 3. write tmp/<staging>/index.json; 4. rename the staging folder to
+ * packages/<ab>/<key> in one step. An entry is therefore complete or absent: a crash leaves only
+ * staging folders, which get() never looks at and cleanStaging() removes. When two processes add
+ * one key, the second rename fails because the folder exists: the loser finds the winner's
+ * complete entry, discards its own staging folder and returns the entry. A folder in the final
+ * place without a valid marker (damage from outside) is moved aside and replaced.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { SkiffError, errnoCode } from '../error/index.ts'
+import type { Extractor, PackageIndex, PackageManifest } from '../tarball/index.ts'
+import { checkIntegrity, integrityError } from './integrity.ts'
+import { MARKER_VERSION, parseMarker, type Marker } from './read-marker.ts'
+import { hostTag, isLeftover, stagingName, type StagingOwner } from './staging-name.ts'
+import { keyPath, storeKeyFor } from './store-key.ts'
+
+export interface StoredPackage {
+  key: string
+  /** the package's own folder: its files and nothing else */
+  dir: string
+  index: PackageIndex
+  manifest: PackageManifest
+}
+
+export interface Store {
+  readonly root: string
+  keyFor(entry: { integrity?: string; resolved?: string }): string
+  /** A complete, marked entry, or `undefined`. One read of the marker. */
+  get(key: string): StoredPackage | undefined
+  add(key: string, bytes: Uint8Array, meta: { pkg: string; integrity?: string }): Promise<StoredPackage>
+  /** Removes staging folders of crashed or finished runs; returns how many were removed. */
+  cleanStaging(olderThanMs: number): Promise<number>
+}
+
+const LAYOUT = 'v1'
+const MARKER = 'index.json'
+const CONTENT = 'content'
+/** rename(2) of a folder onto an existing non-empty folder (or a file) */
+const TAKEN = new Set(['ENOTEMPTY', 'EEXIST', 'ENOTDIR'])
+const PUBLISH_ATTEMPTS = 3
+
+export function createStore(root: string, extractor: Extractor): Store {
+  const packagesDir = path.join(root, LAYOUT, 'packages')
+  const tmpDir = path.join(root, LAYOUT, 'tmp')
+  const self: StagingOwner = { host: hostTag(os.hostname()), pid: process.pid }
+
+  function get(key: string): StoredPackage | undefined {
+    const entryDir = path.join(packagesDir, keyPath(key))
+    let text: string
+    try {
+      text = fs.readFileSync(path.join(entryDir, MARKER), 'utf8')
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined
+      throw storeError(`cannot read the store entry ${entryDir}`, error)
+    }
+    const marker = parseMarker(text, key)
+    return marker && storedPackage(entryDir, marker)
+  }
+
+  async function add(key: string, bytes: Uint8Array, meta: { pkg: string; integrity?: string }): Promise<StoredPackage> {
+    const entryDir = path.join(packagesDir, keyPath(key))
+    if (meta.integrity) {
+      const check = checkIntegrity(bytes, meta.integrity)
+      if (!check.ok) throw integrityError(meta.pkg, meta.integrity, check, ' (nothing was stored)')
+      if (storeKeyFor({ integrity: meta.integrity }) !== key) {
+        throw new SkiffError('ESTORE', `${meta.pkg}: store key ${key} is not the key of integrity ${meta.integrity}`, { pkg: meta.pkg })
+      }
+    }
+    const staging = path.join(tmpDir, stagingName(key, self))
+    try {
+      makeDir(path.join(staging, CONTENT))
+      const extracted = await extractor.extract(bytes, path.join(staging, CONTENT), { pkg: meta.pkg })
+      const marker: Marker = { version: MARKER_VERSION, key, pkg: meta.pkg, index: extracted.index, manifest: extracted.manifest }
+      if (meta.integrity) marker.integrity = meta.integrity
+      fs.writeFileSync(path.join(staging, MARKER), JSON.stringify(marker))
+      return publish(staging, entryDir, marker)
+    } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true })
+      throw error
+    }
+  }
+
+  /** Renames the staging folder into place, or yields to an entry another process completed. */
+  function publish(staging: string, entryDir: string, marker: Marker): StoredPackage {
+    makeDir(path.dirname(entryDir))
+    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+      try {
+        fs.renameSync(staging, entryDir)
+        return storedPackage(entryDir, marker)
+      } catch (error) {
+        if (!TAKEN.has(errnoCode(error) ?? '')) throw storeError(`cannot publish ${entryDir}`, error)
+      }
+      const winner = get(marker.key)
+      if (winner) {
+        fs.rmSync(staging, { recursive: true, force: true })
+        return winner
+      }
+      moveAside(entryDir, marker.key)
+    }
+    throw new SkiffError('ESTORE', `${marker.pkg}: cannot publish ${entryDir}: a damaged entry keeps coming back`, { pkg: marker.pkg })
+  }
+
+  /** A folder in the final place without a valid marker is damage: out of the way, then gone. */
+  function moveAside(entryDir: string, key: string): void {
+    const aside = path.join(tmpDir, stagingName(key, self))
+    try {
+      fs.renameSync(entryDir, aside)
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw storeError(`cannot remove the damaged store entry ${entryDir}`, error)
+      return
+    }
+    fs.rmSync(aside, { recursive: true, force: true })
+  }
+
+  async function cleanStaging(olderThanMs: number): Promise<number> {
+    let names: string[]
+    try {
+      names = fs.readdirSync(tmpDir)
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return 0
+      throw storeError(`cannot list ${tmpDir}`, error)
+    }
+    const now = Date.now()
+    let removed = 0
+    for (const name of names) {
+      const full = path.join(tmpDir, name)
+      let ageMs: number
+      try {
+        ageMs = now - fs.lstatSync(full).mtimeMs
+      } catch {
+        continue
+      }
+      if (!isLeftover(name, { ageMs, olderThanMs, self, isAlive })) continue
+      await fs.promises.rm(full, { recursive: true, force: true })
+      removed++
+    }
+    return removed
+  }
+
+  return { root, keyFor: storeKeyFor, get, add, cleanStaging }
+}
+
+function storedPackage(entryDir: string, marker: Marker): StoredPackage {
+  return { key: marker.key, dir: path.join(entryDir, CONTENT), index: marker.index, manifest: marker.manifest }
+}
+
+function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+  } catch (error) {
+    throw storeError(`cannot create ${dir}`, error)
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else
+    return errnoCode(error) === 'EPERM'
+  }
+}
+
+function storeError(fact: string, cause: unknown): SkiffError {
+  const errno = errnoCode(cause)
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  return new SkiffError('ESTORE', `${fact}: ${reason}`, {
+    cause,
+    hint:
+      errno === 'ENOSPC'
+        ? 'the disk holding the cache is full; free space or move the cache with --cache'
+        : 'check that the cache folder is writable, or move it with --cache / SKIFF_CACHE_DIR',
+  })
+}
