@@ -1,0 +1,92 @@
+/**
+ * `ci`: install exactly what the lockfile says.
+ *
+ *  1. package.json and the lockfile (npm-shrinkwrap.json, else package-lock.json) are read;
+ *     no lockfile is ENOLOCK; a lockfile out of sync with package.json is ELOCKSYNC listing
+ *     every mismatch, as `npm ci` checks.
+ *  2. The lockfile becomes a plan: the package folders to make (omit / platform rules applied).
+ *  3. If node_modules holds a previous install whose hidden lockfile matches the disk, only
+ *     what differs is changed; otherwise node_modules is emptied first, as npm ci does.
+ *  4. reify: scheduler (fetch -> store -> link), link entries, .bin links, hidden lockfile.
+ */
+import { rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SkiffError } from '../error/index.ts'
+import {
+  checkLockInSync,
+  createLockSyncError,
+  isHiddenLockfileCurrent,
+  readHiddenLockfile,
+  readLocalManifests,
+  readLockfile,
+  readPackageJson,
+  type LockEntry,
+  type Lockfile,
+} from '../lockfile/index.ts'
+import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
+import { reify, type ReifyEnv, type ReifyResult } from './reify.ts'
+
+export interface CiInput {
+  projectDir: string
+  legacyPeerDeps: boolean
+  plan: Omit<PlanOptions, 'projectDir'>
+}
+
+export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+}
+
+export interface CiResult extends ReifyResult {
+  plan: Plan
+  lock: Lockfile
+}
+
+export async function ci(input: CiInput, services: CiServices): Promise<CiResult> {
+  const { projectDir } = input
+  const packageJson = await readPackageJson(projectDir)
+  const lock = await readLockfile(projectDir)
+  if (!lock) {
+    throw new SkiffError('ENOLOCK', 'skiff ci needs an existing package-lock.json or npm-shrinkwrap.json', {
+      path: projectDir,
+      hint: 'create one first with `skiff install` (or `npm install --package-lock-only`)',
+    })
+  }
+  const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
+  const mismatches = checkLockInSync(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
+  if (mismatches.length > 0) throw createLockSyncError(lock, mismatches)
+
+  const plan = planFromLock(lock, { ...input.plan, projectDir })
+  const current = await currentTree(projectDir)
+  if (!current) await emptyNodeModules(projectDir)
+  const format = { indent: packageJson.indent, newline: packageJson.newline }
+  const result = await reify(plan, {
+    ...services,
+    projectDir,
+    current,
+    linkBins: (installed, changed) => services.linkBins(lock, installed, changed),
+    writeHiddenLockfile: (installed) => services.writeHiddenLockfile(lock, installed, format),
+  })
+  return { ...result, plan, lock }
+}
+
+/** The tree a previous install left, when its hidden lockfile can be trusted. */
+async function currentTree(projectDir: string): Promise<ReadonlyMap<string, LockEntry> | undefined> {
+  const hidden = await readHiddenLockfile(projectDir).catch(() => undefined)
+  if (!hidden) return undefined
+  if (!(await isHiddenLockfileCurrent(projectDir, hidden))) return undefined
+  return hidden.packages
+}
+
+/**
+ * npm ci removes node_modules before installing. The folder is renamed aside first, so the
+ * project never holds a half-deleted tree, then deleted.
+ */
+async function emptyNodeModules(projectDir: string): Promise<void> {
+  const nodeModules = join(projectDir, 'node_modules')
+  const found = await stat(nodeModules).catch(() => undefined)
+  if (!found) return
+  const aside = join(projectDir, `.node_modules.skiff-old-${process.pid}`)
+  await rename(nodeModules, aside)
+  await rm(aside, { recursive: true, force: true })
+}

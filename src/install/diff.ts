@@ -1,0 +1,55 @@
+/**
+ * What an install has to change in an existing node_modules, given what the hidden lockfile
+ * says is there (and it was checked to match the disk). Pure.
+ *
+ * A package whose entry is unchanged stays; a changed one is replaced together with every
+ * package nested in its folder (replacing the folder removes them); a package no longer
+ * wanted is removed, unless an enclosing folder is removed or replaced anyway.
+ */
+import type { LockEntry } from '../lockfile/types.ts'
+import { enclosingPackage } from './plan.ts'
+
+export interface TreeDiff {
+  /** locations to (re)create */
+  create: Set<string>
+  /** locations to remove before anything is created */
+  remove: string[]
+  unchanged: number
+}
+
+export function diffTrees(current: ReadonlyMap<string, LockEntry>, wanted: ReadonlyMap<string, LockEntry>): TreeDiff {
+  const create = new Set<string>()
+  const replaced = new Set<string>()
+  for (const [location, entry] of wanted) {
+    const before = current.get(location)
+    if (before === undefined) {
+      create.add(location)
+      continue
+    }
+    if (!sameInstall(before, entry)) {
+      create.add(location)
+      replaced.add(location)
+    }
+  }
+  // a replaced folder takes its nested packages with it: they must be created again
+  for (const location of wanted.keys()) {
+    if (!create.has(location) && hasAncestorIn(location, replaced)) create.add(location)
+  }
+  const gone = [...current.keys()].filter((location) => !wanted.has(location))
+  const removedRoots = new Set([...gone, ...replaced])
+  const remove = [...gone, ...replaced].filter((location) => !hasAncestorIn(location, removedRoots))
+  return { create, remove, unchanged: wanted.size - create.size }
+}
+
+function sameInstall(a: LockEntry, b: LockEntry): boolean {
+  if (Boolean(a.link) !== Boolean(b.link)) return false
+  if (a.link) return a.resolved === b.resolved
+  return a.version === b.version && a.integrity === b.integrity && a.resolved === b.resolved && a.name === b.name
+}
+
+function hasAncestorIn(location: string, set: ReadonlySet<string>): boolean {
+  for (let parent = enclosingPackage(location); parent !== undefined; parent = enclosingPackage(parent)) {
+    if (set.has(parent)) return true
+  }
+  return false
+}

@@ -1,0 +1,191 @@
+/**
+ * From a lockfile to the list of package folders to materialise — the part of `npm ci` that
+ * decides what goes where, with no I/O.
+ *
+ * Rules matched (arborist reify): entries flagged dev / optional / devOptional / peer leave the
+ * tree when omitted; bundled entries (`inBundle`) arrive inside their parent's tarball; link
+ * entries become symlinks; an optional package built for another os / cpu / libc is skipped
+ * together with the packages only it needs (its "optional set"), while a required one is an
+ * EBADPLATFORM error.
+ */
+import { SkiffError } from '../error/index.ts'
+import { isInNodeModules, nameFromLocation, parentLocation, resolveDependency, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import type { TargetSpec } from '../scheduler/index.ts'
+
+export type Omit = ReadonlySet<'dev' | 'optional' | 'peer'>
+
+export interface PlanOptions {
+  projectDir: string
+  omit: Omit
+  isCompatible: (entry: LockEntry) => boolean
+  keyFor: (entry: LockEntry) => string
+  tarballUrl: (name: string, entry: LockEntry) => string
+  /** packages with install scripts get private copies */
+  privateCopies: boolean
+}
+
+export interface PlannedLink {
+  location: string
+  /** the location (or relative path) the symlink points at */
+  resolved: string
+}
+
+export interface Plan {
+  /** registry / tarball packages, in lockfile order (parents before their nested packages) */
+  targets: TargetSpec[]
+  links: PlannedLink[]
+  /** locations left out and why */
+  skipped: Array<{ location: string; reason: 'omitted' | 'platform' | 'bundled' }>
+  /** every location that ends up in node_modules, with its lock entry (for the hidden lockfile and bins) */
+  installed: Map<string, LockEntry>
+}
+
+export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
+  const skipped: Plan['skipped'] = []
+  const dropped = new Set<string>()
+  const kept = new Map<string, LockEntry>()
+  const badPlatform: string[] = []
+
+  for (const [location, entry] of lock.packages) {
+    if (location === '' || !isInNodeModules(location)) continue
+    if (isOmitted(entry, options.omit)) {
+      skipped.push({ location, reason: 'omitted' })
+      dropped.add(location)
+      continue
+    }
+    if (insideDropped(location, dropped)) {
+      skipped.push({ location, reason: 'omitted' })
+      dropped.add(location)
+      continue
+    }
+    if (!entry.link && !options.isCompatible(entry)) {
+      if (!entry.optional) {
+        badPlatform.push(describePlatform(location, entry))
+        continue
+      }
+      skipped.push({ location, reason: 'platform' })
+      dropped.add(location)
+      continue
+    }
+    kept.set(location, entry)
+  }
+  if (badPlatform.length > 0) {
+    throw new SkiffError('EBADPLATFORM', 'a required package does not support this platform', {
+      lines: badPlatform,
+      hint: 'a package that is not optional lists os / cpu / libc values that exclude this machine',
+    })
+  }
+  if (skipped.some((skip) => skip.reason === 'platform')) removeOptionalOrphans(lock, kept, dropped, skipped)
+
+  const targets: TargetSpec[] = []
+  const links: PlannedLink[] = []
+  const installed = new Map<string, LockEntry>()
+  for (const [location, entry] of kept) {
+    installed.set(location, entry)
+    if (entry.link) {
+      links.push({ location, resolved: entry.resolved ?? '' })
+      continue
+    }
+    if (entry.inBundle && hasPackageAncestor(location, kept)) {
+      skipped.push({ location, reason: 'bundled' })
+      continue
+    }
+    targets.push(targetFor(location, entry, kept, options))
+  }
+  return { targets, links, skipped, installed }
+}
+
+function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEntry>, options: PlanOptions): TargetSpec {
+  const name = entry.name ?? nameFromLocation(location)
+  const version = entry.version ?? '0.0.0'
+  const parent = enclosingPackage(location)
+  const parentEntry = parent === undefined ? undefined : kept.get(parent)
+  return {
+    location,
+    dir: `${options.projectDir}/${location}`,
+    pkg: `${name}@${version}`,
+    key: options.keyFor(entry),
+    source: { url: options.tarballUrl(name, entry), integrity: entry.integrity },
+    parent: parentEntry && !parentEntry.link ? parent : undefined,
+    optional: entry.optional === true,
+    privateCopy: options.privateCopies && entry.hasInstallScript === true,
+  }
+}
+
+export function isOmitted(entry: LockEntry, omit: Omit): boolean {
+  if (entry.dev && omit.has('dev')) return true
+  if (entry.optional && omit.has('optional')) return true
+  if (entry.devOptional && omit.has('dev') && omit.has('optional')) return true
+  if (entry.peer && omit.has('peer')) return true
+  return false
+}
+
+/**
+ * npm removes a skipped optional package together with its optional set: the packages that
+ * are only reachable through it. Drop every optional entry that nothing kept (nor the root,
+ * nor a workspace) depends on any more, until nothing changes.
+ */
+function removeOptionalOrphans(
+  lock: Lockfile,
+  kept: Map<string, LockEntry>,
+  dropped: Set<string>,
+  skipped: Plan['skipped'],
+): void {
+  const projects = [...lock.packages].filter(([location]) => !isInNodeModules(location))
+  for (;;) {
+    const needed = new Set<string>()
+    for (const [location, entry] of [...projects, ...kept]) {
+      if (entry.link && entry.resolved !== undefined) needed.add(entry.resolved)
+      const names = isInNodeModules(location)
+        ? dependencyNames(entry)
+        : [...dependencyNames(entry), ...Object.keys(entry.devDependencies ?? {})]
+      for (const name of names) {
+        const found = resolveDependency(lock.packages, location, name)
+        if (found !== undefined) needed.add(found)
+      }
+    }
+    let changed = false
+    for (const [location, entry] of kept) {
+      const orphan = entry.optional === true && !needed.has(location)
+      if (!orphan && !insideDropped(location, dropped)) continue
+      kept.delete(location)
+      dropped.add(location)
+      skipped.push({ location, reason: 'platform' })
+      changed = true
+    }
+    if (!changed) return
+  }
+}
+
+function dependencyNames(entry: LockEntry): string[] {
+  return [
+    ...Object.keys(entry.dependencies ?? {}),
+    ...Object.keys(entry.optionalDependencies ?? {}),
+    ...Object.keys(entry.peerDependencies ?? {}),
+  ]
+}
+
+function insideDropped(location: string, dropped: Set<string>): boolean {
+  for (let parent = enclosingPackage(location); parent !== undefined; parent = enclosingPackage(parent)) {
+    if (dropped.has(parent)) return true
+  }
+  return false
+}
+
+function hasPackageAncestor(location: string, kept: Map<string, LockEntry>): boolean {
+  const parent = enclosingPackage(location)
+  return parent !== undefined && kept.has(parent)
+}
+
+/** "node_modules/a/node_modules/@s/b" -> "node_modules/a"; top-level packages have none. */
+export function enclosingPackage(location: string): string | undefined {
+  return parentLocation(location) || undefined
+}
+
+
+function describePlatform(location: string, entry: LockEntry): string {
+  const wants = (['os', 'cpu', 'libc'] as const)
+    .filter((field) => entry[field] !== undefined)
+    .map((field) => `${field}: ${(entry[field] ?? []).join(',')}`)
+  return `${entry.name ?? nameFromLocation(location)}@${entry.version ?? '?'} (${location}) wants ${wants.join('; ')}`
+}

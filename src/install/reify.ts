@@ -1,0 +1,116 @@
+/**
+ * Makes node_modules hold exactly the planned tree: removes what is no longer wanted, streams
+ * the packages to create through the install scheduler (fetch -> store -> link), then the
+ * symlinks of link entries, the .bin links, and the hidden lockfile last — so an interrupted
+ * run never leaves a hidden lockfile that vouches for a half-made tree.
+ */
+import { mkdir, rm, symlink, readlink, lstat } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { SkiffError } from '../error/index.ts'
+import type { LockEntry } from '../lockfile/types.ts'
+import { createScheduler, type Executors, type Limits, type Outcome, type TargetSpec, type Want } from '../scheduler/index.ts'
+import { diffTrees } from './diff.ts'
+import type { Plan } from './plan.ts'
+
+export interface ReifyEnv {
+  projectDir: string
+  limits: Limits
+  /** true when the key is complete in the store */
+  isStored: (key: string) => boolean
+  executors: Executors
+  /** entries of the tree already in node_modules (from a hidden lockfile that matches the disk), if any */
+  current?: ReadonlyMap<string, LockEntry>
+  removeDirs: (dirs: string[]) => Promise<void>
+  linkBins: (installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
+  writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
+  onProgress?: (progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }) => void
+  signal?: AbortSignal
+}
+
+export interface ReifyResult {
+  outcome: Outcome
+  created: number
+  removed: number
+  unchanged: number
+  fromCache: number
+}
+
+export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
+  const diff = env.current ? diffTrees(env.current, plan.installed) : undefined
+  const create = diff?.create
+  if (diff && diff.remove.length > 0) await env.removeDirs(diff.remove.map((location) => join(env.projectDir, location)))
+
+  const targets = create ? plan.targets.filter((target) => create.has(target.location)) : plan.targets
+  const wanted = new Set(targets.map((target) => target.location))
+  // a target whose parent folder is already in place does not wait for it
+  const scheduled = targets.map((target): TargetSpec =>
+    target.parent !== undefined && !wanted.has(target.parent) ? { ...target, parent: undefined } : target,
+  )
+  let fromCache = 0
+  const seen = new Set<string>()
+  for (const target of scheduled) {
+    if (seen.has(target.key)) continue
+    seen.add(target.key)
+    if (env.isStored(target.key)) fromCache++
+  }
+
+  const total = scheduled.length
+  let linked = 0
+  let downloaded = 0
+  let downloadedBytes = 0
+  const scheduler = createScheduler({
+    limits: env.limits,
+    executors: env.executors,
+    observe(event) {
+      if (event.type === 'linked') linked++
+      else if (event.type === 'fetched') {
+        downloaded++
+        downloadedBytes += event.bytes.byteLength
+      } else return
+      env.onProgress?.({ total, linked, downloaded, downloadedBytes })
+    },
+  })
+  const onAbort = () => scheduler.shutdown(new SkiffError('EABORT', 'the install was interrupted'))
+  env.signal?.addEventListener('abort', onAbort, { once: true })
+  let outcome: Outcome
+  try {
+    scheduler.feed(wantsOf(scheduled, env.isStored))
+    scheduler.end()
+    outcome = await scheduler.done
+  } finally {
+    env.signal?.removeEventListener('abort', onAbort)
+    await scheduler[Symbol.asyncDispose]()
+  }
+  if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
+
+  const installed = new Map(plan.installed)
+  for (const target of outcome.dropped) installed.delete(target.location)
+  for (const link of plan.links) {
+    if (create && !create.has(link.location)) continue
+    await makeLink(env.projectDir, link.location, link.resolved)
+  }
+  await env.linkBins(installed, create ?? new Set(installed.keys()))
+  await env.writeHiddenLockfile(installed)
+  return {
+    outcome,
+    created: outcome.linked.length + plan.links.filter((link) => !create || create.has(link.location)).length,
+    removed: diff?.remove.length ?? 0,
+    unchanged: diff?.unchanged ?? 0,
+    fromCache,
+  }
+}
+
+async function* wantsOf(targets: TargetSpec[], isStored: (key: string) => boolean): AsyncGenerator<Want> {
+  for (const target of targets) yield { type: 'need', target, stored: isStored(target.key) }
+}
+
+/** A link entry: node_modules/<name> -> its target folder, as a relative symlink (npm's form). */
+async function makeLink(projectDir: string, location: string, resolved: string): Promise<void> {
+  const path = join(projectDir, location)
+  const target = relative(dirname(path), join(projectDir, resolved))
+  const existing = await lstat(path).catch(() => undefined)
+  if (existing?.isSymbolicLink() && (await readlink(path)) === target) return
+  if (existing) await rm(path, { recursive: true, force: true })
+  await mkdir(dirname(path), { recursive: true })
+  await symlink(target, path, 'junction')
+}

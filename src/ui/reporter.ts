@@ -1,0 +1,155 @@
+/**
+ * Renders what an install tells it: a live progress line on a TTY, plain lines in CI, one JSON
+ * document with `--json`. Nothing else in skiff writes to the terminal (errors go through
+ * cli/print-error.ts, which uses `line` here).
+ */
+import { createConsola, type ConsolaInstance } from 'consola'
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'notice' | 'http' | 'info' | 'verbose' | 'silly'
+
+const levelRank: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, notice: 3, http: 4, info: 5, verbose: 6, silly: 7 }
+
+export interface Progress {
+  total: number
+  linked: number
+  downloaded: number
+  downloadedBytes: number
+}
+
+export interface Summary {
+  command: string
+  added: number
+  removed: number
+  changed: number
+  unchanged: number
+  downloaded: number
+  fromCache: number
+  downloadedBytes: number
+  elapsedMs: number
+  backend?: string
+  droppedOptional: string[]
+  scriptsNotRun: string[]
+  warnings: string[]
+}
+
+export interface Reporter {
+  progress(progress: Progress): void
+  warn(message: string): void
+  notice(message: string): void
+  verbose(message: string): void
+  summary(summary: Summary): void
+  /** an error already formatted by the printer */
+  error(text: string, json: unknown): void
+  /** stops the live line before the process ends */
+  close(): void
+}
+
+export interface ReporterOptions {
+  loglevel: LogLevel
+  json: boolean
+  /** live progress line (stderr is a TTY and not CI) */
+  live: boolean
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown }
+  redact: (text: string) => string
+}
+
+export function createReporter(options: ReporterOptions): Reporter {
+  const rank = levelRank[options.loglevel]
+  const logger: ConsolaInstance = createConsola({
+    level: rank >= levelRank.verbose ? 4 : rank >= levelRank.notice ? 3 : rank >= levelRank.warn ? 1 : 0,
+    formatOptions: { date: false, colors: options.live, compact: true },
+    reporters: [
+      {
+        log(entry) {
+          const text = options.redact(entry.args.map(String).join(' '))
+          const prefix = entry.type === 'warn' ? 'warn ' : entry.type === 'error' ? '' : ''
+          clearLive()
+          options.stderr.write(`${prefix}${text}\n`)
+        },
+      },
+    ],
+  })
+  let liveShown = false
+  let lastDraw = 0
+  const warnings: string[] = []
+
+  function clearLive(): void {
+    if (!liveShown) return
+    options.stderr.write('\r\x1b[2K')
+    liveShown = false
+  }
+
+  return {
+    progress(progress) {
+      if (!options.live || options.json || rank < levelRank.notice) return
+      const now = performance.now()
+      if (now - lastDraw < 80 && progress.linked < progress.total) return
+      lastDraw = now
+      const mb = (progress.downloadedBytes / 1e6).toFixed(1)
+      options.stderr.write(`\r\x1b[2K${progress.linked}/${progress.total} packages · ${progress.downloaded} downloaded · ${mb} MB`)
+      liveShown = true
+    },
+    warn(message) {
+      warnings.push(message)
+      if (!options.json) logger.warn(message)
+    },
+    notice(message) {
+      if (!options.json) logger.log(message)
+    },
+    verbose(message) {
+      if (!options.json) logger.debug(message)
+    },
+    summary(summary) {
+      clearLive()
+      if (options.json) {
+        options.stdout.write(`${options.redact(JSON.stringify({ ok: true, ...summary, warnings }, null, 2))}\n`)
+        return
+      }
+      if (rank < levelRank.notice) return
+      for (const line of summaryLines(summary)) options.stdout.write(`${line}\n`)
+    },
+    error(text, json) {
+      clearLive()
+      if (options.json) {
+        options.stdout.write(`${options.redact(JSON.stringify({ ok: false, error: json, warnings }, null, 2))}\n`)
+        return
+      }
+      if (rank >= levelRank.error) options.stderr.write(`${options.redact(text)}\n`)
+    },
+    close() {
+      clearLive()
+    },
+  }
+}
+
+export function summaryLines(summary: Summary): string[] {
+  const lines: string[] = []
+  if (summary.scriptsNotRun.length > 0) {
+    lines.push(`install scripts not run (${summary.scriptsNotRun.length}): ${summary.scriptsNotRun.join(', ')}`)
+  }
+  if (summary.droppedOptional.length > 0) {
+    lines.push(`optional packages skipped (${summary.droppedOptional.length}): ${summary.droppedOptional.join(', ')}`)
+  }
+  const parts: string[] = []
+  if (summary.added > 0 || (summary.removed === 0 && summary.changed === 0)) parts.push(`added ${plural(summary.added, 'package')}`)
+  if (summary.removed > 0) parts.push(`removed ${plural(summary.removed, 'package')}`)
+  if (summary.changed > 0) parts.push(`changed ${plural(summary.changed, 'package')}`)
+  const seconds = summary.elapsedMs < 1000 ? `${Math.round(summary.elapsedMs)}ms` : `${(summary.elapsedMs / 1000).toFixed(2)}s`
+  const sources: string[] = []
+  if (summary.downloaded > 0) sources.push(`${summary.downloaded} downloaded (${formatBytes(summary.downloadedBytes)})`)
+  if (summary.fromCache > 0) sources.push(`${summary.fromCache} from cache`)
+  if (summary.unchanged > 0) sources.push(`${summary.unchanged} already in place`)
+  lines.push(`${parts.join(', ')} in ${seconds}${sources.length > 0 ? ` · ${sources.join(', ')}` : ''}`)
+  return lines
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`
+  return `${(bytes / 1e6).toFixed(1)} MB`
+}
