@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'EUNSUPPORTEDPROTOCOL'
   | 'ENOVERSIONS'
   | 'EBADPACKUMENT'
+  | 'EOVERRIDE'
 
 export interface ErrorDetails {
   hint?: string

@@ -1,0 +1,233 @@
+/**
+ * buildIdealTree: the tree npm would install for a project, as arborist's buildIdealTree does
+ * it for `npm install`:
+ *   1. the root from package.json (workspaces linked), and the lockfile's tree if there is one;
+ *   2. user requests: added and removed dependencies, names to update;
+ *   3. the dependency walk (ideal-tree-builder.ts) from every node with a problem edge;
+ *   4. dev / optional / peer flags; with a lockfile, what nothing needs any more is pruned;
+ *   5. failed optional dependencies are marked inert (a failed required one is the error);
+ *   6. engines are checked (a warning), platforms of required packages (EBADPLATFORM), and
+ *      optional packages for another platform are marked inert (still locked).
+ */
+import path from 'node:path'
+import { SkiffError } from '../error/index.ts'
+import { isPlatformCompatible, type Platform } from '../link/index.ts'
+import type { Spec } from '../spec/index.ts'
+import { addDependencies, type AddRequest, removeDependencies } from './add-remove-deps.ts'
+import { calcDepFlags, resetDepFlags } from './calc-dep-flags.ts'
+import { optionalSet } from './dep-sets.ts'
+import type { Edge } from './edge.ts'
+import { isEngineCompatible } from './engine-compatible.ts'
+import { IdealTreeBuilder } from './ideal-tree-builder.ts'
+import { loadBaseline } from './load-baseline.ts'
+import { createManifestSource, type ManifestSource } from './manifest-source.ts'
+import { Node } from './node.ts'
+import { folderPackage } from './node-factory.ts'
+import { OverrideSet } from './override-set.ts'
+import type { PackageData } from './package-data.ts'
+import { removeNode } from './tree-mutation.ts'
+import type { BuildIdealTreeInput, ManifestExtras } from './types.ts'
+
+export interface IdealTree {
+  /** the project; `root.index.inventory` holds every node by location */
+  root: Node
+  projectDir: string
+}
+
+export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealTree> {
+  const { options } = input
+  const source = createManifestSource(input, options)
+  const updateAll = input.update?.all === true
+  const updateNames = updateAll ? [] : input.update?.names ?? []
+  const addRequests = await namedAddRequests(input, source)
+  let pkg = folderPackage(input.rootManifest)
+  if (input.remove?.length) pkg = removeDependencies(pkg, input.remove)
+  if (addRequests.length > 0) pkg = addDependencies(pkg, addRequests)
+  const root = createRoot(input, pkg)
+  const baseline = input.baseline !== undefined && !updateAll ? loadBaseline(root, input.baseline, options.legacyPeerDeps) : undefined
+  const explicitRequests = new Set<Edge>()
+  for (const { name } of addRequests) {
+    const edge = root.edgesOut.get(name)
+    if (edge !== undefined) explicitRequests.add(edge)
+  }
+  assertRootOverrides(root)
+  const builder = new IdealTreeBuilder({
+    root,
+    options,
+    io: input,
+    source,
+    explicitRequests,
+    updateNames,
+    requestedTreeMutation: addRequests.length > 0 || (input.remove?.length ?? 0) > 0 || updateAll || updateNames.length > 0,
+  })
+  source.prefetchDependencies(root.package, true)
+  for (const workspace of root.fsChildren) source.prefetchDependencies(workspace.package, true)
+  queueProblems(builder, root, updateNames)
+  await builder.run()
+  fixDepFlags(root, baseline !== undefined, builder.mutated || baseline?.flagsSuspect === true)
+  pruneFailedOptional(builder.loadFailures)
+  checkEngineAndPlatform(input, root)
+  applyExtras(root, await builder.extras())
+  return { root, projectDir: input.projectDir }
+}
+
+function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
+  const workspaces = new Map<string, string>()
+  for (const [location, manifest] of input.workspaces ?? []) {
+    const name = typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : path.posix.basename(location)
+    workspaces.set(name, path.resolve(input.projectDir, location))
+  }
+  const overrides = typeof pkg.overrides === 'object' && pkg.overrides !== null && Object.keys(pkg.overrides).length > 0
+    ? new OverrideSet(pkg.overrides)
+    : undefined
+  return new Node({
+    pkg,
+    path: input.projectDir,
+    legacyPeerDeps: input.options.legacyPeerDeps,
+    loadDevDependencies: true,
+    overrides,
+    workspaces,
+    flags: { dev: false, optional: false, devOptional: false, peer: false, extraneous: false },
+  })
+}
+
+/** Names for requests that lack one (a tarball, a folder) and versions for tags, as npm saves them. */
+async function namedAddRequests(input: BuildIdealTreeInput, source: ManifestSource): Promise<AddRequest[]> {
+  const requests: AddRequest[] = []
+  for (const { spec, saveType } of input.add ?? []) {
+    const { name, rawSpec } = await savedAddSpec(input, source, spec)
+    requests.push({ name, rawSpec, saveType })
+  }
+  return requests
+}
+
+async function savedAddSpec(input: BuildIdealTreeInput, source: ManifestSource, spec: Spec): Promise<{ name: string; rawSpec: string }> {
+  switch (spec.type) {
+    case 'directory': {
+      const manifest = await input.readFolderManifest?.(spec.path)
+      const name = spec.name ?? (typeof manifest?.name === 'string' ? manifest.name : path.basename(spec.path))
+      return { name, rawSpec: `file:${path.relative(input.projectDir, spec.path) || '.'}` }
+    }
+    case 'file': {
+      const pkg = spec.name === undefined ? await source.fetchManifest(spec, 'the root project') : undefined
+      return { name: spec.name ?? pkg?.name ?? path.basename(spec.path), rawSpec: `file:${path.relative(input.projectDir, spec.path)}` }
+    }
+    case 'tag': {
+      if (spec.rawSpec === '') return { name: spec.name, rawSpec: '*' }
+      const pkg = await source.fetchManifest(spec, 'the root project')
+      return { name: spec.name, rawSpec: pkg.version ?? spec.rawSpec }
+    }
+    case 'remote': {
+      const pkg = spec.name === undefined ? await source.fetchManifest(spec, 'the root project') : undefined
+      return { name: spec.name ?? pkg?.name ?? spec.url, rawSpec: spec.url }
+    }
+    case 'git':
+      return { name: spec.name ?? (await source.fetchManifest(spec, 'the root project')).name ?? spec.raw, rawSpec: spec.saveSpec }
+    case 'alias':
+      return { name: spec.name ?? spec.subSpec.name, rawSpec: spec.rawSpec }
+    case 'version':
+    case 'range':
+      return { name: spec.name, rawSpec: spec.rawSpec === '' ? '*' : spec.rawSpec }
+  }
+}
+
+/** arborist's assertRootOverrides: an override may not change the project's own dependency. */
+function assertRootOverrides(root: Node): void {
+  if (root.overrides === undefined) return
+  for (const edge of root.edgesOut.values()) {
+    if (edge.spec !== edge.rawSpec && !edge.spec.startsWith('$')) {
+      throw new SkiffError('EOVERRIDE', `Override for ${edge.name}@${edge.rawSpec} conflicts with direct dependency`, {
+        pkg: edge.name,
+        hint: `make the override for ${edge.name} match the version in package.json, or refer to it as "$${edge.name}"`,
+      })
+    }
+  }
+}
+
+/** Every node with a missing or invalid edge, the project itself, and the dependents of names to update. */
+function queueProblems(builder: IdealTreeBuilder, root: Node, updateNames: readonly string[]): void {
+  const seen = new Set<Node>()
+  const pending: Node[] = [root]
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (seen.has(node)) continue
+    seen.add(node)
+    for (const edge of node.edgesOut.values()) {
+      if (edge.to === null || !edge.valid) builder.enqueue(node)
+      if (edge.to !== null) pending.push(edge.to)
+    }
+  }
+  for (const node of root.index?.inventory.values() ?? []) {
+    if (!updateNames.includes(node.name) || node.isTop || node.inDepBundle || node.inShrinkwrap) continue
+    for (const edge of node.edgesIn) if (edge.from !== null) builder.enqueue(edge.from)
+  }
+  builder.enqueue(root)
+}
+
+function fixDepFlags(root: Node, fromLockfile: boolean, changed: boolean): void {
+  if (fromLockfile && changed) resetDepFlags(root)
+  calcDepFlags(root)
+  if (!fromLockfile || !changed) return
+  for (const node of [...(root.index?.inventory.values() ?? [])]) if (node.extraneous && node !== root) removeNode(node)
+}
+
+/** A failed required package is the error; a failed optional one takes its optional set with it. */
+function pruneFailedOptional(failures: Set<Node>): void {
+  for (const node of failures) {
+    if (!node.optional) throw node.errors[0]
+    for (const member of optionalSet(node)) member.inert = true
+  }
+}
+
+function checkEngineAndPlatform(input: BuildIdealTreeInput, root: Node): void {
+  const { options } = input
+  const engines = { nodeVersion: options.nodeVersion, npmVersion: options.npmVersion }
+  const platform: Platform | undefined = options.platform === undefined ? undefined : toPlatform(options.platform)
+  for (const node of root.index?.inventory.values() ?? []) {
+    const pkg = node.package
+    const fitsPlatform = platform === undefined || isPlatformCompatible(platformFields(pkg), platform)
+    if (!node.optional) {
+      if (!(node.isProjectRoot && pkg.devEngines !== undefined) && !isEngineCompatible(engineFields(pkg), engines)) {
+        input.onWarning?.({ code: 'EBADENGINE', message: `Unsupported engine for ${node.packageName ?? node.name}@${node.version}`, lines: [] })
+      }
+      if (!fitsPlatform && !options.force) {
+        throw new SkiffError('EBADPLATFORM', `Unsupported platform for ${node.packageName ?? node.name}@${node.version}`, {
+          pkg: `${node.packageName ?? node.name}@${node.version}`,
+          hint: 'this package is built for another operating system or CPU; it is not optional here',
+        })
+      }
+    } else if (!node.inert && (!fitsPlatform || !isEngineCompatible(engineFields(pkg), engines))) {
+      for (const member of optionalSet(node)) member.inert = true
+    }
+  }
+}
+
+function toPlatform(platform: NonNullable<BuildIdealTreeInput['options']['platform']>): Platform {
+  const libc = platform.libc === 'glibc' || platform.libc === 'musl' ? platform.libc : undefined
+  return { os: platform.os, cpu: platform.cpu, ...(libc === undefined ? {} : { libc }) }
+}
+
+function platformFields(pkg: PackageData): { os?: string | string[]; cpu?: string | string[]; libc?: string | string[] } {
+  const pick = (value: unknown) => (typeof value === 'string' || Array.isArray(value) ? (value as string | string[]) : undefined)
+  const os = pick(pkg.os)
+  const cpu = pick(pkg.cpu)
+  const libc = pick(pkg.libc)
+  return { ...(os === undefined ? {} : { os }), ...(cpu === undefined ? {} : { cpu }), ...(libc === undefined ? {} : { libc }) }
+}
+
+function engineFields(pkg: PackageData): { engines?: Record<string, string> | string[] } {
+  const engines = pkg.engines
+  if (Array.isArray(engines)) return { engines: engines.filter((item): item is string => typeof item === 'string') }
+  if (typeof engines !== 'object' || engines === null) return {}
+  return { engines: Object.fromEntries(Object.entries(engines).filter(([, value]) => typeof value === 'string')) as Record<string, string> }
+}
+
+/** The full-document fields the lockfile records, merged into the placed packages' data. */
+function applyExtras(root: Node, extras: Map<string, ManifestExtras>): void {
+  if (extras.size === 0) return
+  for (const node of root.index?.inventory.values() ?? []) {
+    if (node.isLink) continue
+    const found = extras.get(`${node.packageName ?? node.name}@${node.version}`)
+    if (found === undefined) continue
+    for (const [key, value] of Object.entries(found)) if (value !== undefined) node.package[key] = value
+  }
+}

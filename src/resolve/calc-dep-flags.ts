@@ -1,0 +1,71 @@
+/**
+ * The dev / optional / devOptional / peer / extraneous flags, as arborist's calc-dep-flags:
+ * every flag starts set, the walk from the root unsets what a path proves wrong (a prod path
+ * clears dev, a non-optional path clears optional, a non-peer path clears peer, reaching a
+ * node at all clears extraneous, except through optional peer edges), until nothing changes.
+ * devOptional then stays only on nodes that are neither dev nor optional.
+ */
+import type { Node } from './node.ts'
+
+export function resetDepFlags(tree: Node): void {
+  for (const node of tree.index?.inventory.values() ?? []) {
+    node.extraneous = true
+    node.dev = true
+    node.optional = true
+    node.devOptional = true
+    node.peer = true
+  }
+}
+
+export function calcDepFlags(tree: Node, resetRoot = true): void {
+  if (resetRoot) unsetDepFlags(tree)
+  const seen = new Set<Node>()
+  const queue: Node[] = [tree]
+  for (let node = queue.pop(); node !== undefined; node = queue.pop()) {
+    seen.add(node)
+    if (!node.extraneous) {
+      for (let parent = node.resolveParent; parent?.extraneous; parent = parent.resolveParent) parent.extraneous = false
+    }
+    if (node.isLink) {
+      if (unsetFromLink(node) || !seen.has(node.target)) queue.push(node.target)
+      continue
+    }
+    for (const { peer, optional, dev, to } of node.edgesOut.values()) {
+      if (to === null) continue
+      let changed = false
+      if (to.extraneous && !node.extraneous && !(peer && optional)) changed = unset(to, 'extraneous')
+      if (to.dev && !node.dev && !dev) changed = unset(to, 'dev')
+      if (to.optional && !node.optional && !optional) changed = unset(to, 'optional')
+      if (to.devOptional && !node.devOptional && !node.dev && !node.optional && !dev && !optional) changed = unset(to, 'devOptional')
+      if (to.peer && !node.peer && !peer) changed = unset(to, 'peer')
+      if (changed) queue.push(to)
+    }
+  }
+  seen.delete(tree)
+  for (const node of seen) if (node.devOptional && (node.dev || node.optional)) node.devOptional = false
+}
+
+export function unsetDepFlags(node: Node): void {
+  node.extraneous = false
+  node.dev = false
+  node.optional = false
+  node.devOptional = false
+  node.peer = false
+}
+
+type Flag = 'dev' | 'optional' | 'devOptional' | 'peer' | 'extraneous'
+
+function unset(node: Node, flag: Flag): true {
+  node[flag] = false
+  return true
+}
+
+/** A link passes on only what it has unset itself. */
+function unsetFromLink(link: Node): boolean {
+  const target = link.target
+  let changed = false
+  for (const flag of ['dev', 'optional', 'devOptional', 'peer', 'extraneous'] as const) {
+    if (target[flag] && !link[flag]) changed = unset(target, flag)
+  }
+  return changed
+}

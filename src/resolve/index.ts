@@ -1,0 +1,15 @@
+export { buildIdealTree, type IdealTree } from './build-ideal-tree.ts'
+export { lockfileFromTree, type LockfileOptions } from './lockfile-from-tree.ts'
+export { defaultNodeVersion, parsePackument, pickVersion, type Manifest, type Packument, type PickOptions } from './pick-version.ts'
+export type { Node } from './node.ts'
+export type {
+  BuildIdealTreeInput,
+  ManifestExtras,
+  ResolvedPackage,
+  ResolveIO,
+  ResolveOptions,
+  ResolveWarning,
+  SaveType,
+  TarballContents,
+  TarballSource,
+} from './types.ts'

@@ -1,0 +1,127 @@
+/**
+ * Where a spec's package data comes from (pacote.manifest's role in arborist): registry specs
+ * through the injected getPackument and pickVersion, remote and `file:` tarballs through the
+ * injected readTarball, folders through readFolderManifest. Results are remembered by spec,
+ * so the same `name@range` is picked once.
+ *
+ * Prefetch: as soon as a registry package's version is known, the packuments of its
+ * dependencies are requested, and their versions picked in turn, so the whole dependency
+ * closure is fetched with all the concurrency the caller's getPackument allows while the
+ * (serial) placement goes on. Prefetch failures are ignored here: the real request for the
+ * same spec reports them.
+ */
+import { SkiffError } from '../error/index.ts'
+import type { RegistrySpec, Spec } from '../spec/index.ts'
+import { parsedSpec } from './dep-valid.ts'
+import { normalizePackage, type PackageData } from './package-data.ts'
+import { type Manifest, type Packument, pickVersion } from './pick-version.ts'
+import type { ResolveIO, ResolveOptions } from './types.ts'
+
+export interface ManifestSource {
+  /** the package data for a spec (not a folder), with `_resolved` and `_integrity` */
+  fetchManifest(spec: Spec, requiredBy: string): Promise<PackageData>
+  /** start fetching what `pkg` needs (registry dependencies, then theirs) */
+  prefetchDependencies(pkg: PackageData, includeDev: boolean): void
+}
+
+export function createManifestSource(io: ResolveIO, options: ResolveOptions): ManifestSource {
+  const manifests = new Map<string, Promise<PackageData>>()
+  const prefetched = new Set<string>()
+
+  function fetchManifest(spec: Spec, requiredBy: string): Promise<PackageData> {
+    const key = specKey(spec)
+    const known = manifests.get(key)
+    if (known !== undefined) return known
+    const promise = loadManifest(spec, requiredBy)
+    manifests.set(key, promise)
+    return promise
+  }
+
+  async function loadManifest(spec: Spec, requiredBy: string): Promise<PackageData> {
+    switch (spec.type) {
+      case 'version':
+      case 'range':
+      case 'tag':
+        return registryManifest(spec, spec, requiredBy)
+      case 'alias':
+        return registryManifest(spec, spec.subSpec, requiredBy)
+      case 'remote':
+        return tarballManifest(spec, { url: spec.url }, spec.url)
+      case 'file':
+        return tarballManifest(spec, { file: spec.path }, `file:${spec.path}`)
+      case 'directory':
+        throw new SkiffError('EINTERNAL', `${spec.raw} is a folder: it is linked, not fetched`)
+      case 'git':
+        throw new SkiffError('EUNSUPPORTED', `${spec.raw}: git dependencies are not supported yet`, {
+          pkg: spec.name ?? spec.raw,
+          hint: 'use a registry version or a tarball URL of this package instead',
+        })
+    }
+  }
+
+  async function registryManifest(spec: Spec, registrySpec: RegistrySpec, requiredBy: string): Promise<PackageData> {
+    const packument = await io.getPackument(registrySpec.name, spec)
+    const picked = pickVersion(packument, registrySpec, {
+      nodeVersion: options.nodeVersion,
+      npmVersion: options.npmVersion,
+      ...(options.defaultTag === undefined ? {} : { defaultTag: options.defaultTag }),
+      ...(options.before === undefined ? {} : { before: options.before }),
+      requiredBy,
+    })
+    return packageFromManifest(picked, packument)
+  }
+
+  async function tarballManifest(spec: Spec, source: { url?: string; file?: string }, resolved: string): Promise<PackageData> {
+    if (io.readTarball === undefined) {
+      throw new SkiffError('EUNSUPPORTED', `${spec.raw}: tarball dependencies need the tarball reader`, { pkg: spec.name ?? spec.raw })
+    }
+    const contents = await io.readTarball({ ...source, pkg: spec.name ?? spec.raw })
+    return { ...normalizePackage(contents.manifest), _resolved: resolved, _integrity: contents.integrity }
+  }
+
+  function prefetch(name: string, rawSpec: string): void {
+    const key = `${name}@${rawSpec}`
+    if (prefetched.has(key)) return
+    prefetched.add(key)
+    let spec: Spec
+    try {
+      spec = parsedSpec(name, rawSpec, '/')
+    } catch {
+      return
+    }
+    if (spec.type !== 'version' && spec.type !== 'range' && spec.type !== 'tag' && spec.type !== 'alias') return
+    // observed by whoever asks for this spec for real; a speculative failure means nothing
+    void fetchManifest(spec, name).then((pkg) => prefetchDependencies(pkg, false), () => undefined)
+  }
+
+  function prefetchDependencies(pkg: PackageData, includeDev: boolean): void {
+    const groups = [pkg.dependencies, pkg.optionalDependencies, options.legacyPeerDeps ? undefined : pkg.peerDependencies]
+    if (includeDev) groups.push(pkg.devDependencies)
+    for (const deps of groups) for (const [name, rawSpec] of Object.entries(deps ?? {})) prefetch(name, rawSpec)
+  }
+
+  return { fetchManifest, prefetchDependencies }
+}
+
+/** Specs that mean the same request share one manifest (pacote's cache key is the raw spec). */
+function specKey(spec: Spec): string {
+  if (spec.type === 'file' || spec.type === 'directory') return `${spec.name ?? ''}@file:${spec.path}`
+  return `${spec.name ?? ''}@${spec.rawSpec}`
+}
+
+/** What pacote makes of a picked version: the manifest normalised, with where it comes from. */
+export function packageFromManifest(manifest: Manifest, packument: Packument): PackageData {
+  const { dist, hasShrinkwrap, ...fields } = manifest
+  const integrity = dist.integrity ?? (dist.shasum ? sha1Integrity(dist.shasum) : undefined)
+  return normalizePackage({
+    ...fields,
+    name: manifest.name || packument.name,
+    ...(hasShrinkwrap === undefined ? {} : { _hasShrinkwrap: hasShrinkwrap }),
+    _resolved: dist.tarball,
+    ...(integrity === undefined ? {} : { _integrity: integrity }),
+  })
+}
+
+function sha1Integrity(shasum: string): string {
+  return `sha1-${Buffer.from(shasum, 'hex').toString('base64')}`
+}
