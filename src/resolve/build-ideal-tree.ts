@@ -24,7 +24,7 @@ import { createManifestSource, type ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
 import { folderPackage } from './node-factory.ts'
 import { OverrideSet } from './override-set.ts'
-import type { PackageData } from './package-data.ts'
+import { normalizePackage, type PackageData } from './package-data.ts'
 import { removeNode } from './tree-mutation.ts'
 import type { BuildIdealTreeInput, ManifestExtras } from './types.ts'
 
@@ -228,6 +228,10 @@ function applyExtras(root: Node, extras: Map<string, ManifestExtras>): void {
     if (node.isLink) continue
     const found = extras.get(`${node.packageName ?? node.name}@${node.version}`)
     if (found === undefined) continue
-    for (const [key, value] of Object.entries(found)) if (value !== undefined) node.package[key] = value
+    for (const [key, value] of Object.entries(found)) {
+      if (value === undefined) continue
+      node.package[key] = key === 'funding' && typeof value === 'string' && value !== '' ? { url: value } : value
+    }
+    if (found.scripts !== undefined) node.package.scripts = normalizePackage({ scripts: found.scripts }).scripts ?? {}
   }
 }

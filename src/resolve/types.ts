@@ -49,6 +49,9 @@ export interface ManifestExtras {
   license?: unknown
   libc?: unknown
   funding?: unknown
+  workspaces?: unknown
+  /** install scripts make `hasInstallScript`, which old abbreviated documents lack */
+  scripts?: unknown
 }
 
 export interface ResolvedPackage {
