@@ -35,11 +35,12 @@ function isInstallable(entry: LockEntry): boolean {
   return fits(entry.os, 'linux') && fits(entry.cpu, 'x64') && fits(entry.libc, 'glibc')
 }
 
-function lockEntries(lockPath: string): Array<{ location: string; pkg: string; resolved: string; integrity: string | undefined }> {
+function lockEntries(lockPath: string, allPlatforms: boolean): Array<{ location: string; pkg: string; resolved: string; integrity: string | undefined }> {
   const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { packages?: Record<string, LockEntry> }
   const out = []
   for (const [location, entry] of Object.entries(lock.packages ?? {})) {
-    if (!location.includes('node_modules/') || typeof entry.version !== 'string' || !isInstallable(entry)) continue
+    if (!location.includes('node_modules/') || typeof entry.version !== 'string') continue
+    if (!allPlatforms && !isInstallable(entry)) continue
     const name = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length)
     // a lockfile written with omit-lockfile-registry-resolved has no "resolved"
     const realName = typeof entry.name === 'string' ? entry.name : name
@@ -59,9 +60,15 @@ function registryTarballUrl(name: string, version: string): string {
   return `https://registry.npmjs.org/${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`
 }
 
-export async function loadTarballs(lockPath: string, cacheDir: string, limit = Infinity): Promise<BenchTarball[]> {
+export interface LoadOptions {
+  limit?: number
+  /** also the packages npm would skip on this platform (os / cpu / libc) */
+  allPlatforms?: boolean
+}
+
+export async function loadTarballs(lockPath: string, cacheDir: string, options: LoadOptions = {}): Promise<BenchTarball[]> {
   fs.mkdirSync(cacheDir, { recursive: true })
-  const entries = lockEntries(lockPath).slice(0, limit)
+  const entries = lockEntries(lockPath, options.allPlatforms ?? false).slice(0, options.limit ?? Infinity)
   const result: BenchTarball[] = []
   let next = 0
   const worker = async (): Promise<void> => {

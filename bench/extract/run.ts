@@ -4,6 +4,7 @@
  *
  *   bun bench/extract/run.ts [--lock fixtures/medium/package-lock.json] [--rounds 3] [--only a,b]
  *     [--limit <first N tarballs>] [--dir <folder on the file system to measure>] [--show-differences]
+ *     [--delete-as-you-go: remove each output once measured; only on a journaled fs, see below]
  *
  * Candidates that give npm's result: skiff's extractor in-thread and in worker pools (2 or 4
  * jobs in flight, as the extract lane runs it), Bun.Archive behind skiff's parser (safety and
@@ -194,7 +195,7 @@ const lockPath = flag('lock') ?? '/work/shared/fixtures/medium/package-lock.json
 const rounds = Number(flag('rounds') ?? 3)
 const only = flag('only')?.split(',')
 const chosen = candidates.filter((candidate) => !only || only.includes(candidate.name))
-const tarballs = await loadTarballs(lockPath, path.join(os.tmpdir(), 'skiff-bench-tarballs'), Number(flag('limit') ?? Infinity))
+const tarballs = await loadTarballs(lockPath, path.join(os.tmpdir(), 'skiff-bench-tarballs'), { limit: Number(flag('limit') ?? Infinity) })
 const benchRoot = fs.mkdtempSync(path.join(flag('dir') ?? os.tmpdir(), 'skiff-extract-bench-'))
 const results = new Map<string, number[]>()
 const differences = new Map<string, number>()
@@ -223,6 +224,7 @@ for (let round = 0; round < rounds; round++) {
       }
     }
     console.log(`round ${round} ${candidate.name}: ${wallMs.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms cpu`)
+    if (process.argv.includes('--delete-as-you-go')) fs.rmSync(root, { recursive: true, force: true })
   }
 }
 const { files, bytes } = workload ?? { files: 0, bytes: 0 }

@@ -11,6 +11,7 @@
  */
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
+import { readUmask } from './read-umask.ts'
 import type { ExtractOptions, ExtractResult, Extractor } from './types.ts'
 import { fromWireError, type ExtractReply, type ExtractRequest } from './worker-protocol.ts'
 
@@ -40,6 +41,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
   let nextId = 0
   let closed = false
   let drained: (() => void) | undefined
+  const umask = readUmask()
   const slots: Slot[] = []
   for (let i = 0; i < Math.max(1, options.workers); i++) slots.push(startSlot())
 
@@ -105,7 +107,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
       if (closed) return Promise.reject(aborted(opts.pkg))
       if (!slots.some((slot) => slot.alive)) return Promise.reject(workerDied(opts.pkg, 'no extraction worker is left'))
       return new Promise((resolve, reject) => {
-        queue.push({ request: { id: nextId++, bytes, destDir, opts }, resolve, reject })
+        queue.push({ request: { id: nextId++, bytes, destDir, opts, umask }, resolve, reject })
         pump()
       })
     },

@@ -15,20 +15,22 @@ import { gunzipTarball } from './gunzip-tarball.ts'
 import { parseTar, type TarListing } from './parse-tar.ts'
 import { planExtraction, type ExtractionPlan } from './plan-extraction.ts'
 import { readManifest } from './read-manifest.ts'
+import { readUmask } from './read-umask.ts'
 import type { ExtractOptions, ExtractResult, PackageManifest } from './types.ts'
 import { writePackage } from './write-package.ts'
 
 export const DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 const BIN_MODE = 0o755
 
-export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: ExtractOptions): ExtractResult {
+/** `umask` comes from read-umask.ts, read on the main thread (never call process.umask() in a worker). */
+export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: ExtractOptions, umask: number): ExtractResult {
   const { pkg } = opts
   const maxUnpackedBytes = opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES
   const { tar, listing } = readArchive(bytes, pkg, maxUnpackedBytes)
   const plan = planExtraction(listing.entries, pkg, maxUnpackedBytes)
   const manifest = manifestOf(plan, tar)
   const rewrites = fixBins(plan, tar, manifest)
-  writePackage({ destDir, pkg, tar, plan, rewrites })
+  writePackage({ destDir, pkg, tar, plan, rewrites, umask })
   const files = [...plan.files.values()].map((file) => {
     const rewritten = rewrites.get(file.path)
     return { path: file.path, mode: file.mode, size: rewritten ? rewritten.length : file.size }
@@ -37,9 +39,9 @@ export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: Ext
   return { index: { dirs: plan.dirs, files }, manifest, unpackedBytes }
 }
 
-/** The same work behind a promise, on the calling thread. */
+/** The same work behind a promise, on the calling (main) thread. */
 export async function extractTarball(bytes: Uint8Array, destDir: string, opts: ExtractOptions): Promise<ExtractResult> {
-  return extractTarballSync(bytes, destDir, opts)
+  return extractTarballSync(bytes, destDir, opts, readUmask())
 }
 
 /**

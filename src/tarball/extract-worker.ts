@@ -8,10 +8,10 @@ import { toWireError, type ExtractReply, type ExtractRequest } from './worker-pr
 declare const self: Worker
 
 self.onmessage = (event: MessageEvent<ExtractRequest>) => {
-  const { id, bytes, destDir, opts } = event.data
+  const { id, bytes, destDir, opts, umask } = event.data
   let reply: ExtractReply
   try {
-    reply = { id, ok: true, result: extractTarballSync(bytes, destDir, opts) }
+    reply = { id, ok: true, result: extractTarballSync(bytes, destDir, opts, umask) }
   } catch (error) {
     reply = { id, ok: false, error: toWireError(error, opts.pkg) }
   }

@@ -10,6 +10,8 @@ export interface ExtractRequest {
   bytes: Uint8Array
   destDir: string
   opts: ExtractOptions
+  /** read on the main thread: a worker must never call process.umask() (read-umask.ts) */
+  umask: number
 }
 
 export interface WireError {

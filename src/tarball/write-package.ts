@@ -17,6 +17,8 @@ export interface WriteJob {
   plan: ExtractionPlan
   /** files whose bytes differ from the tar stream (bins with a fixed shebang) */
   rewrites: ReadonlyMap<string, Uint8Array>
+  /** the process umask (read-umask.ts), to put back the bits it removes */
+  umask: number
 }
 
 const DIR_MODE = 0o755
@@ -28,11 +30,10 @@ function writeAll(fd: number, bytes: Uint8Array, offset: number, length: number)
 }
 
 export function writePackage(job: WriteJob): void {
-  const { destDir, tar, plan, rewrites } = job
+  const { destDir, tar, plan, rewrites, umask } = job
   if (fs.readdirSync(destDir).length !== 0) {
     throw new SkiffError('EINTERNAL', `${job.pkg}: extraction folder ${destDir} is not empty`, { pkg: job.pkg, path: destDir })
   }
-  const umask = process.umask()
   let current = ''
   try {
     for (const dir of plan.dirs) {

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { SkiffError } from '../../src/error/index.ts'
 import { createExtractor, extractTarball } from '../../src/tarball/index.ts'
+import { readUmask } from '../../src/tarball/read-umask.ts'
 import { listTree, makeTgz, modeOf, tempStage } from './make-tar.ts'
 
 const SRC_TARBALL = path.resolve(import.meta.dir, '../../src/tarball')
@@ -34,6 +35,23 @@ describe('createExtractor', () => {
     const results = await Promise.all(dests.map((dest, i) => pool.extract(sample, dest, { pkg: `p${i}` })))
     expect(results.map((result) => result.unpackedBytes)).toEqual(Array(12).fill(results[0]?.unpackedBytes))
     for (const dest of dests) expect(listTree(dest)).toEqual(['cli.js', 'lib/', 'lib/a.js', 'package.json'])
+  })
+
+  test('modes are exact under a strict umask, and the process umask is left as it was', async () => {
+    using stage = tempStage()
+    const previous = process.umask(0o077)
+    try {
+      await using pool = createExtractor({ workers: 2 })
+      const dests = Array.from({ length: 40 }, (_, i) => path.join(stage.root, `p${i}`))
+      for (const dest of dests) fs.mkdirSync(dest)
+      await Promise.all(dests.map((dest, i) => pool.extract(sample, dest, { pkg: `p${i}` })))
+      const modes = dests.flatMap((dest) => ['cli.js', 'lib', 'lib/a.js'].map((rel) => modeOf(path.join(dest, rel))))
+      expect(new Set(modes)).toEqual(new Set([0o755, 0o644]))
+      expect(modeOf(path.join(dests[0] as string, 'lib/a.js'))).toBe(0o644)
+      expect(readUmask()).toBe(0o077)
+    } finally {
+      process.umask(previous)
+    }
   })
 
   test('a refusal in a worker arrives as a SkiffError with its code and package', async () => {
