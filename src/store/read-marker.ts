@@ -48,8 +48,11 @@ function isStringMap(value: unknown): boolean {
   return isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
 }
 
+/** an empty, "." or ".." segment (so also a leading or doubled "/"), or a NUL */
+const OUTSIDE_PATH = /(?:^|\/)\.{0,2}(?:\/|$)|\0/
+
 function isInsidePath(path: string): boolean {
-  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'))
+  return !OUTSIDE_PATH.test(path)
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
