@@ -14,7 +14,7 @@ import { buildHiddenLockfile, nameFromLocation, writeHiddenLockfile } from '../l
 import { createRegistryClient } from '../registry/index.ts'
 import type { Limits } from '../scheduler/index.ts'
 import { createStore } from '../store/index.ts'
-import { createExtractor } from '../tarball/index.ts'
+import { createExtractor, type ExtractorPool } from '../tarball/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
@@ -129,6 +129,7 @@ export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArg
 }
 
 async function runCi(config: Config, args: InstallArgs, reporter: Reporter, signal: AbortSignal): Promise<Summary> {
+  let lastStep = performance.now()
   const cores = navigator.hardwareConcurrency || 2
   const extractWorkers = positiveInt(args['extract-workers'], 'extract-workers', cores)
   const limits: Limits = {
@@ -139,21 +140,28 @@ async function runCi(config: Config, args: InstallArgs, reporter: Reporter, sign
   }
   const platform = detectPlatform()
   const registry = createRegistryClient(config)
-  await using extractor = createExtractor({ workers: extractWorkers })
-  const store = createStore(config.cache, extractor)
+  // Worker pools start only when there is work for them: a warm install extracts nothing, and
+  // starting idle workers costs start-up time on every core.
+  await using pools = new AsyncDisposableStack()
+  let extractor: ExtractorPool | undefined
+  const store = createStore(config.cache, {
+    extract: (bytes, destDir, options) => {
+      extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
+      return extractor.extract(bytes, destDir, options)
+    },
+  })
   const requestedBackend = backendFlag(args.backend)
   const linkWorkers = positiveInt(args['link-workers'], 'link-workers', 3)
   // Probed only when something is linked: the probe writes into node_modules, and a no-op
   // install must leave node_modules (and its hidden lockfile's trust) untouched.
   let backend: Backend | undefined
-  await using linkers = new AsyncDisposableStack()
   let linker: Linker | undefined
   const getLinker = (): Linker => {
     if (linker) return linker
     backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: requestedBackend })
     if (backend.notice) reporter.notice(backend.notice)
     reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
-    linker = linkers.use(createLinker({ backend, workers: linkWorkers }))
+    linker = pools.use(createLinker({ backend, workers: linkWorkers }))
     return linker
   }
 
@@ -190,6 +198,11 @@ async function runCi(config: Config, args: InstallArgs, reporter: Reporter, sign
       writeHiddenLockfile: (lock, installed, format) =>
         writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
       onProgress: (progress) => reporter.progress(progress),
+      onStep: (step) => {
+        const now = performance.now()
+        reporter.verbose(`timing ${step}: ${Math.round(now - lastStep)}ms`)
+        lastStep = now
+      },
     },
   )
   if (!result.outcome.ok) throw installFailure(result.outcome.failures)

@@ -44,8 +44,10 @@ export interface CiResult extends ReifyResult {
 
 export async function ci(input: CiInput, services: CiServices): Promise<CiResult> {
   const { projectDir } = input
+  const step = services.onStep ?? (() => {})
   const packageJson = await readPackageJson(projectDir)
   const lock = await readLockfile(projectDir)
+  step('read package.json and lockfile')
   if (!lock) {
     throw new SkiffError('ENOLOCK', 'skiff ci needs an existing package-lock.json or npm-shrinkwrap.json', {
       path: projectDir,
@@ -55,10 +57,16 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
   const mismatches = checkLockInSync(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
   if (mismatches.length > 0) throw createLockSyncError(lock, mismatches)
+  step('check lockfile against package.json')
 
   const plan = planFromLock(lock, { ...input.plan, projectDir })
+  step('plan')
   const current = await currentTree(projectDir)
-  if (!current) await emptyNodeModules(projectDir)
+  step('read the hidden lockfile')
+  if (!current) {
+    await emptyNodeModules(projectDir)
+    step('empty node_modules')
+  }
   const format = { indent: packageJson.indent, newline: packageJson.newline }
   const result = await reify(plan, {
     ...services,

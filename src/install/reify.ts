@@ -24,6 +24,8 @@ export interface ReifyEnv {
   linkBins: (installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
   onProgress?: (progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }) => void
+  /** called as each step ends, with its name */
+  onStep?: (step: string) => void
   signal?: AbortSignal
 }
 
@@ -38,7 +40,10 @@ export interface ReifyResult {
 export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
   const diff = env.current ? diffTrees(env.current, plan.installed) : undefined
   const create = diff?.create
-  if (diff && diff.remove.length > 0) await env.removeDirs(diff.remove.map((location) => join(env.projectDir, location)))
+  if (diff && diff.remove.length > 0) {
+    await env.removeDirs(diff.remove.map((location) => join(env.projectDir, location)))
+    env.onStep?.('remove')
+  }
 
   const targets = create ? plan.targets.filter((target) => create.has(target.location)) : plan.targets
   const wanted = new Set(targets.map((target) => target.location))
@@ -81,6 +86,7 @@ export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
     env.signal?.removeEventListener('abort', onAbort)
     await scheduler[Symbol.asyncDispose]()
   }
+  env.onStep?.('fetch, extract and link')
   if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
 
   const installed = new Map(plan.installed)
@@ -90,7 +96,9 @@ export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
     await makeLink(env.projectDir, link.location, link.resolved)
   }
   await env.linkBins(installed, create ?? new Set(installed.keys()))
+  env.onStep?.('bin links')
   await env.writeHiddenLockfile(installed)
+  env.onStep?.('hidden lockfile')
   return {
     outcome,
     created: outcome.linked.length + plan.links.filter((link) => !create || create.has(link.location)).length,
