@@ -55,13 +55,14 @@ describe('planBinLinks', () => {
       { location: 'packages/w/node_modules/c', bin: { tool: 'c.js' } },
     ])
     expect(links).toEqual([
-      { location: 'node_modules/a', binDir: 'node_modules/.bin', name: 'tool', target: '../a/cli.js' },
-      { location: 'packages/w/node_modules/c', binDir: 'packages/w/node_modules/.bin', name: 'tool', target: '../c/c.js' },
+      { location: 'node_modules/a', binDir: 'node_modules/.bin', name: 'tool', target: '../a/cli.js', file: 'cli.js' },
+      { location: 'packages/w/node_modules/c', binDir: 'packages/w/node_modules/.bin', name: 'tool', target: '../c/c.js', file: 'c.js' },
       {
         location: 'node_modules/a/node_modules/@s/b',
         binDir: 'node_modules/a/node_modules/.bin',
         name: 'tool',
         target: '../@s/b/bin/b.js',
+        file: 'bin/b.js',
       },
     ])
   })
@@ -72,9 +73,9 @@ describe('planBinLinks', () => {
 
   test('bin names that sanitise to nothing are dropped and targets cannot leave the package', () => {
     const links = planBinLinks([{ location: 'node_modules/p', bin: { '..': 'x.js', '.': 'x.js', 'a/..': 'x.js', 'c:d': 'x.js', e: '/../../etc/passwd' } }])
-    expect(links.map((link) => [link.name, link.target])).toEqual([
-      ['d', '../p/x.js'],
-      ['e', '../p/etc/passwd'],
+    expect(links.map((link) => [link.name, link.target, link.file])).toEqual([
+      ['d', '../p/x.js', 'x.js'],
+      ['e', '../p/etc/passwd', 'etc/passwd'],
     ])
   })
 })

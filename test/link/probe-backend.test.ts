@@ -37,6 +37,13 @@ describe('probeBackend', () => {
     expect(probeBackend({ ...options, requested: 'hardlink' })).toEqual({ kind: 'hardlink' })
   })
 
+  test('--backend clone gives a clone where the filesystem has them, else hardlinks with a notice', () => {
+    using tmp = makeTempDir()
+    const backend = probeBackend({ storeDir: path.join(tmp.dir, 'cache'), projectDir: tmp.dir, requested: 'clone' })
+    if (backend.kind === 'hardlink') expect(backend.notice).toContain('cannot share clones')
+    else expect(backend).toEqual({ kind: process.platform === 'darwin' ? 'clonefile' : 'reflink' })
+  })
+
   test.skipIf(!otherFs)('with the cache on another filesystem it copies and says why in one line', () => {
     using tmp = makeTempDir()
     const storeDir = mkdtempSync(path.join(SHM, 'skiff-'))
