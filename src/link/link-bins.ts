@@ -23,7 +23,10 @@ export interface LinkBinsOptions {
   bin: Readonly<Record<string, string>>
   /** name@version, for error messages */
   pkg: string
-  /** the process umask; defaults to process.umask() */
+  /**
+   * The process umask, read once on the main thread. Without it process.umask() is called,
+   * which sets the mask to 0 for an instant: safe only while no worker is creating files.
+   */
   umask?: number
 }
 
