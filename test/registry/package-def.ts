@@ -23,7 +23,8 @@ export interface PackageDef {
   cpu?: string[]
   libc?: string[]
   engines?: Record<string, string>
-  license?: string
+  /** a string, or the object form npm reduces to its `type` (`{ type, url }`) */
+  license?: string | Record<string, string>
   /** registry-side deprecation message (not written into the tarball's package.json) */
   deprecated?: string
   /** files of the package, by path relative to the package root; `package.json` overrides the generated one */
