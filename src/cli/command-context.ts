@@ -14,7 +14,7 @@ import { buildHiddenLockfile, nameFromLocation, writeHiddenLockfile } from '../l
 import { createRegistryClient } from '../registry/index.ts'
 import type { Limits } from '../scheduler/index.ts'
 import { createStore } from '../store/index.ts'
-import { createExtractor, type ExtractorPool } from '../tarball/index.ts'
+import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
@@ -130,12 +130,15 @@ export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArg
 
 async function runCi(config: Config, args: InstallArgs, reporter: Reporter, signal: AbortSignal): Promise<Summary> {
   let lastStep = performance.now()
+  // read once, before any worker runs (reading it can reset it for the whole process)
+  const umask = readUmask()
   const cores = navigator.hardwareConcurrency || 2
   const extractWorkers = positiveInt(args['extract-workers'], 'extract-workers', cores)
   const limits: Limits = {
     fetch: positiveInt(args['fetch-concurrency'], 'fetch-concurrency', 48),
     extract: extractWorkers * 2,
-    link: 64,
+    // the linker batches what it is handed at once: give it hundreds of jobs
+    link: 512,
     buffered: 48 + extractWorkers * 4,
   }
   const platform = detectPlatform()
@@ -194,7 +197,7 @@ async function runCi(config: Config, args: InstallArgs, reporter: Reporter, sign
       },
       removeDirs: (dirs) => getLinker().removeTargets(dirs),
       linkBins: (lock, installed, changed) =>
-        syncBinLinks(config.projectDir, installed, { pruneStale: changed.size !== installed.size, allEntries: lock.packages }),
+        syncBinLinks(config.projectDir, installed, { pruneStale: changed.size !== installed.size, allEntries: lock.packages, umask }),
       writeHiddenLockfile: (lock, installed, format) =>
         writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
       onProgress: (progress) => reporter.progress(progress),

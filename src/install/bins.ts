@@ -11,7 +11,7 @@ import type { LockEntry } from '../lockfile/index.ts'
 export async function syncBinLinks(
   projectDir: string,
   installed: ReadonlyMap<string, LockEntry>,
-  options: { pruneStale: boolean; allEntries: ReadonlyMap<string, LockEntry> },
+  options: { pruneStale: boolean; allEntries: ReadonlyMap<string, LockEntry>; umask: number },
 ): Promise<void> {
   // a link node's bins are those of the folder it points at
   const nodes = [...installed].map(([location, entry]) => ({
@@ -35,6 +35,7 @@ export async function syncBinLinks(
       binDir: join(projectDir, first.binDir),
       bin: Object.fromEntries(owned.map((link) => [link.name, link.file])),
       pkg: `${entry.name ?? location}@${entry.version ?? ''}`,
+      umask: options.umask,
     })
   }
   if (options.pruneStale) await pruneStaleBins(projectDir, links)

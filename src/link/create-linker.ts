@@ -94,8 +94,10 @@ export function createLinker(options: LinkerOptions): Linker {
       queue.push({ wire, cost, pkg, resolve, reject })
       if (pumpScheduled) return
       pumpScheduled = true
-      // jobs submitted in the same tick travel together
-      queueMicrotask(pump)
+      // jobs submitted before the next turn of the event loop travel together: the scheduler
+      // hands out links one event at a time, with awaits between, so a microtask would send
+      // batches of one
+      setImmediate(pump)
     })
   }
 
