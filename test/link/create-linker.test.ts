@@ -186,7 +186,8 @@ describe('createLinker', () => {
     const targetDir = path.join(tmp.dir, 'node_modules/a')
     const linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
     const running = linker.link({ ...pkg, targetDir, privateCopy: false })
-    await Promise.resolve()
+    // jobs are sent to the workers on the next turn of the event loop
+    await new Promise((resolve) => setImmediate(resolve))
     await linker[Symbol.asyncDispose]()
     await running
     expect(treeOf(targetDir)).toEqual(EXPECTED_TREE)
