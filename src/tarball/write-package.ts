@@ -31,7 +31,13 @@ function writeAll(fd: number, bytes: Uint8Array, offset: number, length: number)
 
 export function writePackage(job: WriteJob): void {
   const { destDir, tar, plan, rewrites, umask } = job
-  if (fs.readdirSync(destDir).length !== 0) {
+  let existing: string[]
+  try {
+    existing = fs.readdirSync(destDir)
+  } catch (error) {
+    throw writeFailure(job.pkg, destDir, error)
+  }
+  if (existing.length !== 0) {
     throw new SkiffError('EINTERNAL', `${job.pkg}: extraction folder ${destDir} is not empty`, { pkg: job.pkg, path: destDir })
   }
   let current = ''
