@@ -23,6 +23,7 @@ import { parseTar } from '../../src/tarball/parse-tar.ts'
 import { planExtraction } from '../../src/tarball/plan-extraction.ts'
 import { readManifest } from '../../src/tarball/read-manifest.ts'
 import { fixShebang } from '../../src/tarball/fix-shebang.ts'
+import { describeTree } from './describe-tree.ts'
 import { loadTarballs, type BenchTarball } from './load-tarballs.ts'
 
 interface Candidate {
@@ -155,19 +156,6 @@ const candidates: Candidate[] = [
   },
 ]
 
-/** One line per path below dir: kind, mode, and for files a hash of the bytes. */
-function treeSignature(dir: string): Set<string> {
-  const lines = new Set<string>()
-  for (const dirent of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const full = path.join(dirent.parentPath, dirent.name)
-    const stat = fs.lstatSync(full)
-    const kind = stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'dir' : 'file'
-    const hash = kind === 'file' ? Bun.hash(fs.readFileSync(full)).toString(16) : ''
-    lines.add(`${path.relative(dir, full)} ${kind} ${(stat.mode & 0o7777).toString(8)} ${hash}`)
-  }
-  return lines
-}
-
 function countDifferences(a: Set<string>, b: Set<string>): number {
   let count = 0
   for (const line of a) if (!b.has(line)) count++
@@ -216,7 +204,7 @@ for (let round = 0; round < rounds; round++) {
     if (candidate.name === 'skiff-main-thread' || !workload) workload = countTree(root)
     if (round === 0) {
       // skiff-main-thread is the reference: bench/extract/compare-npm.ts checks it against npm
-      const signature = treeSignature(root)
+      const signature = new Set(describeTree(root))
       reference ??= signature
       differences.set(candidate.name, countDifferences(reference, signature))
       if (process.argv.includes('--show-differences')) {
