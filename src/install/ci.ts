@@ -9,11 +9,12 @@
  *     what differs is changed; otherwise node_modules is emptied first, as npm ci does.
  *  4. reify: scheduler (fetch -> store -> link), link entries, .bin links, hidden lockfile.
  */
-import { rename, rm, stat } from 'node:fs/promises'
+import { readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SkiffError } from '../error/index.ts'
+import { errnoCode, SkiffError } from '../error/index.ts'
 import {
   checkLockInSync,
+  isInNodeModules,
   createLockSyncError,
   isHiddenLockfileCurrent,
   readHiddenLockfile,
@@ -64,7 +65,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   const current = await currentTree(projectDir)
   step('read the hidden lockfile')
   if (!current) {
-    await emptyNodeModules(projectDir)
+    await emptyNodeModules(projectDir, workspaceFolders(lock))
     step('empty node_modules')
   }
   const format = { indent: packageJson.indent, newline: packageJson.newline }
@@ -86,15 +87,30 @@ async function currentTree(projectDir: string): Promise<ReadonlyMap<string, Lock
   return hidden.packages
 }
 
-/**
- * npm ci removes node_modules before installing. The folder is renamed aside first, so the
- * project never holds a half-deleted tree, then deleted.
- */
-async function emptyNodeModules(projectDir: string): Promise<void> {
-  const nodeModules = join(projectDir, 'node_modules')
-  const found = await stat(nodeModules).catch(() => undefined)
-  if (!found) return
-  const aside = join(projectDir, `.node_modules.skiff-old-${process.pid}`)
-  await rename(nodeModules, aside)
-  await rm(aside, { recursive: true, force: true })
+/** Folders of the project that have node_modules of their own: workspaces and linked folders inside it. */
+function workspaceFolders(lock: Lockfile): string[] {
+  return [...lock.packages.keys()].filter((location) => location !== '' && !isInNodeModules(location) && !location.startsWith('../'))
 }
+
+/**
+ * npm ci removes node_modules (the root's and each workspace's) before installing. Each folder
+ * is renamed aside first, so the project never holds a half-deleted tree, then deleted;
+ * leftovers of an earlier run stopped mid-delete go too.
+ */
+async function emptyNodeModules(projectDir: string, workspaces: string[]): Promise<void> {
+  const doomed: string[] = []
+  for (const folder of ['', ...workspaces]) {
+    const base = join(projectDir, folder)
+    const aside = join(base, `${ASIDE_PREFIX}${process.pid}`)
+    try {
+      await rename(join(base, 'node_modules'), aside)
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT' && errnoCode(error) !== 'ENOTDIR') throw error
+    }
+    const names = await readdir(base).catch(() => [] as string[])
+    for (const name of names) if (name.startsWith(ASIDE_PREFIX)) doomed.push(join(base, name))
+  }
+  await Promise.all(doomed.map((dir) => rm(dir, { recursive: true, force: true })))
+}
+
+const ASIDE_PREFIX = '.node_modules.skiff-old-'
