@@ -38,6 +38,12 @@ export interface RegistryClient {
   tarballUrl(entry: TarballEntry): string
   fetchTarball(request: TarballRequest): Promise<Uint8Array>
   fetchPackument(name: string, options?: { signal?: AbortSignal; fullMetadata?: boolean }): Promise<PackumentResult>
+  /**
+   * One version's full document (`<registry>/<name>/<version>`): the fields the abbreviated
+   * packument lacks (license, libc, funding) at a fraction of a full packument's size. A
+   * published version does not change, so a cached copy is used without asking.
+   */
+  fetchVersionManifest(name: string, version: string, options?: { signal?: AbortSignal }): Promise<PackumentResult>
 }
 
 export function createRegistryClient(config: Config, fetchImpl: typeof fetch = fetch): RegistryClient {
@@ -115,10 +121,37 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     return { packument, fromCache: false }
   }
 
+  async function fetchVersionManifest(name: string, version: string, options: { signal?: AbortSignal } = {}): Promise<PackumentResult> {
+    const registry = config.registryFor(name)
+    const url = `${registry}${name.replace('/', '%2f')}/${encodeURIComponent(version)}`
+    const file = cacheFile(config.cache, url, 'version')
+    const cached = await readCacheEntry(file)
+    if (cached) return fromCache(cached, name, url)
+    if (config.offline) {
+      throw new SkiffError('ENOTCACHED', `${name}@${version}: no cached metadata, and --offline forbids fetching ${stripUrlCredentials(url)}`, {
+        pkg: `${name}@${version}`,
+        url: stripUrlCredentials(url),
+        hint: 'run once online, or drop --offline',
+      })
+    }
+    const result = await fetchWithRetry({
+      url,
+      pkg: `${name}@${version}`,
+      registry,
+      headers: { accept: FULL_ACCEPT },
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    })
+    const body = new TextDecoder().decode(result.body)
+    const manifest = parseJson(body, name, url)
+    await writeCacheEntry(file, { url, etag: null, lastModified: null, storedAtMs: Date.now(), maxAgeMs: null, body })
+    return { packument: manifest, fromCache: false }
+  }
+
   return {
     tarballUrl: (entry) => tarballUrl(entry, config),
     fetchTarball,
     fetchPackument,
+    fetchVersionManifest,
   }
 }
 

@@ -19,7 +19,7 @@ export interface CacheEntry {
   body: string
 }
 
-export function cacheFile(cacheRoot: string, url: string, kind: 'corgi' | 'full'): string {
+export function cacheFile(cacheRoot: string, url: string, kind: 'corgi' | 'full' | 'version'): string {
   const key = createHash('sha256').update(`${kind}\n${url}`).digest('hex')
   return path.join(cacheRoot, 'v1', 'meta', key)
 }

@@ -364,3 +364,27 @@ describe('packuments', () => {
     expect((await failure(client.fetchPackument('a'))).code).toBe('EJSONPARSE')
   })
 })
+
+describe('version documents', () => {
+  const licensed = { name: '@s/lic', version: '2.0.0', license: 'ISC', libc: ['glibc'] }
+
+  test("one version's full document carries what the abbreviated packument lacks, and is cached for good", async () => {
+    await using registry = await createTestRegistry({ packages: [licensed] })
+    const client = createRegistryClient(await configFor(registry))
+    const first = await client.fetchVersionManifest('@s/lic', '2.0.0')
+    expect(first.fromCache).toBe(false)
+    expect(first.packument).toMatchObject({ name: '@s/lic', version: '2.0.0', license: 'ISC', libc: ['glibc'] })
+    expect(registry.requests.map((request) => request.url)).toEqual(['/@s%2flic/2.0.0'])
+    const second = await client.fetchVersionManifest('@s/lic', '2.0.0')
+    expect(second.fromCache).toBe(true)
+    expect(registry.requests).toHaveLength(1)
+  })
+
+  test('an unknown version is E404; offline without a cached copy is ENOTCACHED', async () => {
+    await using registry = await createTestRegistry({ packages: [licensed] })
+    const client = createRegistryClient(await configFor(registry))
+    expect((await failure(client.fetchVersionManifest('@s/lic', '9.9.9'))).code).toBe('E404')
+    const offline = createRegistryClient(await configFor(registry, { flags: { offline: true } }))
+    expect((await failure(offline.fetchVersionManifest('@s/lic', '2.0.0'))).code).toBe('ENOTCACHED')
+  })
+})

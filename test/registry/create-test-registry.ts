@@ -120,6 +120,8 @@ export async function createTestRegistry(options: { packages?: PackageDef[] } = 
     if (tarball) return serveTarball(tarball[1] ?? '', tarball[2] ?? '')
     const packument = /^\/((?:@[^/]+\/)?[^/@][^/]*)$/.exec(recorded.path)
     if (packument) return servePackument(request, packument[1] ?? '')
+    const versionDoc = /^\/((?:@[^/]+\/)?[^/@][^/]*)\/([^/]+)$/.exec(recorded.path)
+    if (versionDoc) return serveVersion(versionDoc[1] ?? '', versionDoc[2] ?? '')
     return teapot(recorded)
   }
 
@@ -135,6 +137,16 @@ export async function createTestRegistry(options: { packages?: PackageDef[] } = 
     const built = version === undefined ? undefined : versions?.get(version)
     if (!built) return notFound()
     return new Response(built.bytes, { headers: { 'content-type': 'application/octet-stream' } })
+  }
+
+  /** `/<name>/<version>`: one version's full document, as the registry serves it */
+  function serveVersion(name: string, version: string): Response {
+    const versions = packages.get(name)
+    if (!versions || versions.size === 0) return notFound()
+    const full = buildPackuments([...versions.values()], url).full as { versions?: Record<string, unknown> }
+    const doc = full.versions?.[version]
+    if (doc === undefined) return notFound()
+    return new Response(JSON.stringify(doc), { headers: { 'content-type': 'application/json' } })
   }
 
   function servePackument(request: Request, name: string): Response {
