@@ -52,57 +52,53 @@ export function parseTar(tar: Uint8Array, pkg: string): TarListing {
   let ex: Extended | undefined
   let gex: Extended | undefined
   let sawZeroBlock = false
-  let sawEndMarker = false
   let sawHeader = false
   let position = 0
   while (position + BLOCK <= tar.length) {
     if (isZeroBlock(tar, position)) {
-      if (sawZeroBlock) {
-        sawEndMarker = true
-        break
-      }
+      if (sawZeroBlock) return { entries, sawEndMarker: true }
       sawZeroBlock = true
       position += BLOCK
       continue
     }
     sawZeroBlock = false
     sawHeader = true
-    checkHeaderChecksum(tar, position, pkg)
-    // node-tar reads an old-style file ("\0") as a plain file ("0")
-    const typeflag = tar[position + 156] === 0 ? '0' : String.fromCharCode(tar[position + 156] ?? 0)
-    const isReal = REAL_TYPES.has(typeflag)
-    const headerSize = readNumber(tar, position + 124, 12)
-    if (headerSize === undefined || headerSize < 0) throw badHeader(pkg, tar, position, 'has an unreadable size field')
-    let size = (isReal ? (ex?.size ?? gex?.size) : undefined) ?? headerSize
-    const path = isReal ? (ex?.path ?? readHeaderPath(tar, position)) : readString(tar, position, 100)
-    let kind = kindOf(typeflag)
-    if (typeflag === '0' && path.endsWith('/')) kind = 'directory'
-    if (typeflag === '5' || (typeflag === '0' && kind === 'directory')) size = 0
+    const header = readHeader(tar, position, ex, gex, pkg)
     const offset = position + BLOCK
-    if (offset + size > tar.length) {
-      throw new SkiffError('EBADTARBALL', `${pkg}: tarball is truncated: entry "${path}" needs ${size} bytes, ${tar.length - offset} remain`, { pkg, path })
-    }
-    position = offset + Math.ceil(size / BLOCK) * BLOCK
-    if (META_TYPES.has(typeflag)) {
-      if (size <= MAX_META_BYTES) {
-        const data = tar.subarray(offset, offset + size)
-        if (typeflag === 'g') gex = { ...gex, ...parsePax(data, true) }
-        else ex = applyMeta(typeflag, data, ex)
+    position = offset + Math.ceil(header.size / BLOCK) * BLOCK
+    if (META_TYPES.has(header.typeflag)) {
+      if (header.size <= MAX_META_BYTES) {
+        const data = tar.subarray(offset, offset + header.size)
+        if (header.typeflag === 'g') gex = { ...gex, ...parsePax(data, true) }
+        else ex = applyMeta(header.typeflag, data, ex)
       }
       continue
     }
-    if (isReal) {
-      if (path === '') throw badHeader(pkg, tar, offset - BLOCK, 'has no path')
-      if (kind === 'file' && tar[offset - BLOCK + 157] !== 0) {
-        throw badHeader(pkg, tar, offset - BLOCK, `("${path}") is a file that names a link target`)
-      }
-      const mode = readNumber(tar, offset - BLOCK + 100, 8) ?? 0
-      entries.push({ path, kind, typeflag, mode: mode > 0 ? mode & 0o7777 : 0, offset, size })
-    }
+    if (header.kind !== 'ignored') entries.push({ ...header, offset })
     ex = undefined
   }
   if (!sawHeader) throw new SkiffError('EBADTARBALL', `${pkg}: tarball has no entries`, { pkg })
-  return { entries, sawEndMarker }
+  return { entries, sawEndMarker: false }
+}
+
+/** One header block, with the pending pax / GNU values applied; checks that its data is there. */
+function readHeader(tar: Uint8Array, at: number, ex: Extended | undefined, gex: Extended | undefined, pkg: string): Omit<TarEntry, 'offset'> {
+  checkHeaderChecksum(tar, at, pkg)
+  // node-tar reads an old-style file ("\0") as a plain file ("0")
+  const typeflag = tar[at + 156] === 0 ? '0' : String.fromCharCode(tar[at + 156] ?? 0)
+  const isReal = REAL_TYPES.has(typeflag)
+  const headerSize = readNumber(tar, at + 124, 12)
+  if (headerSize === undefined || headerSize < 0) throw badHeader(pkg, tar, at, 'has an unreadable size field')
+  const path = isReal ? (ex?.path ?? readHeaderPath(tar, at)) : readString(tar, at, 100)
+  const kind = typeflag === '0' && path.endsWith('/') ? 'directory' : kindOf(typeflag)
+  const size = typeflag === '5' || (typeflag === '0' && kind === 'directory') ? 0 : ((isReal ? (ex?.size ?? gex?.size) : undefined) ?? headerSize)
+  if (at + BLOCK + size > tar.length) {
+    throw new SkiffError('EBADTARBALL', `${pkg}: tarball is truncated: entry "${path}" needs ${size} bytes, ${tar.length - at - BLOCK} remain`, { pkg, path })
+  }
+  if (isReal && path === '') throw badHeader(pkg, tar, at, 'has no path')
+  if (kind === 'file' && tar[at + 157] !== 0) throw badHeader(pkg, tar, at, `("${path}") is a file that names a link target`)
+  const mode = readNumber(tar, at + 100, 8) ?? 0
+  return { path, kind: isReal ? kind : 'ignored', typeflag, mode: mode > 0 ? mode & 0o7777 : 0, size }
 }
 
 /** Types that are file system entries (and so take pending pax / long-name values). */
