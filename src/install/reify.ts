@@ -8,7 +8,7 @@ import { mkdir, rm, symlink, readlink, lstat } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import type { LockEntry } from '../lockfile/types.ts'
-import { createScheduler, type Executors, type Limits, type Outcome, type TargetSpec, type Want } from '../scheduler/index.ts'
+import { createScheduler, type Executors, type Limits, type Outcome, type Scheduler, type TargetSpec, type Want } from '../scheduler/index.ts'
 import { diffTrees } from './diff.ts'
 import type { Plan } from './plan.ts'
 
@@ -37,7 +37,11 @@ export interface ReifyResult {
   fromCache: number
 }
 
-export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
+/**
+ * Runs the plan. `running` is a scheduler the caller started earlier, to fetch packages ahead
+ * while it was still resolving the tree; reify ends its input and disposes of it.
+ */
+export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall): Promise<ReifyResult> {
   const diff = env.current ? diffTrees(env.current, plan.installed) : undefined
   const create = diff?.create
   if (diff && diff.remove.length > 0) {
@@ -59,32 +63,15 @@ export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
     if (env.isStored(target.key)) fromCache++
   }
 
-  const total = scheduled.length
-  let linked = 0
-  let downloaded = 0
-  let downloadedBytes = 0
-  const scheduler = createScheduler({
-    limits: env.limits,
-    executors: env.executors,
-    observe(event) {
-      if (event.type === 'linked') linked++
-      else if (event.type === 'fetched') {
-        downloaded++
-        downloadedBytes += event.bytes.byteLength
-      } else return
-      env.onProgress?.({ total, linked, downloaded, downloadedBytes })
-    },
-  })
-  const onAbort = () => scheduler.shutdown(new SkiffError('EABORT', 'the install was interrupted'))
-  env.signal?.addEventListener('abort', onAbort, { once: true })
+  const install = running ?? startScheduler(env)
+  install.progress.total = scheduled.length
   let outcome: Outcome
   try {
-    scheduler.feed(wantsOf(scheduled, env.isStored))
-    scheduler.end()
-    outcome = await scheduler.done
+    install.scheduler.feed(wantsOf(scheduled, env.isStored))
+    install.scheduler.end()
+    outcome = await install.scheduler.done
   } finally {
-    env.signal?.removeEventListener('abort', onAbort)
-    await scheduler[Symbol.asyncDispose]()
+    await install[Symbol.asyncDispose]()
   }
   env.onStep?.('fetch, extract and link')
   if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
@@ -105,6 +92,38 @@ export async function reify(plan: Plan, env: ReifyEnv): Promise<ReifyResult> {
     removed: diff?.remove.length ?? 0,
     unchanged: diff?.unchanged ?? 0,
     fromCache,
+  }
+}
+
+export interface RunningInstall extends AsyncDisposable {
+  scheduler: Scheduler
+  progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }
+}
+
+/** A scheduler wired to the executors, the progress callback and the interrupt signal. */
+export function startScheduler(env: Pick<ReifyEnv, 'limits' | 'executors' | 'onProgress' | 'signal'>): RunningInstall {
+  const progress = { total: 0, linked: 0, downloaded: 0, downloadedBytes: 0 }
+  const scheduler = createScheduler({
+    limits: env.limits,
+    executors: env.executors,
+    observe(event) {
+      if (event.type === 'linked') progress.linked++
+      else if (event.type === 'fetched') {
+        progress.downloaded++
+        progress.downloadedBytes += event.bytes.byteLength
+      } else return
+      env.onProgress?.({ ...progress })
+    },
+  })
+  const onAbort = () => scheduler.shutdown(new SkiffError('EABORT', 'the install was interrupted'))
+  env.signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    scheduler,
+    progress,
+    async [Symbol.asyncDispose]() {
+      env.signal?.removeEventListener('abort', onAbort)
+      await scheduler[Symbol.asyncDispose]()
+    },
   }
 }
 
