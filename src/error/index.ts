@@ -35,6 +35,10 @@ export type ErrorCode =
   | 'ENOVERSIONS'
   | 'EBADPACKUMENT'
   | 'EOVERRIDE'
+  | 'EALLOWSCRIPTS'
+  | 'ENOMATCH'
+  | 'EMISSINGSCRIPT'
+  | 'ENOBIN'
 
 export interface ErrorDetails {
   hint?: string
