@@ -34,6 +34,7 @@ interface Side {
   tool: ToolCommand
   projectDir: string
   exitCode: number
+  stderr: string
   stderrTail: string
 }
 
@@ -56,7 +57,7 @@ async function runSide(tool: ToolCommand, root: string, fixture: Fixture, action
   })
   const [exitCode, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()])
   fs.writeFileSync(path.join(root, `${tool.tool}.stderr.txt`), stderr)
-  return { tool, projectDir, exitCode, stderrTail: tail(stderr, 15) }
+  return { tool, projectDir, exitCode, stderr, stderrTail: tail(stderr, 15) }
 }
 
 /** Lines describing what differs (empty when nothing does). */
@@ -91,7 +92,7 @@ async function checkFixture(options: { fixture: Fixture; tools: [ToolCommand, To
   const action: Action = lockOnly ? 'resolve' : 'install-locked'
   let [npm, skiff] = await Promise.all(tools.map((tool) => runSide(tool, root, fixture, action, baseEnv)))
   if (npm === undefined || skiff === undefined) return ['internal: a side did not run']
-  if (!lockOnly && npm.exitCode !== 0 && npm.stderrTail.includes('are in sync')) {
+  if (!lockOnly && npm.exitCode !== 0 && npm.stderr.includes('are in sync')) {
     // npm ci rejects some lockfiles npm install itself wrote (antd: optional platform packages it
     // could not fetch); the oracle is then `npm install` from the same lockfile
     console.log('   npm ci refused the lockfile as out of sync; comparing with `npm install` from it instead')
