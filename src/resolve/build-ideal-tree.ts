@@ -32,6 +32,10 @@ export interface IdealTree {
   /** the project; `root.index.inventory` holds every node by location */
   root: Node
   projectDir: string
+  /** package.json as given */
+  rootManifest: Record<string, unknown>
+  /** the user's requests, with the names of unnamed specs (tarballs, folders) filled in from their manifests */
+  requests: { add: AddRequest[]; remove: string[] }
 }
 
 export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealTree> {
@@ -68,7 +72,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   pruneFailedOptional(builder.loadFailures)
   checkEngineAndPlatform(input, root)
   applyExtras(root, await builder.extras())
-  return { root, projectDir: input.projectDir }
+  return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] } }
 }
 
 function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
