@@ -1,21 +1,17 @@
 /**
- * Builds the real objects an install command needs, once: config, reporter, registry client,
- * store, extractor and linker; runs the command; prints its summary or its error. Every
- * resource is disposed on every path, Ctrl-C included.
+ * Runs a command that changes node_modules: reads the config from flags, env and .npmrc files,
+ * builds the reporter and the install context, runs the command's job, and prints its summary
+ * or its error. Every resource is disposed on every path, Ctrl-C included.
  */
 import os from 'node:os'
 import type { ArgsDef } from 'citty'
 import { loadConfig, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { ci } from '../install/ci.ts'
-import { syncBinLinks } from '../install/bins.ts'
-import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker } from '../link/index.ts'
-import { buildHiddenLockfile, nameFromLocation, writeHiddenLockfile } from '../lockfile/index.ts'
-import { createRegistryClient } from '../registry/index.ts'
-import type { Limits } from '../scheduler/index.ts'
-import { createStore } from '../store/index.ts'
-import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
+import type { ReifyResult } from '../install/reify.ts'
+import { nameFromLocation, type LockEntry } from '../lockfile/index.ts'
+import type { Failure } from '../scheduler/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
+import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
 
@@ -28,6 +24,8 @@ export const installArgs = {
   prefix: { type: 'string', description: 'the project folder (default: the nearest folder with package.json)' },
   'prefer-offline': { type: 'boolean', description: 'use cached metadata without revalidating' },
   offline: { type: 'boolean', description: 'never use the network; fail when something is not cached' },
+  'legacy-peer-deps': { type: 'boolean', description: 'ignore peer dependencies, as npm 4-6 did' },
+  'strict-peer-deps': { type: 'boolean', description: 'fail on any peer dependency conflict' },
   loglevel: { type: 'string', description: 'silent, error, warn, notice, http, info, verbose or silly' },
   silent: { type: 'boolean', description: 'print nothing but errors' },
   verbose: { type: 'boolean', description: 'print what happens, step by step' },
@@ -38,9 +36,12 @@ export const installArgs = {
   'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 3)' },
 } satisfies ArgsDef
 
-type InstallArgs = Record<string, unknown>
+export type CommandArgs = Record<string, unknown>
 
-const listFlags = new Set(['omit', 'include'])
+/** Flags of skiff's own, which are not npm config keys. */
+const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers']
+
+const LIST_FLAGS = new Set(['omit', 'include'])
 
 /** citty keeps only the last of repeated flags; npm accepts `--omit dev --omit optional`. */
 export function collectListFlag(rawArgs: readonly string[], name: string): string[] {
@@ -56,10 +57,12 @@ export function collectListFlag(rawArgs: readonly string[], name: string): strin
   return values.flatMap((value) => value.split(',')).filter((value) => value !== '')
 }
 
-function npmFlags(args: InstallArgs, rawArgs: readonly string[]): Record<string, string | boolean | string[] | undefined> {
+/** The flags that are npm config keys, as loadConfig takes them. */
+export function npmFlags(args: CommandArgs, rawArgs: readonly string[], argDefs: ArgsDef): Record<string, string | boolean | string[] | undefined> {
   const flags: Record<string, string | boolean | string[] | undefined> = {}
-  for (const key of Object.keys(installArgs)) {
-    if (listFlags.has(key)) {
+  for (const key of Object.keys(argDefs)) {
+    if (OWN_FLAGS.includes(key) || argDefs[key]?.type === 'positional') continue
+    if (LIST_FLAGS.has(key)) {
       const values = collectListFlag(rawArgs, key)
       if (values.length > 0) flags[key] = values
       continue
@@ -69,26 +72,43 @@ function npmFlags(args: InstallArgs, rawArgs: readonly string[]): Record<string,
   }
   if (args.silent === true) flags.loglevel = 'silent'
   if (args.verbose === true) flags.loglevel = 'verbose'
-  for (const key of ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers']) delete flags[key]
   return flags
 }
 
-function positiveInt(value: unknown, flag: string, fallback: number): number {
-  if (value === undefined) return fallback
+function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 1) throw new SkiffError('EUSAGE', `--${flag} must be a positive whole number, not "${String(value)}"`)
   return parsed
 }
 
-function backendFlag(value: unknown): 'clone' | 'hardlink' | 'copy' | undefined {
-  if (value === undefined) return undefined
-  if (value === 'clone' || value === 'hardlink' || value === 'copy') return value
-  throw new SkiffError('EUSAGE', `--backend must be clone, hardlink or copy, not "${String(value)}"`)
+function tuningOf(args: CommandArgs): InstallTuning {
+  const backend = args.backend
+  if (backend !== undefined && backend !== 'clone' && backend !== 'hardlink' && backend !== 'copy') {
+    throw new SkiffError('EUSAGE', `--backend must be clone, hardlink or copy, not "${String(backend)}"`)
+  }
+  const tuning: InstallTuning = {}
+  if (backend !== undefined) tuning.backend = backend
+  const fetchConcurrency = positiveInt(args['fetch-concurrency'], 'fetch-concurrency')
+  const extractWorkers = positiveInt(args['extract-workers'], 'extract-workers')
+  const linkWorkers = positiveInt(args['link-workers'], 'link-workers')
+  if (fetchConcurrency !== undefined) tuning.fetchConcurrency = fetchConcurrency
+  if (extractWorkers !== undefined) tuning.extractWorkers = extractWorkers
+  if (linkWorkers !== undefined) tuning.linkWorkers = linkWorkers
+  return tuning
 }
 
-export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArgs: readonly string[]): Promise<number> {
+export interface CommandJob {
+  name: string
+  args: CommandArgs
+  rawArgs: readonly string[]
+  argDefs: ArgsDef
+  run: (context: InstallContext, reporter: Reporter) => Promise<Summary>
+}
+
+export async function runInstallCommand(job: CommandJob): Promise<number> {
   const started = performance.now()
-  const json = args.json === true
+  const json = job.args.json === true
   let reporter: Reporter = createReporter({
     loglevel: 'notice',
     json,
@@ -103,7 +123,8 @@ export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArg
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(args, rawArgs), version })
+    const tuning = tuningOf(job.args)
+    config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
     reporter = createReporter({
       loglevel: config.loglevel as LogLevel,
       json,
@@ -113,8 +134,10 @@ export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArg
       redact: config.redact,
     })
     for (const warning of config.warnings) reporter.warn(warning)
-    const summary = await runCi(config, args, reporter, interrupt.signal)
+    await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
+    const summary = await job.run(context, reporter)
     summary.elapsedMs = performance.now() - started
+    summary.backend = context.backend()?.kind
     reporter.summary(summary)
     return 0
   } catch (error) {
@@ -128,90 +151,11 @@ export async function runInstallCommand(command: 'ci', args: InstallArgs, rawArg
   }
 }
 
-async function runCi(config: Config, args: InstallArgs, reporter: Reporter, signal: AbortSignal): Promise<Summary> {
-  let lastStep = performance.now()
-  // read once, before any worker runs (reading it can reset it for the whole process)
-  const umask = readUmask()
-  const cores = navigator.hardwareConcurrency || 2
-  const extractWorkers = positiveInt(args['extract-workers'], 'extract-workers', cores)
-  const limits: Limits = {
-    fetch: positiveInt(args['fetch-concurrency'], 'fetch-concurrency', 48),
-    extract: extractWorkers * 2,
-    // the linker batches what it is handed at once: give it hundreds of jobs
-    link: 512,
-    buffered: 48 + extractWorkers * 4,
-  }
-  const platform = detectPlatform()
-  const registry = createRegistryClient(config)
-  // Worker pools start only when there is work for them: a warm install extracts nothing, and
-  // starting idle workers costs start-up time on every core.
-  await using pools = new AsyncDisposableStack()
-  let extractor: ExtractorPool | undefined
-  const store = createStore(config.cache, {
-    extract: (bytes, destDir, options) => {
-      extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
-      return extractor.extract(bytes, destDir, options)
-    },
-  })
-  const requestedBackend = backendFlag(args.backend)
-  const linkWorkers = positiveInt(args['link-workers'], 'link-workers', 3)
-  // Probed only when something is linked: the probe writes into node_modules, and a no-op
-  // install must leave node_modules (and its hidden lockfile's trust) untouched.
-  let backend: Backend | undefined
-  let linker: Linker | undefined
-  const getLinker = (): Linker => {
-    if (linker) return linker
-    backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: requestedBackend })
-    if (backend.notice) reporter.notice(backend.notice)
-    reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
-    linker = pools.use(createLinker({ backend, workers: linkWorkers }))
-    return linker
-  }
-
-  const result = await ci(
-    {
-      projectDir: config.projectDir,
-      legacyPeerDeps: config.legacyPeerDeps,
-      plan: {
-        omit: config.omit,
-        isCompatible: (entry) => isPlatformCompatible(entry, platform),
-        keyFor: (entry) => store.keyFor(entry),
-        tarballUrl: (name, entry) => registry.tarballUrl({ name, version: entry.version, resolved: entry.resolved }),
-        privateCopies: !config.ignoreScripts,
-      },
-    },
-    {
-      limits,
-      signal,
-      isStored: (key) => store.get(key) !== undefined,
-      executors: {
-        fetch: (job, jobSignal) => registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal }),
-        extract: async (job) => {
-          await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
-        },
-        link: async (target) => {
-          const stored = store.get(target.key)
-          if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
-          await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, pkg: target.pkg })
-        },
-      },
-      removeDirs: (dirs) => getLinker().removeTargets(dirs),
-      linkBins: (lock, installed, changed) =>
-        syncBinLinks(config.projectDir, installed, { pruneStale: changed.size !== installed.size, allEntries: lock.packages, umask }),
-      writeHiddenLockfile: (lock, installed, format) =>
-        writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
-      onProgress: (progress) => reporter.progress(progress),
-      onStep: (step) => {
-        const now = performance.now()
-        reporter.verbose(`timing ${step}: ${Math.round(now - lastStep)}ms`)
-        lastStep = now
-      },
-    },
-  )
+/** The summary of a finished reify, or the error of a failed one (every failure listed). */
+export function reifySummary(command: string, result: ReifyResult, installed: ReadonlyMap<string, LockEntry>): Summary {
   if (!result.outcome.ok) throw installFailure(result.outcome.failures)
-  for (const dropped of result.outcome.dropped) reporter.verbose(`skipped optional ${dropped.pkg}: ${String(dropped)}`)
   return {
-    command: 'ci',
+    command,
     added: result.created,
     removed: result.removed,
     changed: 0,
@@ -220,16 +164,15 @@ async function runCi(config: Config, args: InstallArgs, reporter: Reporter, sign
     fromCache: result.fromCache,
     downloadedBytes: result.outcome.fetchedBytes,
     elapsedMs: 0,
-    backend: backend?.kind,
     droppedOptional: result.outcome.dropped.map((target) => target.pkg),
-    scriptsNotRun: [...result.plan.installed]
+    scriptsNotRun: [...installed]
       .filter(([, entry]) => entry.hasInstallScript)
       .map(([location, entry]) => `${entry.name ?? nameFromLocation(location)}@${entry.version ?? ''}`),
     warnings: [],
   }
 }
 
-function installFailure(failures: ReadonlyArray<{ pkg: string; locations: string[]; error: unknown }>): unknown {
+function installFailure(failures: readonly Failure[]): unknown {
   const first = failures[0]
   if (failures.length === 1 && first) return first.error
   return new SkiffError('EFETCH', `${failures.length} packages could not be installed`, {

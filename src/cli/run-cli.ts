@@ -10,13 +10,35 @@ import { version } from './version.ts'
 // each command module loads only when it runs
 const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   ci: () => import('./commands/ci.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  install: () => import('./commands/install.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  uninstall: () => import('./commands/uninstall.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  update: () => import('./commands/update.ts').then((m) => m.default as CommandDef<ArgsDef>),
 }
 
 const aliases: Record<string, string> = {
   'clean-install': 'ci',
   ic: 'ci',
   'install-clean': 'ci',
-  isntall: 'ci',
+  'isntall-clean': 'ci',
+  i: 'install',
+  add: 'install',
+  in: 'install',
+  ins: 'install',
+  inst: 'install',
+  insta: 'install',
+  instal: 'install',
+  isnt: 'install',
+  isnta: 'install',
+  isntal: 'install',
+  isntall: 'install',
+  remove: 'uninstall',
+  rm: 'uninstall',
+  r: 'uninstall',
+  un: 'uninstall',
+  unlink: 'uninstall',
+  up: 'update',
+  upgrade: 'update',
+  udpate: 'update',
 }
 
 const main = defineCommand({

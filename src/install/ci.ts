@@ -80,7 +80,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
 }
 
 /** The tree a previous install left, when its hidden lockfile can be trusted. */
-async function currentTree(projectDir: string): Promise<ReadonlyMap<string, LockEntry> | undefined> {
+export async function currentTree(projectDir: string): Promise<ReadonlyMap<string, LockEntry> | undefined> {
   const hidden = await readHiddenLockfile(projectDir).catch(() => undefined)
   if (!hidden) return undefined
   if (!(await isHiddenLockfileCurrent(projectDir, hidden))) return undefined
@@ -88,7 +88,7 @@ async function currentTree(projectDir: string): Promise<ReadonlyMap<string, Lock
 }
 
 /** Folders of the project that have node_modules of their own: workspaces and linked folders inside it. */
-function workspaceFolders(lock: Lockfile): string[] {
+export function workspaceFolders(lock: Lockfile): string[] {
   return [...lock.packages.keys()].filter((location) => location !== '' && !isInNodeModules(location) && !location.startsWith('../'))
 }
 
@@ -97,7 +97,7 @@ function workspaceFolders(lock: Lockfile): string[] {
  * is renamed aside first, so the project never holds a half-deleted tree, then deleted;
  * leftovers of an earlier run stopped mid-delete go too.
  */
-async function emptyNodeModules(projectDir: string, workspaces: string[]): Promise<void> {
+export async function emptyNodeModules(projectDir: string, workspaces: string[]): Promise<void> {
   const doomed: string[] = []
   for (const folder of ['', ...workspaces]) {
     const base = join(projectDir, folder)

@@ -55,14 +55,6 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   const scheduled = targets.map((target): TargetSpec =>
     target.parent !== undefined && !wanted.has(target.parent) ? { ...target, parent: undefined } : target,
   )
-  let fromCache = 0
-  const seen = new Set<string>()
-  for (const target of scheduled) {
-    if (seen.has(target.key)) continue
-    seen.add(target.key)
-    if (env.isStored(target.key)) fromCache++
-  }
-
   const install = running ?? startScheduler(env)
   install.progress.total = scheduled.length
   let outcome: Outcome
@@ -73,6 +65,8 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   } finally {
     await install[Symbol.asyncDispose]()
   }
+  // packages this run did not have to download (fetched ahead during resolution counts as downloaded)
+  const fromCache = new Set(scheduled.map((target) => target.key).filter((key) => !install.fetched.has(key))).size
   env.onStep?.('fetch, extract and link')
   if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
 
@@ -98,17 +92,21 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
 export interface RunningInstall extends AsyncDisposable {
   scheduler: Scheduler
   progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }
+  /** keys downloaded by this run */
+  fetched: Set<string>
 }
 
 /** A scheduler wired to the executors, the progress callback and the interrupt signal. */
 export function startScheduler(env: Pick<ReifyEnv, 'limits' | 'executors' | 'onProgress' | 'signal'>): RunningInstall {
   const progress = { total: 0, linked: 0, downloaded: 0, downloadedBytes: 0 }
+  const fetched = new Set<string>()
   const scheduler = createScheduler({
     limits: env.limits,
     executors: env.executors,
     observe(event) {
       if (event.type === 'linked') progress.linked++
       else if (event.type === 'fetched') {
+        fetched.add(event.key)
         progress.downloaded++
         progress.downloadedBytes += event.bytes.byteLength
       } else return
@@ -120,6 +118,7 @@ export function startScheduler(env: Pick<ReifyEnv, 'limits' | 'executors' | 'onP
   return {
     scheduler,
     progress,
+    fetched,
     async [Symbol.asyncDispose]() {
       env.signal?.removeEventListener('abort', onAbort)
       await scheduler[Symbol.asyncDispose]()

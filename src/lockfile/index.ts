@@ -14,3 +14,4 @@ export { buildHiddenLockfile, isHiddenLockfileCurrent, writeHiddenLockfile } fro
 export type { LockSyncOptions } from './check-lock-in-sync.ts'
 export { checkLockInSync, createLockSyncError } from './check-lock-in-sync.ts'
 export { readLocalManifests } from './read-local-manifests.ts'
+export { findWorkspaces, workspacePatterns } from './workspaces.ts'

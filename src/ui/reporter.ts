@@ -30,6 +30,8 @@ export interface Summary {
   droppedOptional: string[]
   scriptsNotRun: string[]
   warnings: string[]
+  /** --package-lock-only: the number of packages the lockfile holds, and whether it changed */
+  lockfileOnly?: { packages: number; changed: boolean }
 }
 
 export interface Reporter {
@@ -125,6 +127,11 @@ export function createReporter(options: ReporterOptions): Reporter {
 
 export function summaryLines(summary: Summary): string[] {
   const lines: string[] = []
+  if (summary.lockfileOnly) {
+    const { packages, changed } = summary.lockfileOnly
+    lines.push(`${changed ? 'wrote' : 'kept'} package-lock.json (${plural(packages, 'package')}) in ${elapsed(summary.elapsedMs)}`)
+    return lines
+  }
   if (summary.scriptsNotRun.length > 0) {
     lines.push(`install scripts not run (${summary.scriptsNotRun.length}): ${summary.scriptsNotRun.join(', ')}`)
   }
@@ -135,13 +142,17 @@ export function summaryLines(summary: Summary): string[] {
   if (summary.added > 0 || (summary.removed === 0 && summary.changed === 0)) parts.push(`added ${plural(summary.added, 'package')}`)
   if (summary.removed > 0) parts.push(`removed ${plural(summary.removed, 'package')}`)
   if (summary.changed > 0) parts.push(`changed ${plural(summary.changed, 'package')}`)
-  const seconds = summary.elapsedMs < 1000 ? `${Math.round(summary.elapsedMs)}ms` : `${(summary.elapsedMs / 1000).toFixed(2)}s`
+  const seconds = elapsed(summary.elapsedMs)
   const sources: string[] = []
   if (summary.downloaded > 0) sources.push(`${summary.downloaded} downloaded (${formatBytes(summary.downloadedBytes)})`)
   if (summary.fromCache > 0) sources.push(`${summary.fromCache} from cache`)
   if (summary.unchanged > 0) sources.push(`${summary.unchanged} already in place`)
   lines.push(`${parts.join(', ')} in ${seconds}${sources.length > 0 ? ` · ${sources.join(', ')}` : ''}`)
   return lines
+}
+
+function elapsed(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`
 }
 
 function plural(count: number, word: string): string {

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
-import { installArgs, runInstallCommand } from '../command-context.ts'
+import { ci } from '../../install/ci.ts'
+import { installArgs, reifySummary, runInstallCommand } from '../command-context.ts'
 
 export default defineCommand({
   meta: {
@@ -7,5 +8,15 @@ export default defineCommand({
     description: 'Install exactly what package-lock.json (or npm-shrinkwrap.json) says, as `npm ci` does',
   },
   args: installArgs,
-  run: ({ args, rawArgs }) => runInstallCommand('ci', args, rawArgs),
+  run: ({ args, rawArgs }) =>
+    runInstallCommand({
+      name: 'ci',
+      args,
+      rawArgs,
+      argDefs: installArgs,
+      async run({ config, planOptions, services }) {
+        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, plan: planOptions }, services)
+        return reifySummary('ci', result, result.plan.installed)
+      },
+    }),
 })

@@ -1,0 +1,112 @@
+import { defineCommand } from 'citty'
+import { SkiffError } from '../../error/index.ts'
+import { currentTree, emptyNodeModules, workspaceFolders } from '../../install/ci.ts'
+import { install, type InstallRequest } from '../../install/install.ts'
+import { createResolveIO } from '../../install/resolve-io.ts'
+import type { SaveType } from '../../install/save-package-json.ts'
+import { defaultNodeVersion } from '../../resolve/index.ts'
+import { parseSpecArg } from '../../spec/index.ts'
+import { installArgs, reifySummary, runInstallCommand, type CommandArgs } from '../command-context.ts'
+import type { InstallContext } from '../install-context.ts'
+import type { Reporter, Summary } from '../../ui/reporter.ts'
+
+export const saveArgs = {
+  'save-dev': { type: 'boolean', alias: 'D', description: 'save to devDependencies' },
+  'save-optional': { type: 'boolean', alias: 'O', description: 'save to optionalDependencies' },
+  'save-peer': { type: 'boolean', description: 'save to peerDependencies' },
+  'save-prod': { type: 'boolean', alias: 'P', description: 'save to dependencies' },
+  'save-exact': { type: 'boolean', alias: 'E', description: 'save the exact version, without a range prefix' },
+  'save-prefix': { type: 'string', description: 'the range prefix saved with a version (default ^)' },
+  save: { type: 'boolean', default: true, description: 'write the requested packages into package.json', negativeDescription: 'do not change package.json' },
+  'package-lock-only': { type: 'boolean', description: 'update package-lock.json only, not node_modules' },
+  force: { type: 'boolean', alias: 'f', description: 'accept conflicting peer dependencies' },
+} as const
+
+const args = { ...installArgs, ...saveArgs, packages: { type: 'positional', required: false, description: 'packages to add: name, name@range, name@tag, npm:alias, git, URL or folder' } } as const
+
+export function saveTypeOf(flags: CommandArgs): SaveType | undefined {
+  if (flags['save-dev'] === true) return 'dev'
+  if (flags['save-optional'] === true) return 'optional'
+  if (flags['save-peer'] === true) return 'peer'
+  if (flags['save-prod'] === true) return 'prod'
+  return undefined
+}
+
+export interface InstallPlanArgs {
+  flags: CommandArgs
+  add?: string[]
+  remove?: string[]
+  update?: { all: boolean; names: string[] }
+}
+
+/** `install`, `uninstall` and `update` share everything but what they ask of the resolver. */
+export async function runInstallJob(command: string, request: InstallPlanArgs, context: InstallContext, reporter: Reporter): Promise<Summary> {
+  const { config, planOptions, services, registry, store } = context
+  const projectDir = config.projectDir
+  const saveType = saveTypeOf(request.flags)
+  const saveExact = request.flags['save-exact'] === true
+  const savePrefix = saveExact ? '' : typeof request.flags['save-prefix'] === 'string' ? request.flags['save-prefix'] : '^'
+  const installRequest: InstallRequest = {
+    projectDir,
+    add: (request.add ?? []).map((arg) => ({ spec: parseSpecArg(arg, process.cwd(), process.env.HOME), ...(saveType === undefined ? {} : { saveType }) })),
+    remove: request.remove ?? [],
+    ...(request.update === undefined ? {} : { update: request.update }),
+    save: request.flags.save !== false && !(command === 'update' && request.flags.save !== true),
+    savePrefix,
+    packageLockOnly: request.flags['package-lock-only'] === true,
+    resolve: {
+      legacyPeerDeps: config.legacyPeerDeps,
+      strictPeerDeps: config.strictPeerDeps,
+      force: request.flags.force === true,
+      nodeVersion: defaultNodeVersion(),
+      npmVersion: '11.19.1',
+      omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
+      registryFor: (name) => config.registryFor(name),
+    },
+    plan: planOptions,
+  }
+  const result = await install(installRequest, {
+    ...services,
+    io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal }),
+    keyFor: (entry) => store.keyFor(entry),
+    currentTree: () => currentTree(projectDir),
+    emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),
+    onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
+  })
+  if (result.reified === undefined) {
+    return {
+      command,
+      added: 0,
+      removed: 0,
+      changed: 0,
+      unchanged: 0,
+      downloaded: 0,
+      fromCache: 0,
+      downloadedBytes: 0,
+      elapsedMs: 0,
+      droppedOptional: [],
+      scriptsNotRun: [],
+      warnings: [],
+      lockfileOnly: { packages: [...result.lock.packages.keys()].filter((location) => location !== '').length, changed: result.lockfileChanged },
+    }
+  }
+  return reifySummary(command, result.reified, result.plan?.installed ?? new Map())
+}
+
+export default defineCommand({
+  meta: { name: 'install', description: 'Install the dependencies of package.json, or add packages to it' },
+  args,
+  run: ({ args: flags, rawArgs }) => {
+    const packages = (flags._ ?? []).filter((arg: string) => arg !== '')
+    if (flags['save-dev'] === true && flags['save-optional'] === true) {
+      throw new SkiffError('EUSAGE', '--save-dev and --save-optional cannot be used together')
+    }
+    return runInstallCommand({
+      name: 'install',
+      args: flags,
+      rawArgs,
+      argDefs: args,
+      run: (context, reporter) => runInstallJob('install', { flags, add: packages }, context, reporter),
+    })
+  },
+})

@@ -1,0 +1,122 @@
+/**
+ * The real objects behind every command that changes node_modules, built once per run from the
+ * Config: registry client, store, extract and link worker pools (started only when there is
+ * work for them), the scheduler's limits and executors, and the reify steps that touch disk.
+ * Disposing it stops the pools after their running jobs.
+ */
+import { syncBinLinks } from '../install/bins.ts'
+import type { ReifyEnv } from '../install/reify.ts'
+import type { PlanOptions } from '../install/plan.ts'
+import type { Config } from '../config/index.ts'
+import { SkiffError } from '../error/index.ts'
+import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker } from '../link/index.ts'
+import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import { createRegistryClient, type RegistryClient } from '../registry/index.ts'
+import type { Limits } from '../scheduler/index.ts'
+import { createStore, type Store } from '../store/index.ts'
+import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
+import type { Reporter } from '../ui/reporter.ts'
+
+export interface InstallTuning {
+  backend?: 'clone' | 'hardlink' | 'copy'
+  fetchConcurrency?: number
+  extractWorkers?: number
+  linkWorkers?: number
+}
+
+export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
+  linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+}
+
+export interface InstallContext extends AsyncDisposable {
+  config: Config
+  registry: RegistryClient
+  store: Store
+  planOptions: Omit<PlanOptions, 'projectDir'>
+  services: ReifyServices
+  /** the link backend, once something was linked */
+  backend(): Backend | undefined
+}
+
+export function createInstallContext(config: Config, tuning: InstallTuning, reporter: Reporter, signal: AbortSignal): InstallContext {
+  let lastStep = performance.now()
+  // read once, before any worker runs (reading it can reset it for the whole process)
+  const umask = readUmask()
+  const cores = navigator.hardwareConcurrency || 2
+  const extractWorkers = tuning.extractWorkers ?? cores
+  const limits: Limits = {
+    fetch: tuning.fetchConcurrency ?? 48,
+    extract: extractWorkers * 2,
+    // the linker batches what it is handed at once: give it hundreds of jobs
+    link: 512,
+    buffered: 48 + extractWorkers * 4,
+  }
+  const platform = detectPlatform()
+  const registry = createRegistryClient(config)
+  // Worker pools start only when there is work for them: a warm install extracts nothing, and
+  // starting idle workers costs start-up time on every core.
+  const pools = new AsyncDisposableStack()
+  let extractor: ExtractorPool | undefined
+  const store = createStore(config.cache, {
+    extract: (bytes, destDir, options) => {
+      extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
+      return extractor.extract(bytes, destDir, options)
+    },
+  })
+  // Probed only when something is linked: the probe writes into node_modules, and a no-op
+  // install must leave node_modules (and its hidden lockfile's trust) untouched.
+  let backend: Backend | undefined
+  let linker: Linker | undefined
+  const getLinker = (): Linker => {
+    if (linker) return linker
+    backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: tuning.backend })
+    if (backend.notice) reporter.notice(backend.notice)
+    reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
+    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? 3 }))
+    return linker
+  }
+
+  const services: ReifyServices = {
+    limits,
+    signal,
+    isStored: (key) => store.get(key) !== undefined,
+    executors: {
+      fetch: (job, jobSignal) => registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal }),
+      extract: async (job) => {
+        await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
+      },
+      link: async (target) => {
+        const stored = store.get(target.key)
+        if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
+        await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, pkg: target.pkg })
+      },
+    },
+    removeDirs: (dirs) => getLinker().removeTargets(dirs),
+    linkBins: (lock, installed, changed) =>
+      syncBinLinks(config.projectDir, installed, { pruneStale: changed.size !== installed.size, allEntries: lock.packages, umask }),
+    writeHiddenLockfile: (lock, installed, format) => writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
+    onProgress: (progress) => reporter.progress(progress),
+    onStep: (step) => {
+      const now = performance.now()
+      reporter.verbose(`timing ${step}: ${Math.round(now - lastStep)}ms`)
+      lastStep = now
+    },
+  }
+
+  return {
+    config,
+    registry,
+    store,
+    services,
+    planOptions: {
+      omit: config.omit,
+      isCompatible: (entry) => isPlatformCompatible(entry, platform),
+      keyFor: (entry) => store.keyFor(entry),
+      tarballUrl: (name, entry) => registry.tarballUrl({ name, version: entry.version, resolved: entry.resolved }),
+      privateCopies: !config.ignoreScripts,
+    },
+    backend: () => backend,
+    [Symbol.asyncDispose]: () => pools.disposeAsync(),
+  }
+}

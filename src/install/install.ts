@@ -1,0 +1,195 @@
+/**
+ * `install`, `install <specs>`, `uninstall`, `update`: make package.json, the lockfile and
+ * node_modules agree, resolving only what has to be.
+ *
+ *  1. package.json, the lockfile (the baseline) and the workspace folders are read.
+ *  2. No request and a lockfile in sync with package.json: the lockfile is the tree, nothing
+ *     is resolved. Otherwise the resolver builds the tree from the registry, keeping every
+ *     locked version that still satisfies; each version it picks is handed to the scheduler at
+ *     once, so tarballs download while resolution goes on.
+ *  3. The saved specs go into package.json (npm's rules), the lockfile is built from the tree.
+ *  4. node_modules is made to match (reify), unless --package-lock-only.
+ *  5. Only then are package.json and the lockfile written, each atomically: an install that
+ *     fails (a missing version, an unreachable registry, ERESOLVE) leaves both untouched.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  checkLockInSync,
+  findWorkspaces,
+  readLocalManifests,
+  readLockfile,
+  readPackageJson,
+  serializeLockfile,
+  writeLockfileAtomic,
+  type LockEntry,
+  type Lockfile,
+} from '../lockfile/index.ts'
+import { buildIdealTree, lockfileFromTree, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
+import { parseSpec, type Spec } from '../spec/index.ts'
+import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
+import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
+import { applyPackageJsonChanges, formatPackageJson, savedSpec, type SaveType } from './save-package-json.ts'
+
+export interface InstallRequest {
+  projectDir: string
+  add: Array<{ spec: Spec; saveType?: SaveType }>
+  remove: string[]
+  update?: { all: boolean; names: string[] }
+  /** write requests into package.json (false with --no-save) */
+  save: boolean
+  savePrefix: string
+  packageLockOnly: boolean
+  resolve: ResolveOptions
+  plan: Omit<PlanOptions, 'projectDir'>
+}
+
+export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>>
+  keyFor: (entry: { integrity?: string; resolved?: string }) => string
+  currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
+  emptyNodeModules: (lock: Lockfile) => Promise<void>
+  linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+  onWarning?: (warning: ResolveWarning) => void
+}
+
+export interface InstallResult {
+  resolved: boolean
+  lock: Lockfile
+  plan?: Plan
+  reified?: ReifyResult
+  packageJsonChanged: boolean
+  lockfileChanged: boolean
+}
+
+export async function install(request: InstallRequest, services: InstallServices): Promise<InstallResult> {
+  const { projectDir } = request
+  const step = services.onStep ?? (() => {})
+  const packageJson = await readPackageJson(projectDir)
+  const format = { indent: packageJson.indent, newline: packageJson.newline }
+  const baseline = await readLockfile(projectDir)
+  const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
+  step('read package.json and lockfile')
+
+  const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
+  const inSync = baseline !== undefined && !hasRequests &&
+    checkLockInSync(packageJson.data, baseline, { localManifests, legacyPeerDeps: request.resolve.legacyPeerDeps }).length === 0
+  step('check lockfile against package.json')
+
+  let running: RunningInstall | undefined
+  let nextPackageJson = packageJson.data
+  let lock: Lockfile
+  try {
+    if (inSync) {
+      lock = baseline
+    } else {
+      running = request.packageLockOnly ? undefined : startScheduler(services)
+      const resolved = await resolveTree(request, services, packageJson.data, baseline, localManifests, running)
+      lock = resolved.lock
+      nextPackageJson = resolved.packageJson
+      step('resolve')
+    }
+  } catch (error) {
+    await running?.[Symbol.asyncDispose]()
+    throw error
+  }
+
+  const lockText = serializeLockfile(lock, format)
+  const lockFile = baseline?.file ?? join(projectDir, 'package-lock.json')
+  const oldLockText = await readFile(lockFile, 'utf8').catch(() => undefined)
+  const packageJsonText = request.save ? formatPackageJson(nextPackageJson, format) : packageJson.text
+  const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
+  const lockfileChanged = lockText !== oldLockText
+
+  let plan: Plan | undefined
+  let reified: ReifyResult | undefined
+  if (!request.packageLockOnly) {
+    plan = planFromLock(lock, { ...request.plan, projectDir })
+    step('plan')
+    const current = await services.currentTree()
+    if (!current) await services.emptyNodeModules(lock)
+    reified = await reify(
+      plan,
+      {
+        ...services,
+        projectDir,
+        current,
+        linkBins: (installed, changed) => services.linkBins(lock, installed, changed),
+        writeHiddenLockfile: (installed) => services.writeHiddenLockfile(lock, installed, format),
+      },
+      running,
+    )
+    if (!reified.outcome.ok) return { resolved: !inSync, lock, plan, reified, packageJsonChanged: false, lockfileChanged: false }
+  }
+  if (packageJsonChanged) await writeLockfileAtomic(join(projectDir, 'package.json'), packageJsonText)
+  if (lockfileChanged) await writeLockfileAtomic(lockFile, lockText)
+  step('write package.json and lockfile')
+  return { resolved: !inSync, lock, plan, reified, packageJsonChanged, lockfileChanged }
+}
+
+async function resolveTree(
+  request: InstallRequest,
+  services: InstallServices,
+  packageJson: Record<string, unknown>,
+  baseline: Lockfile | undefined,
+  localManifests: ReadonlyMap<string, Record<string, unknown>>,
+  running: RunningInstall | undefined,
+): Promise<{ lock: Lockfile; packageJson: Record<string, unknown> }> {
+  const { projectDir } = request
+  const workspaceFolders = findWorkspaces(packageJson, localManifests.keys(), (location) => localManifests.get(location) ?? {})
+  const workspaces = new Map([...workspaceFolders.values()].map((location) => [location, localManifests.get(location) ?? {}]))
+  const tree = await buildIdealTree({
+    projectDir,
+    rootManifest: packageJson,
+    workspaces,
+    ...(baseline === undefined ? {} : { baseline }),
+    add: request.add,
+    remove: request.remove,
+    ...(request.update === undefined ? {} : { update: request.update }),
+    options: request.resolve,
+    ...services.io,
+    onResolved(node) {
+      if (!running || !node.resolved.startsWith('http')) return
+      const install = running
+      // Platform packages of other systems are locked but never installed: not worth fetching.
+      // The packument is already loaded (the version was just picked from it).
+      // Never rejects: prefetch settles with a result, and a failure that matters fails the
+      // target that needs the package later.
+      void services.io.getPackument(node.name, parseSpec(node.name, node.version)).then(
+        (packument) => {
+          const manifest = packument.versions.get(node.version)
+          if (manifest && !request.plan.isCompatible({ os: asList(manifest.os), cpu: asList(manifest.cpu) })) return
+          const key = services.keyFor({ integrity: node.integrity ?? undefined, resolved: node.resolved })
+          const source = { url: node.resolved, ...(node.integrity ? { integrity: node.integrity } : {}) }
+          void install.scheduler.prefetch({ key, pkg: `${node.name}@${node.version}`, source, stored: services.isStored(key) })
+        },
+        () => {},
+      )
+    },
+    ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
+  })
+  const saved = request.add.map(({ spec, saveType }) => {
+    const name = spec.name ?? ''
+    const installed = tree.root.edgesOut.get(name)?.to ?? undefined
+    const savedAs = savedSpec(
+      { name, spec, installedVersion: installed?.version, installedName: installed?.packageName ?? undefined },
+      { projectDir, savePrefix: request.savePrefix },
+    )
+    return { name, spec: savedAs, ...(saveType === undefined ? {} : { saveType }) }
+  })
+  const nextPackageJson = request.save ? applyPackageJsonChanges(packageJson, { add: saved, remove: request.remove }) : packageJson
+  const lock = lockfileFromTree(tree, nextPackageJson, {
+    omitLockfileRegistryResolved: request.resolve.omitLockfileRegistryResolved,
+    file: baseline?.file ?? join(projectDir, 'package-lock.json'),
+  })
+  return { lock, packageJson: nextPackageJson }
+}
+
+function asList(value: string | string[] | undefined): string[] | undefined {
+  return typeof value === 'string' ? [value] : value
+}
+
+function emptyLock(projectDir: string): Lockfile {
+  return { file: join(projectDir, 'package-lock.json'), kind: 'package-lock.json', lockfileVersion: 3, packages: new Map() }
+}

@@ -1,0 +1,86 @@
+/**
+ * The resolver's I/O for real installs: packuments through the registry client (its metadata
+ * cache, auth and retries), the fields npm locks that abbreviated packuments lack from each
+ * version's own document, tarballs (remote and `file:` ones, and packages that bundle
+ * dependencies) through the store, so a tarball read for resolution is never fetched twice.
+ * Every lookup is deduplicated while in flight; a failed one is forgotten so a retry can work.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { readPackageJson } from '../lockfile/index.ts'
+import type { RegistryClient } from '../registry/index.ts'
+import { parsePackument, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
+import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
+
+export interface ResolveIODeps {
+  registry: RegistryClient
+  store: Store
+  signal?: AbortSignal
+}
+
+export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> {
+  const packuments = new Map<string, Promise<Packument>>()
+  const extras = new Map<string, Promise<ManifestExtras>>()
+  const tarballs = new Map<string, Promise<TarballContents>>()
+  const { registry, store, signal } = deps
+  const options = signal === undefined ? {} : { signal }
+
+  return {
+    getPackument(name) {
+      return once(packuments, name, async () => parsePackument((await registry.fetchPackument(name, options)).packument, name))
+    },
+    getManifestExtras(name, version) {
+      return once(extras, `${name}@${version}`, async () => extrasOf((await registry.fetchVersionManifest(name, version, options)).packument))
+    },
+    readTarball(source) {
+      return once(tarballs, source.url ?? source.file ?? source.pkg, () => readTarball(source))
+    },
+    async readFolderManifest(dir) {
+      return (await readPackageJson(dir)).data
+    },
+  }
+
+  async function readTarball(source: TarballSource): Promise<TarballContents> {
+    const known = source.integrity === undefined ? undefined : store.get(store.keyFor({ integrity: source.integrity }))
+    if (known) return contentsOf(known, source.integrity as string)
+    const bytes = source.file !== undefined
+      ? new Uint8Array(await fs.readFile(source.file))
+      : await registry.fetchTarball({ url: source.url ?? '', pkg: source.pkg, ...options })
+    const integrity = source.integrity ?? integrityOf(bytes, 'sha512')
+    const stored = await store.add(store.keyFor({ integrity }), bytes, { pkg: source.pkg, integrity })
+    return contentsOf(stored, integrity)
+  }
+}
+
+/** The tarball's package.json and those of the packages bundled under its node_modules. */
+async function contentsOf(stored: StoredPackage, integrity: string): Promise<TarballContents> {
+  const manifest = (await readPackageJson(stored.dir)).data
+  const bundled: TarballContents['bundled'] = []
+  for (const file of stored.index.files) {
+    if (!file.path.startsWith('node_modules/') || !isPackageJsonOfBundle(file.path)) continue
+    const folder = path.posix.dirname(file.path)
+    bundled.push({ path: folder, manifest: (await readPackageJson(path.join(stored.dir, folder))).data })
+  }
+  return { integrity, manifest, bundled }
+}
+
+/** node_modules/a/package.json, node_modules/@s/a/package.json, nested node_modules alike. */
+function isPackageJsonOfBundle(file: string): boolean {
+  return /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/.test(file)
+}
+
+function extrasOf(document: unknown): ManifestExtras {
+  if (typeof document !== 'object' || document === null) return {}
+  const { license, libc, funding, workspaces, scripts } = document as Record<string, unknown>
+  return { license, libc, funding, workspaces, scripts }
+}
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const known = cache.get(key)
+  if (known) return known
+  const loading = load()
+  cache.set(key, loading)
+  // a failed lookup is not remembered: the caller sees the error, a later call tries again
+  loading.catch(() => cache.delete(key))
+  return loading
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import fs from 'node:fs'
+import path from 'node:path'
+import { createTestRegistry, writeProject, type TestRegistry } from '../registry/index.ts'
+import { readJson, runSkiff, tempDir } from '../helpers/index.ts'
+
+let registry: TestRegistry
+
+beforeAll(async () => {
+  registry = await createTestRegistry({
+    packages: [
+      { name: 'base', version: '1.0.0', license: 'MIT', files: { 'index.js': 'base 1\n' } },
+      { name: 'base', version: '1.1.0', license: 'MIT', files: { 'index.js': 'base 1.1\n' } },
+      { name: 'base', version: '2.0.0', license: 'MIT', files: { 'index.js': 'base 2\n' } },
+      { name: 'uses-base', version: '1.0.0', dependencies: { base: '^2.0.0' }, bin: { ub: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
+      { name: 'helper', version: '3.1.4', license: 'ISC' },
+    ],
+  })
+})
+
+afterAll(async () => {
+  await registry.close()
+})
+
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8')
+
+describe('skiff install', () => {
+  test('installs package.json from the registry and writes a lockfile; a second run resolves nothing', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), {
+      packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0', 'uses-base': '1' } },
+    })
+    const run = await runSkiff(dir, ['install'], { registry: registry.url })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(read(dir, 'node_modules/base/index.js')).toBe('base 1.1\n')
+    expect(read(dir, 'node_modules/uses-base/node_modules/base/index.js')).toBe('base 2\n')
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { lockfileVersion: number; packages: Record<string, { version?: string; license?: string; resolved?: string }> }
+    expect(lock.lockfileVersion).toBe(3)
+    expect(lock.packages['node_modules/base']).toMatchObject({ version: '1.1.0', license: 'MIT', resolved: registry.tarballUrl('base', '1.1.0') })
+    expect(lock.packages['node_modules/uses-base/node_modules/base']?.version).toBe('2.0.0')
+    expect(fs.readlinkSync(path.join(dir, 'node_modules/.bin/ub'))).toBe('../uses-base/cli.js')
+
+    const packumentsBefore = registry.requests.filter((r) => !r.path.endsWith('.tgz')).length
+    const lockBefore = read(dir, 'package-lock.json')
+    const second = await runSkiff(dir, ['install'], { registry: registry.url })
+    expect(second.code).toBe(0)
+    expect(registry.requests.filter((r) => !r.path.endsWith('.tgz')).length).toBe(packumentsBefore)
+    expect(read(dir, 'package-lock.json')).toBe(lockBefore)
+  })
+
+  test('install <name> adds it to package.json with a caret range, keeps the other locked versions', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' } } })
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    const run = await runSkiff(dir, ['install', 'helper'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect((readJson(path.join(dir, 'package.json')) as { dependencies: Record<string, string> }).dependencies).toEqual({ base: '1.0.0', helper: '^3.1.4' })
+    expect(read(dir, 'node_modules/base/index.js')).toBe('base 1\n')
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+
+  test('-D -E saves an exact devDependency', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })
+    const run = await runSkiff(dir, ['install', '-D', '-E', 'base@1'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0', devDependencies: { base: '1.1.0' } })
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { dev?: boolean }> }
+    expect(lock.packages['node_modules/base']?.dev).toBe(true)
+  })
+
+  test('a version that does not exist is ETARGET and leaves package.json and the lockfile untouched', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } } })
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    const packageJsonBefore = read(dir, 'package.json')
+    const lockBefore = read(dir, 'package-lock.json')
+    const run = await runSkiff(dir, ['install', 'base@^9'], { registry: registry.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('ETARGET')
+    expect(run.stderr).toContain('base@^9')
+    expect(read(dir, 'package.json')).toBe(packageJsonBefore)
+    expect(read(dir, 'package-lock.json')).toBe(lockBefore)
+  })
+
+  test('an unknown package is E404 naming it', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })
+    const run = await runSkiff(dir, ['install', 'no-such-package'], { registry: registry.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('E404')
+    expect(run.stderr).toContain('no-such-package')
+    expect(fs.existsSync(path.join(dir, 'package-lock.json'))).toBe(false)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0' })
+  })
+
+  test('--package-lock-only writes the lockfile and touches no node_modules', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { 'uses-base': '^1.0.0' } } })
+    const tarballs = () => registry.requests.filter((r) => r.path.endsWith('.tgz')).length
+    const tarballsBefore = tarballs()
+    const run = await runSkiff(dir, ['install', '--package-lock-only'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false)
+    expect(tarballs()).toBe(tarballsBefore)
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, unknown> }
+    expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/base', 'node_modules/uses-base'])
+  })
+
+  test('uninstall removes the dependency from package.json, the lockfile and node_modules', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0', helper: '^3.0.0' } } })
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    const run = await runSkiff(dir, ['uninstall', 'helper'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect((readJson(path.join(dir, 'package.json')) as { dependencies: object }).dependencies).toEqual({ base: '^1.0.0' })
+    expect(Object.keys((readJson(path.join(dir, 'package-lock.json')) as { packages: object }).packages)).toEqual(['', 'node_modules/base'])
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper'))).toBe(false)
+  })
+
+  test('--no-save installs the package without writing it into package.json', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })
+    const run = await runSkiff(dir, ['install', '--no-save', 'helper'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0' })
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+})
