@@ -169,8 +169,9 @@ async function resolveTree(
     },
     ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
   })
-  const saved = request.add.map(({ spec, saveType }) => {
-    const name = spec.name ?? ''
+  const saved = request.add.map(({ spec, saveType }, index) => {
+    // the resolver names specs that carry no name (tarballs, folders, git) from their manifests
+    const name = tree.requests.add[index]?.name ?? spec.name ?? ''
     const installed = tree.root.edgesOut.get(name)?.to ?? undefined
     const savedAs = savedSpec(
       { name, spec, installedVersion: installed?.version, installedName: installed?.packageName ?? undefined },
