@@ -24,7 +24,8 @@ import { createManifestSource, type ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
 import { folderPackage } from './node-factory.ts'
 import { OverrideSet } from './override-set.ts'
-import { normalizePackage, type PackageData } from './package-data.ts'
+import { mergeExtras } from './manifest-extras.ts'
+import type { PackageData } from './package-data.ts'
 import { removeNode } from './tree-mutation.ts'
 import type { BuildIdealTreeInput, ManifestExtras } from './types.ts'
 
@@ -225,17 +226,12 @@ function engineFields(pkg: PackageData): { engines?: Record<string, string> | st
   return { engines: Object.fromEntries(Object.entries(engines).filter(([, value]) => typeof value === 'string')) as Record<string, string> }
 }
 
-/** The full-document fields the lockfile records, merged into the placed packages' data. */
+/** The full-document fields of packages whose dependencies were never walked (the others have them already). */
 function applyExtras(root: Node, extras: Map<string, ManifestExtras>): void {
   if (extras.size === 0) return
   for (const node of root.index?.inventory.values() ?? []) {
     if (node.isLink) continue
     const found = extras.get(`${node.packageName ?? node.name}@${node.version}`)
-    if (found === undefined) continue
-    for (const [key, value] of Object.entries(found)) {
-      if (value === undefined) continue
-      node.package[key] = key === 'funding' && typeof value === 'string' && value !== '' ? { url: value } : value
-    }
-    if (found.scripts !== undefined) node.package.scripts = normalizePackage({ scripts: found.scripts }).scripts ?? {}
+    if (found !== undefined) mergeExtras(node, found)
   }
 }

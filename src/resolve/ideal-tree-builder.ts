@@ -84,7 +84,7 @@ export class IdealTreeBuilder {
     const { root } = this.context
     if (this.#seen.has(node) || node.root !== root) return
     this.#seen.add(node)
-    await this.#factory.openBundle(node)
+    await this.#factory.prepare(node)
     const tasks: Array<{ edge: Edge; dep: Node }> = []
     const peerSource = this.#peerSetSource.get(node) ?? node
     for (const edge of this.#problemEdges(node)) {

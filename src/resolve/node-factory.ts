@@ -14,6 +14,7 @@ import type { Spec } from '../spec/index.ts'
 import { parsedSpec } from './dep-valid.ts'
 import type { Edge } from './edge.ts'
 import type { BuilderContext } from './ideal-tree-builder.ts'
+import { mergeExtras } from './manifest-extras.ts'
 import { Node } from './node.ts'
 import { normalizePackage, type PackageData } from './package-data.ts'
 import { attachChild, attachFolder } from './tree-mutation.ts'
@@ -24,8 +25,11 @@ export interface NodeFactory {
   nodeFromSpec(name: string, rawSpec: string, where: string, parent: Node, edge: Edge): Promise<Node>
   /** a node was placed in the real tree */
   placed(node: Node): void
-  /** put a placed package's bundled dependencies under it (read from its tarball) */
-  openBundle(node: Node): Promise<void>
+  /**
+   * Before a placed package's dependencies are walked: merge what its full document adds
+   * (its bundle list may be there only), then put its bundled dependencies under it.
+   */
+  prepare(node: Node): Promise<void>
   /** the lockfile-only fields of every placed registry package, once all are in */
   extras(): Promise<Map<string, ManifestExtras>>
 }
@@ -105,6 +109,13 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     }
   }
 
+  async function prepare(node: Node): Promise<void> {
+    const pending = extras.get(`${node.packageName ?? node.name}@${node.version}`)
+    const found = pending === undefined ? undefined : await pending
+    if (found !== undefined) mergeExtras(node, found)
+    await openBundle(node)
+  }
+
   async function openBundle(node: Node): Promise<void> {
     const bundle = node.package.bundleDependencies
     if (node === root || node.isProjectRoot || node.isWorkspace || !bundle?.length || node.resolved === null || node.inert) return
@@ -142,7 +153,7 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     return result
   }
 
-  return { nodeFromSpec, placed, openBundle, extras: allExtras }
+  return { nodeFromSpec, placed, prepare, extras: allExtras }
 }
 
 /** A package.json read from disk, as npm reads it: normalised, without `_` fields. */

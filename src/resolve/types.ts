@@ -52,6 +52,9 @@ export interface ManifestExtras {
   workspaces?: unknown
   /** install scripts make `hasInstallScript`, which old abbreviated documents lack */
   scripts?: unknown
+  bundleDependencies?: unknown
+  /** the older spelling */
+  bundledDependencies?: unknown
 }
 
 export interface ResolvedPackage {

@@ -96,6 +96,8 @@ function extrasOf(manifest: unknown): ManifestExtras {
   if (manifest.funding !== undefined) extras.funding = manifest.funding
   if (manifest.workspaces !== undefined) extras.workspaces = manifest.workspaces
   if (manifest.scripts !== undefined) extras.scripts = manifest.scripts
+  if (manifest.bundleDependencies !== undefined) extras.bundleDependencies = manifest.bundleDependencies
+  if (manifest.bundledDependencies !== undefined) extras.bundledDependencies = manifest.bundledDependencies
   return extras
 }
 
