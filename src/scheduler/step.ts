@@ -18,7 +18,7 @@
  * After the first failure of a required package, nothing new is admitted; running jobs end,
  * then `finish` reports every failure. Every waiter is settled on every path.
  */
-import { SkiffError } from '../error/index.ts'
+import { isSkiffError, SkiffError } from '../error/index.ts'
 import { Fifo } from './fifo.ts'
 import type { Command, Event, Failure, Key, Limits, Source, TargetSpec, WaiterId } from './types.ts'
 
@@ -320,6 +320,8 @@ function markDropped(state: SchedulerState, target: TargetState, error: unknown,
 }
 
 function recordFailure(state: SchedulerState, pkg: string, locations: string[], error: unknown, out: Command[]): void {
+  // a job cut short because the install was already stopping is the stop's doing, not a failure of its own
+  if (state.stopping && isAbort(error)) return
   state.failures.push({ pkg, locations, error })
   stop(state, error, out)
 }
@@ -329,6 +331,10 @@ function stop(state: SchedulerState, reason: unknown, out: Command[]): void {
   state.stopping = true
   state.stopReason = reason
   out.push({ type: 'abort', reason })
+}
+
+function isAbort(error: unknown): boolean {
+  return isSkiffError(error) && error.code === 'EABORT'
 }
 
 function parentError(parent: TargetState): SkiffError {
