@@ -117,7 +117,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
       if (caught instanceof AttemptFailure) throw caught
       if (controller.signal.aborted && controller.signal.reason === STALLED) {
         throw new AttemptFailure(
-          failure('ESTALL', request, url, `no data from ${safeUrl(url)} for ${config.fetchTimeout} ms`, {
+          failure('ESTALL', request, url, `${request.pkg}: no data from ${safeUrl(url)} for ${config.fetchTimeout} ms`, {
             hint: 'the registry or the network stalled; raise --fetch-timeout if the link is just slow',
           }),
           true,
@@ -126,7 +126,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
       if (request.signal?.aborted) throw abortError(request)
       const code = errnoCode(caught)
       throw new AttemptFailure(
-        failure('EFETCH', request, url, `could not fetch ${safeUrl(url)}: ${code ?? describeError(caught)}`, {
+        failure('EFETCH', request, url, `${request.pkg}: could not fetch ${safeUrl(url)}: ${code ?? describeError(caught)}`, {
           cause: caught,
           hint: 'check the network, the proxy settings and the registry URL in .npmrc',
         }),
@@ -144,7 +144,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
     const expected = Number(declared)
     if (!Number.isInteger(expected) || body.length >= expected) return
     throw new AttemptFailure(
-      failure('EFETCH', request, url, `${safeUrl(url)} ended after ${body.length} of ${expected} bytes`, {
+      failure('EFETCH', request, url, `${request.pkg}: ${safeUrl(url)} ended after ${body.length} of ${expected} bytes`, {
         hint: 'the connection was cut; try again',
       }),
       true,

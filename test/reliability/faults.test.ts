@@ -105,6 +105,7 @@ describe('fault matrix: skiff ci', () => {
     })
     await expectCleanFailure({ ...run, dir, cache: path.join(tmp.path, 'cache'), requestsFor: () => 0 }, 'EFETCH')
     expect(run.stderr).toContain(url.replace(/\/$/, ''))
+    expect(run.stderr).toMatch(/error EFETCH [a-z@/]+@1\.0\.0: could not fetch /)
   })
 
   test('a connection reset before the body is retried and the install succeeds', async () => {
