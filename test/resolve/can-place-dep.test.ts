@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { CanPlaceDep } from '../../src/resolve/can-place-dep.ts'
+import { CanPlaceDep, type Placement } from '../../src/resolve/can-place-dep.ts'
 import type { Node } from '../../src/resolve/node.ts'
 import { at, buildTree, candidate, type NodeLiteral } from './tree-literal.ts'
 
@@ -11,7 +11,7 @@ interface Case {
   dep: { name: string } & NodeLiteral
   peers?: Record<string, NodeLiteral>
   target: string
-  expected: { canPlace: string; canPlaceSelf: string }
+  expected: { canPlace: Placement; canPlaceSelf: Placement }
 }
 
 const cases: Case[] = [
