@@ -3,6 +3,7 @@
  * with the entry as its package data and the flags it records, links joined to their
  * targets. The root keeps the package.json it was given. Whether the lockfile's root
  * dependencies still match package.json decides whether its flags can be trusted.
+ * A package's own npm-shrinkwrap.json is loaded the same way, below that package.
  */
 import path from 'node:path'
 import { depth, type LockEntry, type Lockfile, nameFromLocation, parentLocation } from '../lockfile/index.ts'
@@ -16,8 +17,19 @@ export interface BaselineResult {
 }
 
 export function loadBaseline(root: Node, lock: Lockfile, legacyPeerDeps: boolean): BaselineResult {
-  const nodes = new Map<string, Node>([['', root]])
-  const entries = [...lock.packages].filter(([location]) => location !== '')
+  loadLockedTree(root, lock.packages, { legacyPeerDeps, keepFlags: true })
+  return { flagsSuspect: rootDependenciesChanged(root.package, lock.packages.get('') ?? {}) }
+}
+
+/**
+ * The entries of a lockfile as nodes below `base`, their locations read relative to it.
+ * Without `keepFlags` every flag starts set, for the final flag walk to clear (npm recomputes
+ * the flags of a package's shrinkwrapped dependencies from the project's edges).
+ */
+export function loadLockedTree(base: Node, packages: ReadonlyMap<string, LockEntry>, options: { legacyPeerDeps: boolean; keepFlags: boolean }): void {
+  const { legacyPeerDeps, keepFlags } = options
+  const nodes = new Map<string, Node>([['', base]])
+  const entries = [...packages].filter(([location]) => location !== '')
   entries.sort(([a], [b]) => depth(a) - depth(b) || a.length - b.length)
   const links: Array<[string, LockEntry]> = []
   for (const [location, entry] of entries) {
@@ -25,38 +37,37 @@ export function loadBaseline(root: Node, lock: Lockfile, legacyPeerDeps: boolean
       links.push([location, entry])
       continue
     }
-    const node = nodeFromEntry(root, location, entry, legacyPeerDeps)
-    if (place(root, nodes, location, node)) nodes.set(location, node)
+    const node = nodeFromEntry(base, location, entry, legacyPeerDeps, keepFlags)
+    if (place(base, nodes, location, node)) nodes.set(location, node)
   }
   for (const [location, entry] of links) {
     const targetLocation = normalizeRelative(typeof entry.resolved === 'string' ? entry.resolved : location)
     const target = nodes.get(targetLocation)
     if (target === undefined) continue
-    const link = new Node({ name: nameFromLocation(location), pkg: target.package, target, legacyPeerDeps, flags: flagsOf(entry) })
-    if (place(root, nodes, location, link)) nodes.set(location, link)
+    const link = new Node({ name: nameFromLocation(location), pkg: target.package, target, legacyPeerDeps, ...(keepFlags ? { flags: flagsOf(entry) } : {}) })
+    if (place(base, nodes, location, link)) nodes.set(location, link)
   }
-  return { flagsSuspect: rootDependenciesChanged(root.package, lock.packages.get('') ?? {}) }
 }
 
-function nodeFromEntry(root: Node, location: string, entry: LockEntry, legacyPeerDeps: boolean): Node {
-  const nodePath = path.resolve(root.path, location)
+function nodeFromEntry(base: Node, location: string, entry: LockEntry, legacyPeerDeps: boolean, keepFlags: boolean): Node {
+  const nodePath = path.resolve(base.path, location)
   const pkg: PackageData = { ...(entry as PackageData), name: entry.name ?? nameFromLocation(location) }
   return new Node({
     name: nameFromLocation(location),
     pkg,
     path: nodePath,
-    resolved: resolvedFromLock(root.path, entry.resolved),
+    resolved: resolvedFromLock(base.path, entry.resolved),
     integrity: entry.integrity ?? null,
     hasShrinkwrap: entry.hasShrinkwrap === true,
     legacyPeerDeps,
     loadDevDependencies: !location.includes('node_modules/'),
-    flags: flagsOf(entry),
+    ...(keepFlags ? { flags: flagsOf(entry) } : {}),
   })
 }
 
-function place(root: Node, nodes: Map<string, Node>, location: string, node: Node): boolean {
+function place(base: Node, nodes: Map<string, Node>, location: string, node: Node): boolean {
   if (!location.includes('node_modules/') && !location.startsWith('node_modules')) {
-    attachFolder(node, root)
+    attachFolder(node, base.root)
     return true
   }
   const parent = nodes.get(parentLocation(location) ?? '')

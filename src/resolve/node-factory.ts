@@ -14,6 +14,8 @@ import type { Spec } from '../spec/index.ts'
 import { parsedSpec } from './dep-valid.ts'
 import type { Edge } from './edge.ts'
 import type { BuilderContext } from './ideal-tree-builder.ts'
+import { parseLockfile } from '../lockfile/index.ts'
+import { loadLockedTree } from './load-baseline.ts'
 import { mergeExtras } from './manifest-extras.ts'
 import { Node } from './node.ts'
 import { normalizePackage, type PackageData } from './package-data.ts'
@@ -27,7 +29,8 @@ export interface NodeFactory {
   placed(node: Node): void
   /**
    * Before a placed package's dependencies are walked: merge what its full document adds
-   * (its bundle list may be there only), then put its bundled dependencies under it.
+   * (its bundle list may be there only), then put its bundled dependencies, or the tree its
+   * npm-shrinkwrap.json locks, under it.
    */
   prepare(node: Node): Promise<void>
   /** the lockfile-only fields of every placed registry package, once all are in */
@@ -113,20 +116,28 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     const pending = extras.get(`${node.packageName ?? node.name}@${node.version}`)
     const found = pending === undefined ? undefined : await pending
     if (found !== undefined) mergeExtras(node, found)
-    await openBundle(node)
+    await openTarball(node)
   }
 
-  async function openBundle(node: Node): Promise<void> {
+  /** A package's tarball, opened when it bundles dependencies or ships a shrinkwrap (npm's --package-lock-only "crack open"). */
+  async function openTarball(node: Node): Promise<void> {
     const bundle = node.package.bundleDependencies
-    if (node === root || node.isProjectRoot || node.isWorkspace || !bundle?.length || node.resolved === null || node.inert) return
-    if (opened.has(node) || io.readTarball === undefined) return
+    const hasBundle = !node.isProjectRoot && !node.isWorkspace && (bundle?.length ?? 0) > 0
+    if (!hasBundle && !node.hasShrinkwrap) return
+    if (node.isProjectRoot || node.resolved === null || node.inert || opened.has(node) || io.readTarball === undefined) return
     opened.add(node)
     const fromUrl = /^https?:/.test(node.resolved)
+    const id = `${node.packageName ?? node.name}@${node.version}`
     const contents = await io.readTarball({
       ...(fromUrl ? { url: node.resolved } : { file: path.resolve(root.path, node.resolved.replace(/^file:/, '')) }),
       ...(node.integrity === null ? {} : { integrity: node.integrity }),
-      pkg: `${node.packageName ?? node.name}@${node.version}`,
+      pkg: id,
     })
+    if (node.hasShrinkwrap && contents.shrinkwrap !== undefined) {
+      const shrinkwrap = parseLockfile(contents.shrinkwrap, { file: `${id}/npm-shrinkwrap.json`, kind: 'npm-shrinkwrap.json', rootManifest: node.package })
+      loadLockedTree(node, shrinkwrap.packages, { legacyPeerDeps: options.legacyPeerDeps, keepFlags: false })
+    }
+    if (!hasBundle) return
     const byDepth = [...contents.bundled].sort((a, b) => a.path.split('/node_modules/').length - b.path.split('/node_modules/').length)
     for (const { path: location, manifest } of byDepth) addBundled(node, location, manifest)
   }

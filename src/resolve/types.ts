@@ -42,6 +42,8 @@ export interface TarballContents {
   manifest: Record<string, unknown>
   /** the package.json of every package under its node_modules, by path: `node_modules/a`, `node_modules/a/node_modules/b` */
   bundled: Array<{ path: string; manifest: Record<string, unknown> }>
+  /** the text of its npm-shrinkwrap.json, if it has one */
+  shrinkwrap?: string
 }
 
 /** Fields of a version's full registry document that the abbreviated one lacks and the lockfile records. */

@@ -227,6 +227,21 @@ describe('workspaces, bundles and overrides', () => {
     expect(packages.get('node_modules/a/node_modules/b')).toEqual({ version: '1.2.0', inBundle: true, license: 'MIT' })
   })
 
+  test('a package shipping npm-shrinkwrap.json gets the tree it locks, with flags from the project', async () => {
+    const registry = { s: { '1.0.0': { dependencies: { x: '^1.0.0' }, _hasShrinkwrap: true } }, x: { '1.0.0': {}, '1.1.0': {} } }
+    const shrinkwrap = JSON.stringify({
+      name: 's',
+      lockfileVersion: 3,
+      packages: { '': { name: 's', dependencies: { x: '^1.0.0' } }, 'node_modules/x': { version: '1.0.0', resolved: tarballUrl('x', '1.0.0'), integrity: 'sha512-x' } },
+    })
+    const { packages, versions } = await resolveProject(registry, { name: 'app', dependencies: { x: '^1' }, devDependencies: { s: '^1' } }, {
+      readTarball: async () => ({ integrity: 'unused', manifest: {}, bundled: [], shrinkwrap }),
+    })
+    expect(versions).toEqual({ 'node_modules/s': '1.0.0', 'node_modules/s/node_modules/x': '1.0.0', 'node_modules/x': '1.1.0' })
+    expect(packages.get('node_modules/s')).toMatchObject({ hasShrinkwrap: true, dev: true })
+    expect(packages.get('node_modules/s/node_modules/x')).toEqual({ version: '1.0.0', resolved: tarballUrl('x', '1.0.0'), integrity: 'sha512-x', dev: true })
+  })
+
   test('an override replaces the version a transitive dependency asks for', async () => {
     const registry = { a: { '1.0.0': { dependencies: { b: '^1' } } }, b: { '1.0.0': {}, '2.0.0': {} } }
     const { versions } = await resolveProject(registry, project({ a: '^1' }, { overrides: { b: '2.0.0' } }))

@@ -110,7 +110,7 @@ export async function readTarballBytes(bytes: Uint8Array): Promise<TarballConten
     const parser = new Parser({
       onReadEntry: (entry) => {
         const chunks: Buffer[] = []
-        const wanted = /^[^/]+\/package\.json$/.test(entry.path) || BUNDLED.test(entry.path)
+        const wanted = /^[^/]+\/(?:package|npm-shrinkwrap)\.json$/.test(entry.path) || BUNDLED.test(entry.path)
         entry.on('data', (chunk: Buffer) => wanted && chunks.push(chunk))
         entry.on('end', () => wanted && files.set(entry.path, Buffer.concat(chunks).toString('utf8')))
       },
@@ -120,14 +120,19 @@ export async function readTarballBytes(bytes: Uint8Array): Promise<TarballConten
     parser.end(Buffer.from(bytes))
   })
   let manifest: Record<string, unknown> = {}
+  let shrinkwrap: string | undefined
   const bundled: TarballContents['bundled'] = []
   for (const [file, text] of files) {
+    if (/^[^/]+\/npm-shrinkwrap\.json$/.test(file)) {
+      shrinkwrap = text
+      continue
+    }
     const parsed = JSON.parse(text) as Record<string, unknown>
     const match = BUNDLED.exec(file)
     if (match?.[1] !== undefined) bundled.push({ path: match[1].slice(0, -1), manifest: parsed })
     else manifest = parsed
   }
-  return { integrity, manifest, bundled }
+  return { integrity, manifest, bundled, ...(shrinkwrap === undefined ? {} : { shrinkwrap }) }
 }
 
 function createLimit(concurrency: number): <T>(job: () => Promise<T>) => Promise<T> {
