@@ -39,6 +39,9 @@ export interface InstallContext extends AsyncDisposable {
   backend(): Backend | undefined
 }
 
+/** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
+const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000
+
 export function createInstallContext(config: Config, tuning: InstallTuning, reporter: Reporter, signal: AbortSignal): InstallContext {
   let lastStep = performance.now()
   // read once, before any worker runs (reading it can reset it for the whole process)
@@ -63,6 +66,12 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
       return extractor.extract(bytes, destDir, options)
     },
+  })
+  // Staging folders that stopped runs left in the store go while this run works; the removal
+  // is awaited when the context is disposed, so nothing runs on after the command ends.
+  const cleaning = store.cleanStaging(STAGING_MAX_AGE_MS).catch((error: unknown) => {
+    reporter.verbose(`could not clean the store's staging folders: ${String(error)}`)
+    return 0
   })
   // Probed only when something is linked: the probe writes into node_modules, and a no-op
   // install must leave node_modules (and its hidden lockfile's trust) untouched.
@@ -117,6 +126,9 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
       privateCopies: !config.ignoreScripts,
     },
     backend: () => backend,
-    [Symbol.asyncDispose]: () => pools.disposeAsync(),
+    async [Symbol.asyncDispose]() {
+      await pools.disposeAsync()
+      await cleaning
+    },
   }
 }

@@ -26,6 +26,8 @@ export const PACKAGES: PackageDef[] = [
   { name: 'beta', version: '1.0.0', dependencies: { alpha: '^2.0.0' }, files: { 'lib/a.js': 'a\n', 'lib/b.js': 'b\n' } },
   { name: '@scope/gamma', version: '1.0.0', files: { 'index.js': 'gamma\n', 'README.md': '# gamma\n' } },
   { name: 'heavy', version: '1.0.0', files: heavyFiles(HEAVY_FILES) },
+  // not in the fixture project's lockfile: for tests that change the project
+  { name: 'epsilon', version: '1.0.0', files: { 'index.js': 'epsilon\n' } },
 ]
 
 export const PACKAGE_JSON = {
