@@ -119,7 +119,12 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
   })
   let config: Config | undefined
   const interrupt = new AbortController()
-  const onSignal = (signal: NodeJS.Signals) => interrupt.abort(new SkiffError('EABORT', `stopped by ${signal}`))
+  let exitCodeOfSignal = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    // a shell reports a process ended by a signal as 128 + its number (130 for SIGINT, 143 for SIGTERM)
+    exitCodeOfSignal = 128 + (os.constants.signals[signal] ?? 0)
+    interrupt.abort(new SkiffError('EABORT', `stopped by ${signal}`))
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
@@ -136,14 +141,16 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
     for (const warning of config.warnings) reporter.warn(warning)
     await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
     const summary = await job.run(context, reporter)
+    interrupt.signal.throwIfAborted()
     summary.elapsedMs = performance.now() - started
     summary.backend = context.backend()?.kind
     reporter.summary(summary)
     return 0
   } catch (error) {
-    const printed = formatError(error, config?.redact ?? ((text) => text))
+    // once a signal came, whatever failed after it failed because of it: report the signal
+    const printed = formatError(interrupt.signal.aborted ? interrupt.signal.reason : error, config?.redact ?? ((text) => text))
     reporter.error(printed.text, printed.json)
-    return printed.exitCode
+    return interrupt.signal.aborted ? exitCodeOfSignal : printed.exitCode
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

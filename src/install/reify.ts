@@ -70,6 +70,7 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   env.onStep?.('fetch, extract and link')
   if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
 
+  env.signal?.throwIfAborted()
   const installed = new Map(plan.installed)
   for (const target of outcome.dropped) installed.delete(target.location)
   for (const link of plan.links) {
@@ -78,6 +79,8 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   }
   await env.linkBins(installed, create ?? new Set(installed.keys()))
   env.onStep?.('bin links')
+  // a stopped install must not leave a hidden lockfile vouching for it
+  env.signal?.throwIfAborted()
   await env.writeHiddenLockfile(installed)
   env.onStep?.('hidden lockfile')
   return {

@@ -100,7 +100,7 @@ async function stopAt(point: CrashPoint, dir: string, cache: string, signal: Nod
 
 describe('crash safety: skiff ci stopped and run again', () => {
   for (const point of POINTS) {
-    for (const signal of ['SIGKILL'] as const) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
       test(`${signal} ${point.name}: nothing unsound is left, and the next run equals a clean install`, async () => {
         await using tmp = tempDir()
         const dir = writeFixtureProject(registry, tmp.path)
