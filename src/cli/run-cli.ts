@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   install: () => import('./commands/install.ts').then((m) => m.default as CommandDef<ArgsDef>),
   uninstall: () => import('./commands/uninstall.ts').then((m) => m.default as CommandDef<ArgsDef>),
   update: () => import('./commands/update.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  dedupe: () => import('./commands/dedupe.ts').then((m) => m.default as CommandDef<ArgsDef>),
 }
 
 const aliases: Record<string, string> = {
@@ -39,6 +40,7 @@ const aliases: Record<string, string> = {
   up: 'update',
   upgrade: 'update',
   udpate: 'update',
+  ddp: 'dedupe',
 }
 
 const main = defineCommand({

@@ -42,13 +42,22 @@ export function removeTarget(targetDir: string): void {
     throw error
   }
   rmSync(oldDir, { recursive: true, force: true })
-  const parent = path.dirname(targetDir)
+  // a clean install has no empty @scope folder, nor an empty node_modules inside a package
+  let parent = path.dirname(targetDir)
   if (path.basename(parent).startsWith('@')) {
-    try {
-      rmdirSync(parent)
-    } catch {
-      // not empty: other packages of the scope stay
-    }
+    if (!removeIfEmpty(parent)) return
+    parent = path.dirname(parent)
+  }
+  if (path.basename(parent) === 'node_modules' && path.dirname(parent).includes(`${path.sep}node_modules${path.sep}`)) removeIfEmpty(parent)
+}
+
+function removeIfEmpty(dir: string): boolean {
+  try {
+    rmdirSync(dir)
+    return true
+  } catch {
+    // not empty: other packages stay
+    return false
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestRegistry, writeProject, type TestRegistry } from '../registry/index.ts'
+import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 import { readJson, runSkiff, tempDir } from '../helpers/index.ts'
 
 let registry: TestRegistry
@@ -14,6 +14,7 @@ beforeAll(async () => {
       { name: 'base', version: '2.0.0', license: 'MIT', files: { 'index.js': 'base 2\n' } },
       { name: 'uses-base', version: '1.0.0', dependencies: { base: '^2.0.0' }, bin: { ub: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
       { name: 'helper', version: '3.1.4', license: 'ISC' },
+      { name: 'wants-newer-base', version: '1.0.0', dependencies: { base: '^1.1.0' } },
     ],
   })
 })
@@ -126,5 +127,27 @@ describe('skiff install', () => {
     expect(run.code).toBe(0)
     expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0' })
     expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+
+  test('dedupe replaces a nested duplicate with one copy at the top that satisfies both', async () => {
+    await using tmp = tempDir()
+    const packageJson = { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0', 'wants-newer-base': '^1.0.0' } }
+    const dir = writeProject(path.join(tmp.path, 'project'), {
+      packageJson,
+      lockfile: lockfileFor(registry, packageJson, [
+        { name: 'base', version: '1.0.0' },
+        { name: 'wants-newer-base', version: '1.0.0' },
+        { name: 'base', version: '1.1.0', location: 'node_modules/wants-newer-base/node_modules/base' },
+      ]),
+    })
+    expect((await runSkiff(dir, ['ci'], { registry: registry.url })).code).toBe(0)
+    const run = await runSkiff(dir, ['dedupe'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { version?: string }> }
+    expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/base', 'node_modules/wants-newer-base'])
+    expect(lock.packages['node_modules/base']?.version).toBe('1.1.0')
+    expect(read(dir, 'node_modules/base/index.js')).toBe('base 1.1\n')
+    expect(fs.existsSync(path.join(dir, 'node_modules/wants-newer-base/node_modules'))).toBe(false)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual(packageJson)
   })
 })

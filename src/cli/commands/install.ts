@@ -37,6 +37,8 @@ export interface InstallPlanArgs {
   add?: string[]
   remove?: string[]
   update?: { all: boolean; names: string[] }
+  /** keep a copy higher up instead of a newer one deeper (dedupe) */
+  preferDedupe?: boolean
 }
 
 /** `install`, `uninstall` and `update` share everything but what they ask of the resolver. */
@@ -62,6 +64,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
       npmVersion: '11.19.1',
       omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
       registryFor: (name) => config.registryFor(name),
+      ...(request.preferDedupe ? { preferDedupe: true } : {}),
     },
     plan: planOptions,
   }
