@@ -8,8 +8,9 @@ import type { ArgsDef } from 'citty'
 import { loadConfig, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import type { ReifyResult } from '../install/reify.ts'
-import { nameFromLocation, type LockEntry } from '../lockfile/index.ts'
+import type { LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
+import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
 import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
 import { formatError } from './print-error.ts'
@@ -19,6 +20,10 @@ export const installArgs = {
   omit: { type: 'string', description: 'leave out dev, optional or peer dependencies (repeatable)', valueHint: 'dev|optional|peer' },
   include: { type: 'string', description: 'keep dependency types that NODE_ENV=production or --omit would leave out', valueHint: 'prod|dev|optional|peer' },
   'ignore-scripts': { type: 'boolean', description: 'run no lifecycle scripts' },
+  'foreground-scripts': { type: 'boolean', description: 'run install scripts one at a time, their output shown' },
+  'allow-scripts': { type: 'string', description: 'packages whose install scripts may run (global and exec installs; projects use allowScripts)' },
+  'dangerously-allow-all-scripts': { type: 'boolean', description: 'run every dependency install script, whatever allowScripts says' },
+  'script-shell': { type: 'string', description: 'the shell scripts run in (default sh)' },
   registry: { type: 'string', description: 'the default registry URL' },
   cache: { type: 'string', description: 'the store and metadata cache folder' },
   prefix: { type: 'string', description: 'the project folder (default: the nearest folder with package.json)' },
@@ -140,7 +145,11 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
     })
     for (const warning of config.warnings) reporter.warn(warning)
     await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
-    const summary = await job.run(context, reporter)
+    const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
+    const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
+    // npm ci, and npm install with no packages named, run the project's own install scripts after reify
+    if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()
+    summary.scriptsNotRun = lifecycle.unreviewed()
     interrupt.signal.throwIfAborted()
     summary.elapsedMs = performance.now() - started
     summary.backend = context.backend()?.kind
@@ -158,6 +167,30 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
   }
 }
 
+function lifecycleOf(job: CommandJob, config: Config, reporter: Reporter, signal: AbortSignal): Promise<InstallLifecycle> {
+  const quiet = job.args.json === true || config.loglevel === 'silent'
+  const flag = job.args['allow-scripts']
+  return installLifecycleFor({
+    config,
+    command: job.name,
+    ...(typeof flag === 'string' ? { flagAllowScripts: flag } : {}),
+    projectScoped: true,
+    env: process.env,
+    cwd: process.cwd(),
+    process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
+    cores: navigator.hardwareConcurrency || 2,
+    color: Boolean(process.stdout.isTTY),
+    ...(quiet ? {} : { banner: (text: string) => process.stdout.write(text) }),
+    verbose: (line) => reporter.verbose(line),
+    warn: (line) => reporter.warn(line),
+    signal,
+  })
+}
+
+function positionals(args: CommandArgs): string[] {
+  return Array.isArray(args._) ? args._.filter((arg): arg is string => typeof arg === 'string' && arg !== '') : []
+}
+
 /** The summary of a finished reify, or the error of a failed one (every failure listed). */
 export function reifySummary(command: string, result: ReifyResult, installed: ReadonlyMap<string, LockEntry>): Summary {
   if (!result.outcome.ok) throw installFailure(result.outcome.failures)
@@ -172,9 +205,8 @@ export function reifySummary(command: string, result: ReifyResult, installed: Re
     downloadedBytes: result.outcome.fetchedBytes,
     elapsedMs: 0,
     droppedOptional: result.outcome.dropped.map((target) => target.pkg),
-    scriptsNotRun: [...installed]
-      .filter(([, entry]) => entry.hasInstallScript)
-      .map(([location, entry]) => `${entry.name ?? nameFromLocation(location)}@${entry.version ?? ''}`),
+    // filled in by runInstallCommand once the lifecycle scripts ran
+    scriptsNotRun: [],
     warnings: [],
   }
 }

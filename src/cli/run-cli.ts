@@ -14,6 +14,16 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   uninstall: () => import('./commands/uninstall.ts').then((m) => m.default as CommandDef<ArgsDef>),
   update: () => import('./commands/update.ts').then((m) => m.default as CommandDef<ArgsDef>),
   dedupe: () => import('./commands/dedupe.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  run: () => import('./commands/run.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  test: () => import('./commands/run.ts').then((m) => m.scriptCommand('test')),
+  start: () => import('./commands/run.ts').then((m) => m.scriptCommand('start')),
+  stop: () => import('./commands/run.ts').then((m) => m.scriptCommand('stop')),
+  restart: () => import('./commands/run.ts').then((m) => m.scriptCommand('restart')),
+  exec: () => import('./commands/exec.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  rebuild: () => import('./commands/rebuild.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  'install-scripts': () => import('./commands/install-scripts.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  'approve-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('approve')),
+  'deny-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('deny')),
 }
 
 const aliases: Record<string, string> = {
@@ -41,6 +51,13 @@ const aliases: Record<string, string> = {
   upgrade: 'update',
   udpate: 'update',
   ddp: 'dedupe',
+  'run-script': 'run',
+  rum: 'run',
+  urn: 'run',
+  t: 'test',
+  tst: 'test',
+  x: 'exec',
+  rb: 'rebuild',
 }
 
 const main = defineCommand({
@@ -52,7 +69,7 @@ export async function runCli(rawArgs: string[]): Promise<number> {
   const name = rawArgs.find((arg) => !arg.startsWith('-'))
   const commandName = name === undefined ? undefined : (aliases[name] ?? name)
   const loader = commandName === undefined ? undefined : commands[commandName]
-  const wantsHelp = rawArgs.includes('--help') || rawArgs.includes('-h')
+  const wantsHelp = ownArgs(rawArgs, name, commandName).some((arg) => arg === '--help' || arg === '-h')
   if (!loader) {
     if (wantsHelp || name === undefined || name === 'help') {
       process.stdout.write(`${await renderUsage(main)}\n`)
@@ -61,7 +78,8 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     return printFailure(new SkiffError('EUSAGE', `unknown command "${name}"`, { hint: 'run `skiff --help` to see the commands' }))
   }
   const command = await loader()
-  const args = rawArgs.filter((arg) => arg !== name)
+  const at = rawArgs.indexOf(name as string)
+  const args = rawArgs.filter((_, index) => index !== at)
   if (wantsHelp) {
     process.stdout.write(`${await renderUsage(command, main)}\n`)
     return 0
@@ -72,6 +90,19 @@ export async function runCli(rawArgs: string[]): Promise<number> {
   } catch (error) {
     return printFailure(error)
   }
+}
+
+/**
+ * The arguments skiff reads itself: not those after `--` (they go to a script), and for exec
+ * not those from its command on (`skiff x tsc --help` asks tsc, as npx does).
+ */
+function ownArgs(rawArgs: readonly string[], name: string | undefined, commandName: string | undefined): readonly string[] {
+  const dashDash = rawArgs.indexOf('--')
+  const before = dashDash === -1 ? rawArgs : rawArgs.slice(0, dashDash)
+  if (commandName !== 'exec' || name === undefined) return before
+  const afterName = before.slice(before.indexOf(name) + 1)
+  const command = afterName.findIndex((arg) => !arg.startsWith('-'))
+  return [...before.slice(0, before.indexOf(name) + 1), ...(command === -1 ? afterName : afterName.slice(0, command))]
 }
 
 /** Errors from before a command could set up its own reporter (usage errors, bad flags). */

@@ -23,6 +23,17 @@ export interface ReifyEnv {
   removeDirs: (dirs: string[]) => Promise<void>
   linkBins: (installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
+  /**
+   * Runs the lifecycle scripts of the packages made (`built`), calling linkBins between its
+   * phases (npm: preinstall, bin links, install, postinstall); resolves to the locations of
+   * optional packages it removed because a script failed. Without it, only bins are linked.
+   */
+  build?: (input: {
+    installed: ReadonlyMap<string, LockEntry>
+    built: ReadonlySet<string>
+    linkBins: () => Promise<void>
+    removeDirs: (dirs: string[]) => Promise<void>
+  }) => Promise<string[]>
   onProgress?: (progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }) => void
   /** called as each step ends, with its name */
   onStep?: (step: string) => void
@@ -77,7 +88,16 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
     if (create && !create.has(link.location)) continue
     await makeLink(env.projectDir, link.location, link.resolved)
   }
-  await env.linkBins(installed, create ?? new Set(installed.keys()))
+  const changed = create ?? new Set(installed.keys())
+  const linkBins = () => env.linkBins(installed, changed)
+  // lifecycle scripts run around the bin links, as npm orders them
+  const failedOptional = env.build ? await env.build({ installed, built: changed, linkBins, removeDirs: env.removeDirs }) : await linkBins().then(() => [])
+  if (failedOptional.length > 0) {
+    for (const location of [...installed.keys()]) {
+      if (failedOptional.some((gone) => location === gone || location.startsWith(`${gone}/`))) installed.delete(location)
+    }
+    await env.linkBins(installed, new Set())
+  }
   env.onStep?.('bin links')
   // a stopped install must not leave a hidden lockfile vouching for it
   env.signal?.throwIfAborted()

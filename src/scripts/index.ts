@@ -1,0 +1,30 @@
+export {
+  isExactVersionDisjunction,
+  parseAllowScriptsList,
+  resolvePolicy,
+  scriptVerdict,
+  trustedIdentity,
+  type Policy,
+  type PolicyNode,
+  type ResolvedPolicy,
+  type Verdict,
+} from './allow-scripts.ts'
+export {
+  createInstallLifecycle,
+  installLifecycleFor,
+  runRootScripts,
+  ROOT_INSTALL_EVENTS,
+  type BuildInput,
+  type InstallLifecycle,
+  type InstallLifecycleOptions,
+  type InstallScriptsInput,
+} from './install-lifecycle.ts'
+export { createScriptRunner, lifecycleError, type ScriptRequest, type ScriptRunner, type ScriptRunnerOptions } from './script-runner.ts'
+export type { ScriptResult } from './spawn-script.ts'
+export { scriptSettings, skiffInvocation, type ScriptSettings, type ScriptSettingsInput } from './script-settings.ts'
+export { listScripts, runPackageScript, type RunRequest, type RunResult } from './run-package-script.ts'
+export { dependencyOrder, findWorkspaceFolders, selectWorkspaces, type Workspace } from './workspaces.ts'
+export { execPackage, type ExecRequest, type ExecResult, type ExecServices } from './exec-package.ts'
+export { rebuildPackages, type RebuildRequest, type RebuildResult } from './rebuild-packages.ts'
+export { manageAllowScripts, type ManageRequest, type ManageResult, type Mode } from './manage-allow-scripts.ts'
+export { readInstalledTree, type InstalledTree } from './installed-tree.ts'

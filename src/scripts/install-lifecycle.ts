@@ -1,0 +1,152 @@
+/**
+ * The lifecycle part of an install (`ci`, `install`, `exec`'s cache install, `rebuild`):
+ *   1. `build`, after every package is in node_modules: the dependency and linked-folder
+ *      scripts in npm's order around the bin links (run-build.ts), for the packages this
+ *      install made; returns the optional packages it removed.
+ *   2. `runRootScripts`: the project's own preinstall, install, postinstall, prepublish,
+ *      preprepare, prepare, postprepare, in the foreground, as `npm ci` / `npm install` run
+ *      them after reify.
+ *   3. `unreviewed`: name@version of every installed package whose install scripts the
+ *      allowScripts policy does not cover, for the summary line.
+ * --ignore-scripts runs nothing (root scripts included) and lists nothing.
+ */
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { Config } from '../config/index.ts'
+import { readPackageJson, type LockEntry } from '../lockfile/index.ts'
+import { trustedIdentity, type Policy } from './allow-scripts.ts'
+import { collectBuildNodes } from './collect-build-nodes.ts'
+import { planBuild, type BuildNode } from './plan-build.ts'
+import { runBuild } from './run-build.ts'
+import { scriptRunnerFor } from './command-host.ts'
+import { lifecycleError, type ScriptRunner } from './script-runner.ts'
+import { scriptSettings } from './script-settings.ts'
+
+export const ROOT_INSTALL_EVENTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const
+
+export interface InstallLifecycleOptions {
+  run: ScriptRunner
+  projectDir: string
+  policy: Policy | null
+  ignoreScripts: boolean
+  dangerouslyAllowAllScripts: boolean
+  foreground: boolean
+  concurrency: number
+  verbose: (line: string) => void
+  warn: (line: string) => void
+  signal: AbortSignal
+}
+
+export interface BuildInput {
+  /** every package in node_modules after linking (lock location → entry) */
+  installed: ReadonlyMap<string, LockEntry>
+  /** the locations this install made or changed: only their scripts run */
+  built: ReadonlySet<string>
+  linkBins: () => Promise<void>
+  removeDirs: (dirs: string[]) => Promise<void>
+}
+
+export interface InstallLifecycle {
+  /** returns the locations of optional packages removed because a script failed */
+  build(input: BuildInput): Promise<string[]>
+  runRootScripts(): Promise<void>
+  /** name@version of packages whose install scripts were held back (after build) */
+  unreviewed(): string[]
+}
+
+export function createInstallLifecycle(options: InstallLifecycleOptions): InstallLifecycle {
+  let unreviewed: BuildNode[] = []
+  return {
+    async build(input) {
+      if (options.ignoreScripts) {
+        await input.linkBins()
+        return []
+      }
+      const nodes = await collectBuildNodes(options.projectDir, input.installed, input.built)
+      const plan = planBuild(nodes, {
+        policy: options.policy,
+        ignoreScripts: options.ignoreScripts,
+        dangerouslyAllowAllScripts: options.dangerouslyAllowAllScripts,
+        projectDir: options.projectDir,
+      })
+      unreviewed = plan.unreviewed
+      const result = await runBuild({ ...options, plan, linkBins: input.linkBins, removeDirs: input.removeDirs })
+      return result.removed
+    },
+    async runRootScripts() {
+      if (options.ignoreScripts) return
+      await runRootScripts(options.run, options.projectDir, ROOT_INSTALL_EVENTS)
+    },
+    unreviewed() {
+      return unreviewed.map(displayName)
+    },
+  }
+}
+
+/** name@version as the lockfile URL gives it (the installed name and version without one). */
+export function displayName(node: BuildNode): string {
+  const trusted = trustedIdentity(node.policy)
+  const name = trusted?.name ?? node.policy.name
+  const version = trusted?.version ?? node.policy.version
+  return version ? `${name}@${version}` : name
+}
+
+/**
+ * Runs the events a folder's package.json has, in order, in the foreground. `install` with no
+ * script in a folder with binding.gyp is `node-gyp rebuild`, as @npmcli/run-script does.
+ */
+export async function runRootScripts(run: ScriptRunner, dir: string, events: readonly string[]): Promise<void> {
+  const { data: manifest } = await readPackageJson(dir)
+  const declared = typeof manifest.scripts === 'object' && manifest.scripts !== null ? (manifest.scripts as Record<string, unknown>) : {}
+  for (const event of events) {
+    let script = declared[event]
+    if (event === 'install' && typeof script !== 'string' && typeof declared.preinstall !== 'string' && manifest.gypfile !== false) {
+      if (await stat(path.join(dir, 'binding.gyp')).then((found) => found.isFile(), () => false)) script = 'node-gyp rebuild'
+    }
+    if (typeof script !== 'string' || script === '') continue
+    const result = await run({ dir, event, script, manifest, stdio: 'inherit' })
+    if (result.code !== 0) {
+      const pkg = typeof manifest.name === 'string' ? `${manifest.name}@${String(manifest.version ?? '')}` : dir
+      throw lifecycleError({ pkg, event, script, dir, result })
+    }
+  }
+}
+
+export interface InstallScriptsInput {
+  config: Pick<Config, 'raw' | 'userAgent' | 'projectDir' | 'cache' | 'ignoreScripts'>
+  /** npm_command */
+  command: string
+  /** `--allow-scripts` as given on the command line */
+  flagAllowScripts?: string
+  /** false for exec's cache installs: no project policy, and --allow-scripts is welcome */
+  projectScoped: boolean
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  process: { standalone: boolean; execPath: string; main: string }
+  cores: number
+  color: boolean
+  banner?: (text: string) => void
+  verbose: (line: string) => void
+  warn: (line: string) => void
+  signal: AbortSignal
+}
+
+/** The lifecycle of an install from its config and root package.json (the allowScripts policy). */
+export async function installLifecycleFor(input: InstallScriptsInput): Promise<InstallLifecycle> {
+  const { config } = input
+  const packageJson = input.projectScoped ? await readPackageJson(config.projectDir).then((file) => file.data, () => ({})) : {}
+  const envAllowScripts = input.env.npm_config_allow_scripts
+  const settings = scriptSettings({
+    raw: config.raw,
+    ignoreScripts: config.ignoreScripts,
+    ...(input.flagAllowScripts === undefined ? {} : { flagAllowScripts: input.flagAllowScripts }),
+    ...(envAllowScripts === undefined ? {} : { envAllowScripts }),
+    packageJson,
+    projectScoped: input.projectScoped,
+    projectDir: config.projectDir,
+    cores: input.cores,
+  })
+  for (const warning of settings.warnings) input.warn(warning)
+  const run = scriptRunnerFor(config, input)
+  return createInstallLifecycle({ ...settings, run, projectDir: config.projectDir, verbose: input.verbose, warn: input.warn, signal: input.signal })
+}
