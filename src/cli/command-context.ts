@@ -7,6 +7,7 @@ import os from 'node:os'
 import type { ArgsDef } from 'citty'
 import { loadConfig, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
+import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
 import type { LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
@@ -144,6 +145,13 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       redact: config.redact,
     })
     for (const warning of config.warnings) reporter.warn(warning)
+    // one install at a time per project; released after the context below is disposed
+    await using projectLock = await acquireProjectLock({
+      projectDir: config.projectDir,
+      timeoutMs: config.lockTimeout,
+      signal: interrupt.signal,
+      onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
+    })
     await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
     const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
     const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)

@@ -83,6 +83,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     fetchRetryMintimeout: num('fetch-retry-mintimeout'),
     fetchRetryMaxtimeout: num('fetch-retry-maxtimeout'),
     fetchTimeout: num('fetch-timeout'),
+    lockTimeout: num('lock-timeout'),
     preferOffline: bool('prefer-offline'),
     preferOnline: bool('prefer-online'),
     offline: bool('offline'),

@@ -35,6 +35,8 @@ export interface Config {
   readonly fetchRetryMaxtimeout: number
   /** ms without a byte arriving before a request is abandoned (npm's idle timeout) */
   readonly fetchTimeout: number
+  /** ms an install waits for another install of the same project to finish (skiff's own setting) */
+  readonly lockTimeout: number
   readonly preferOffline: boolean
   readonly preferOnline: boolean
   readonly offline: boolean

@@ -43,6 +43,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'fetch-retry-maxtimeout': num(60_000),
   'fetch-retry-mintimeout': num(10_000),
   'fetch-timeout': num(300_000),
+  // skiff's own: how long an install waits for another one in the same project (ms)
+  'lock-timeout': num(600_000),
   globalconfig: { kind: { type: 'path' }, default: null },
   'https-proxy': { kind: { type: 'url' }, default: null },
   'ignore-scripts': bool(false),
