@@ -176,22 +176,47 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
 }
 
 function lifecycleOf(job: CommandJob, config: Config, reporter: Reporter, signal: AbortSignal): Promise<InstallLifecycle> {
-  const quiet = job.args.json === true || config.loglevel === 'silent'
   const flag = job.args['allow-scripts']
-  return installLifecycleFor({
-    config,
+  return lifecycleFor(config, {
     command: job.name,
     ...(typeof flag === 'string' ? { flagAllowScripts: flag } : {}),
     projectScoped: true,
-    env: process.env,
+    quiet: job.args.json === true,
+    reporter,
+    signal,
+  })
+}
+
+/** What commands pass down about this process: nothing below cli reads it on its own. */
+export function processContext() {
+  return {
     cwd: process.cwd(),
+    env: process.env,
+    home: os.homedir(),
+    version,
     process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
     cores: navigator.hardwareConcurrency || 2,
+  }
+}
+
+/** The lifecycle scripts of an install (also exec's cache installs, which are not project-scoped). */
+export function lifecycleFor(
+  config: Config,
+  options: { command: string; flagAllowScripts?: string; projectScoped: boolean; quiet: boolean; reporter: Reporter; signal: AbortSignal },
+): Promise<InstallLifecycle> {
+  const { reporter } = options
+  const quiet = options.quiet || config.loglevel === 'silent'
+  return installLifecycleFor({
+    ...processContext(),
+    config,
+    command: options.command,
+    ...(options.flagAllowScripts === undefined ? {} : { flagAllowScripts: options.flagAllowScripts }),
+    projectScoped: options.projectScoped,
     color: Boolean(process.stdout.isTTY),
     ...(quiet ? {} : { banner: (text: string) => process.stdout.write(text) }),
     verbose: (line) => reporter.verbose(line),
     warn: (line) => reporter.warn(line),
-    signal,
+    signal: options.signal,
   })
 }
 

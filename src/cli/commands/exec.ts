@@ -1,16 +1,15 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { readPackageJson } from '../../lockfile/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { defaultNodeVersion, parsePackument, pickVersion } from '../../resolve/index.ts'
-import { dependencyOrder, execPackage, findWorkspaceFolders, installLifecycleFor, selectWorkspaces } from '../../scripts/index.ts'
+import { dependencyOrder, execPackage, findWorkspaceFolders, selectWorkspaces } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { createReporter, type Reporter } from '../../ui/reporter.ts'
+import { lifecycleFor, processContext } from '../command-context.ts'
 import { createInstallContext } from '../install-context.ts'
 import { formatError } from '../print-error.ts'
-import { version } from '../version.ts'
 import { runInstallJob } from './install.ts'
 
 const execArgs = {
@@ -44,16 +43,7 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
       stopAtCommand: true,
     })
     const yes = line.flags.no === true ? false : typeof line.flags.yes === 'boolean' ? line.flags.yes : undefined
-    const host = await createScriptHost({
-      command: 'exec',
-      flags: configFlags(line.flags, OWN_FLAGS),
-      cwd: process.cwd(),
-      env: process.env,
-      home: os.homedir(),
-      version,
-      process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
-      color: Boolean(process.stdout.isTTY),
-    })
+    const host = await createScriptHost({ ...processContext(), command: 'exec', flags: configFlags(line.flags, OWN_FLAGS), color: Boolean(process.stdout.isTTY) })
     config = host.config
     const hostConfig = host.config
     const reporter = createReporter({
@@ -112,18 +102,13 @@ async function installInto(dir: string, projectConfig: Config, flags: Readonly<R
   const config: Config = Object.freeze({ ...projectConfig, projectDir: dir })
   const interrupt = new AbortController()
   await using context = createInstallContext(config, {}, reporter, interrupt.signal)
-  const lifecycle = await installLifecycleFor({
-    config,
+  const flag = flags['allow-scripts']
+  const lifecycle = await lifecycleFor(config, {
     command: 'exec',
-    ...(typeof flags['allow-scripts'] === 'string' ? { flagAllowScripts: flags['allow-scripts'] } : {}),
+    ...(typeof flag === 'string' ? { flagAllowScripts: flag } : {}),
     projectScoped: false,
-    env: process.env,
-    cwd: process.cwd(),
-    process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
-    cores: navigator.hardwareConcurrency || 2,
-    color: Boolean(process.stderr.isTTY),
-    verbose: (text) => reporter.verbose(text),
-    warn: (text) => reporter.warn(text),
+    quiet: true,
+    reporter,
     signal: interrupt.signal,
   })
   const services = { ...context.services, build: lifecycle.build }

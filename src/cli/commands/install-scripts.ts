@@ -1,4 +1,3 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
@@ -8,7 +7,7 @@ import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { createReporter } from '../../ui/reporter.ts'
 import { formatError } from '../print-error.ts'
-import { version } from '../version.ts'
+import { processContext } from '../command-context.ts'
 
 const manageArgs = {
   subcommand: { type: 'positional', required: false, description: 'approve <pkg...> | approve --all | deny <pkg...> | deny --all | ls | prune' },
@@ -48,13 +47,9 @@ async function installScriptsCommand(rawArgs: readonly string[]): Promise<number
       })
     }
     const host = await createScriptHost({
+      ...processContext(),
       command: 'install-scripts',
       flags: configFlags(line.flags, ['all', 'allow-scripts-pin', 'dry-run', 'json']),
-      cwd: process.cwd(),
-      env: process.env,
-      home: os.homedir(),
-      version,
-      process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
       color: false,
     })
     config = host.config

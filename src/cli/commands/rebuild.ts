@@ -1,4 +1,3 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
@@ -10,7 +9,7 @@ import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { readUmask } from '../../tarball/index.ts'
 import { createReporter } from '../../ui/reporter.ts'
 import { formatError } from '../print-error.ts'
-import { version } from '../version.ts'
+import { processContext } from '../command-context.ts'
 
 const rebuildArgs = {
   packages: { type: 'positional', required: false, description: 'packages to rebuild: name, name@range or a folder (default: all)' },
@@ -38,13 +37,9 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
   try {
     const line = parseCommandLine(rawArgs, { strings: ['prefix', 'loglevel', 'script-shell', 'allow-scripts', 'registry', 'cache'], aliases: {} })
     const host = await createScriptHost({
+      ...processContext(),
       command: 'rebuild',
       flags: configFlags(line.flags, []),
-      cwd: process.cwd(),
-      env: process.env,
-      home: os.homedir(),
-      version,
-      process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
       color: Boolean(process.stdout.isTTY),
       banner: (text) => process.stdout.write(text),
       signal: interrupt.signal,
@@ -60,7 +55,7 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
       packageJson: (await readPackageJson(projectDir)).data,
       projectScoped: true,
       projectDir,
-      cores: navigator.hardwareConcurrency || 2,
+      cores: processContext().cores,
     })
     for (const warning of settings.warnings) reporter.warn(warning)
     const tree = await readInstalledTree(projectDir)

@@ -1,4 +1,3 @@
-import os from 'node:os'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
@@ -15,7 +14,7 @@ import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { SkiffError } from '../../error/index.ts'
 import { formatError } from '../print-error.ts'
-import { version } from '../version.ts'
+import { processContext } from '../command-context.ts'
 
 const runArgs = {
   event: { type: 'positional', required: false, description: 'the script to run; none lists the scripts' },
@@ -59,13 +58,9 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
     const args = [...extra, ...line.rest]
     const silent = line.flags.silent === true || line.flags.loglevel === 'silent'
     const host = await createScriptHost({
+      ...processContext(),
       command,
       flags: configFlags(line.flags, OWN_FLAGS),
-      cwd: process.cwd(),
-      env: process.env,
-      home: os.homedir(),
-      version,
-      process: { standalone: Bun.isStandaloneExecutable, execPath: process.execPath, main: Bun.main },
       color: Boolean(process.stdout.isTTY),
       ...(silent ? {} : { banner: (text: string) => process.stdout.write(text) }),
     })
