@@ -79,7 +79,7 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
     return { ...normalizePackage(contents.manifest), _resolved: resolved, _integrity: contents.integrity }
   }
 
-  function prefetch(name: string, rawSpec: string): void {
+  function prefetch(name: string, rawSpec: string, requiredBy: string): void {
     const key = `${name}@${rawSpec}`
     if (prefetched.has(key)) return
     prefetched.add(key)
@@ -91,13 +91,14 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
     }
     if (spec.type !== 'version' && spec.type !== 'range' && spec.type !== 'tag' && spec.type !== 'alias') return
     // observed by whoever asks for this spec for real; a speculative failure means nothing
-    void fetchManifest(spec, name).then((pkg) => prefetchDependencies(pkg, false), () => undefined)
+    void fetchManifest(spec, requiredBy).then((pkg) => prefetchDependencies(pkg, false), () => undefined)
   }
 
   function prefetchDependencies(pkg: PackageData, includeDev: boolean): void {
     const groups = [pkg.dependencies, pkg.optionalDependencies, options.legacyPeerDeps ? undefined : pkg.peerDependencies]
     if (includeDev) groups.push(pkg.devDependencies)
-    for (const deps of groups) for (const [name, rawSpec] of Object.entries(deps ?? {})) prefetch(name, rawSpec)
+    const requiredBy = pkg.name ? `${pkg.name}@${pkg.version ?? ''}` : 'the root project'
+    for (const deps of groups) for (const [name, rawSpec] of Object.entries(deps ?? {})) prefetch(name, rawSpec, requiredBy)
   }
 
   return { fetchManifest, prefetchDependencies }

@@ -88,7 +88,9 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
       return link
     }
     try {
-      const pkg = await source.fetchManifest(spec, edge.from?.location || 'the root project')
+      const from = edge.from?.sourceReference ?? edge.from
+      const requiredBy = from === null || from === undefined || from.isProjectRoot ? 'the root project' : `${from.packageName ?? from.name}@${from.version}`
+      const pkg = await source.fetchManifest(spec, requiredBy)
       if (!pkg.version && isRegistry(spec)) {
         return failureNode(name, parent, new SkiffError('EBADPACKUMENT', `incomplete manifest for ${name}: no version`, { pkg: name }), edge)
       }
