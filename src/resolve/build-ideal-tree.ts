@@ -63,7 +63,6 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
     source,
     explicitRequests,
     updateNames,
-    requestedTreeMutation: addRequests.length > 0 || (input.remove?.length ?? 0) > 0 || updateAll || updateNames.length > 0,
   })
   source.prefetchDependencies(root.package, true)
   for (const workspace of root.fsChildren) source.prefetchDependencies(workspace.package, true)

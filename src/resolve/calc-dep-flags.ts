@@ -45,7 +45,7 @@ export function calcDepFlags(tree: Node, resetRoot = true): void {
   for (const node of seen) if (node.devOptional && (node.dev || node.optional)) node.devOptional = false
 }
 
-export function unsetDepFlags(node: Node): void {
+function unsetDepFlags(node: Node): void {
   node.extraneous = false
   node.dev = false
   node.optional = false

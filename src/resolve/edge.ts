@@ -49,10 +49,6 @@ export class Edge {
     return this.type === 'dev'
   }
 
-  get workspace(): boolean {
-    return this.type === 'workspace'
-  }
-
   get bundled(): boolean {
     return this.from?.package.bundleDependencies?.includes(this.name) === true
   }
@@ -72,14 +68,6 @@ export class Edge {
 
   get valid(): boolean {
     return this.error === null
-  }
-
-  get missing(): boolean {
-    return this.error === 'MISSING'
-  }
-
-  get invalid(): boolean {
-    return this.error === 'INVALID'
   }
 
   get error(): EdgeError | null {
@@ -137,11 +125,6 @@ export class Edge {
       this.to.overridesEdgeInRemoved(previousRule)
       this.to.overridesEdgeInAdded(this.overrides)
     }
-  }
-
-  /** Forget the cached validity (the target's package or place changed). */
-  invalidate(): void {
-    this.#error = undefined
   }
 
   detach(): void {

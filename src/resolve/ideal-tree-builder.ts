@@ -14,6 +14,7 @@ import { eresolveError, explainEdge, explainNode, formatExplanation, peerConflic
 import type { Edge } from './edge.ts'
 import type { ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
+import { DepsQueue } from './deps-queue.ts'
 import { createNodeFactory, type NodeFactory } from './node-factory.ts'
 import { PlaceDep, type PlaceOptions } from './place-dep.ts'
 import { attachChild, attachFolder } from './tree-mutation.ts'
@@ -28,8 +29,6 @@ export interface BuilderContext {
   source: ManifestSource
   explicitRequests: Set<Edge>
   updateNames: string[]
-  /** the lockfile may change (install, add, remove, update): invalid optional peers are problems */
-  requestedTreeMutation: boolean
 }
 
 export class IdealTreeBuilder {
@@ -281,28 +280,4 @@ function findHoistableNode(root: Node, edge: Edge): Node | null {
     queue.push(...node.children.values())
   }
   return null
-}
-
-/** Nodes in, shallowest first then by location (arborist's DepsQueue). */
-class DepsQueue {
-  #nodes: Node[] = []
-  #sorted = true
-
-  get length(): number {
-    return this.#nodes.length
-  }
-
-  push(node: Node): void {
-    if (this.#nodes.includes(node)) return
-    this.#sorted = false
-    this.#nodes.push(node)
-  }
-
-  pop(): Node | undefined {
-    if (!this.#sorted) {
-      this.#nodes.sort((a, b) => a.depth - b.depth || byName.compare(a.location, b.location))
-      this.#sorted = true
-    }
-    return this.#nodes.shift()
-  }
 }

@@ -55,8 +55,7 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     return node
   }
 
-  function failureNode(name: string, parent: Node, error: unknown, edge: Edge): Node {
-    void edge
+  function failureNode(name: string, parent: Node, error: unknown): Node {
     const node = newNode(name, {}, parent, error)
     loadFailures.add(node)
     return node
@@ -78,7 +77,7 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     try {
       spec = parsedSpec(name, rawSpec, where)
     } catch (error) {
-      return failureNode(name, parent, error, edge)
+      return failureNode(name, parent, error)
     }
     if (spec.type === 'directory') return linkNode(name, spec.path, parent)
     const workspace = root.workspaces?.has(name) ? root.edgesOut.get(name)?.to : undefined
@@ -92,11 +91,11 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
       const requiredBy = from === null || from === undefined || from.isProjectRoot ? 'the root project' : `${from.packageName ?? from.name}@${from.version}`
       const pkg = await source.fetchManifest(spec, requiredBy)
       if (!pkg.version && isRegistry(spec)) {
-        return failureNode(name, parent, new SkiffError('EBADPACKUMENT', `incomplete manifest for ${name}: no version`, { pkg: name }), edge)
+        return failureNode(name, parent, new SkiffError('EBADPACKUMENT', `incomplete manifest for ${name}: no version`, { pkg: name }))
       }
       return newNode(name, pkg, parent)
     } catch (error) {
-      return failureNode(name, parent, error, edge)
+      return failureNode(name, parent, error)
     }
   }
 

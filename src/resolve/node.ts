@@ -157,12 +157,6 @@ export class Node implements DepFlags {
     return this.parent === null
   }
 
-  get top(): Node {
-    let node: Node = this
-    while (node.parent !== null) node = node.parent
-    return node
-  }
-
   get depth(): number {
     let depth = 0
     for (let node: Node = this; node.parent !== null; node = node.parent) depth++
@@ -206,11 +200,6 @@ export class Node implements DepFlags {
       if (edge.from !== null && edge.from.getBundler(seen) === parent) return parent
     }
     return null
-  }
-
-  get hasInstallScript(): boolean {
-    const scripts = this.package.scripts ?? {}
-    return !!(this.package.hasInstallScript || scripts.install || scripts.preinstall || scripts.postinstall)
   }
 
   *ancestry(): Generator<Node> {
