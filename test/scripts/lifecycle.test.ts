@@ -277,4 +277,24 @@ describe('root lifecycle scripts', () => {
     expect(second.code).toBe(0)
     expect(lines(orderFile)).toEqual(['app:postinstall:nobins'])
   })
+
+  test('a workspace runs preinstall, prepare, install and postinstall, and its bins are linked after prepare built them', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), {
+      packageJson: { name: 'app', version: '1.0.0', workspaces: ['packages/*'], scripts: { postinstall: record } },
+    })
+    writeProject(path.join(dir, 'packages/lib'), {
+      packageJson: {
+        name: 'lib',
+        version: '1.0.0',
+        bin: { libcli: 'dist/cli.sh' },
+        scripts: { preinstall: record, prepare: `${record} && mkdir -p dist && printf '#!/bin/sh\\necho libcli ran\\n' > dist/cli.sh`, postinstall: record },
+      },
+    })
+    const orderFile = path.join(tmp.path, 'order')
+    const run = await runSkiff(dir, ['install'], { registry: registry.url, env: { ORDER_FILE: orderFile } })
+    expect(run.code).toBe(0)
+    expect(lines(orderFile).map((line) => line.split(':').slice(0, 2).join(':'))).toEqual(['lib:preinstall', 'lib:prepare', 'lib:postinstall', 'app:postinstall'])
+    expect(Bun.spawnSync([path.join(dir, 'node_modules/.bin/libcli')]).stdout.toString()).toBe('libcli ran\n')
+  })
 })
