@@ -37,6 +37,11 @@ export interface IdealTree {
   rootManifest: Record<string, unknown>
   /** the user's requests, with the names of unnamed specs (tarballs, folders) filled in from their manifests */
   requests: { add: AddRequest[]; remove: string[] }
+  /**
+   * Locations npm locks but does not install: optional packages for another platform or
+   * engine, and optional sets that failed to resolve.
+   */
+  inert: ReadonlySet<string>
 }
 
 export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealTree> {
@@ -72,7 +77,8 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   pruneFailedOptional(builder.loadFailures)
   checkEngineAndPlatform(input, root)
   applyExtras(root, await builder.extras())
-  return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] } }
+  const inert = new Set([...(root.index?.inventory.values() ?? [])].filter((node) => node.inert).map((node) => node.location))
+  return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] }, inert }
 }
 
 function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
@@ -186,10 +192,11 @@ function checkEngineAndPlatform(input: BuildIdealTreeInput, root: Node): void {
   const { options } = input
   const engines = { nodeVersion: options.nodeVersion, npmVersion: options.npmVersion }
   const platform: Platform | undefined = options.platform === undefined ? undefined : toPlatform(options.platform)
+  const omit = new Set(options.omit ?? [])
   for (const node of root.index?.inventory.values() ?? []) {
     const pkg = node.package
     const fitsPlatform = platform === undefined || isPlatformCompatible(platformFields(pkg), platform)
-    if (!node.optional) {
+    if (!node.optional && !isOmitted(node, omit)) {
       if (!(node.isProjectRoot && pkg.devEngines !== undefined) && !isEngineCompatible(engineFields(pkg), engines)) {
         input.onWarning?.({ code: 'EBADENGINE', message: `Unsupported engine for ${node.packageName ?? node.name}@${node.version}`, lines: [] })
       }
@@ -203,6 +210,16 @@ function checkEngineAndPlatform(input: BuildIdealTreeInput, root: Node): void {
       for (const member of optionalSet(node)) member.inert = true
     }
   }
+}
+
+/** arborist's Node#shouldOmit: the kinds of path reaching a package of the project are all left out. */
+function isOmitted(node: Node, omit: ReadonlySet<string>): boolean {
+  if (omit.size === 0) return false
+  let top = node
+  while (top.parent !== null) top = top.parent
+  if (!top.isProjectRoot && !top.isWorkspace) return false
+  return (node.peer && omit.has('peer')) || (node.dev && omit.has('dev')) || (node.optional && omit.has('optional'))
+    || (node.devOptional && omit.has('optional') && omit.has('dev'))
 }
 
 function toPlatform(platform: NonNullable<BuildIdealTreeInput['options']['platform']>): Platform {

@@ -24,6 +24,8 @@ export interface ResolveOptions {
   installStrategy?: 'hoisted' | 'nested' | 'shallow'
   /** the platform the install runs on: a required package for another one is EBADPLATFORM */
   platform?: { os: string; cpu: string; libc?: string }
+  /** dependency kinds left out of the install (--omit): their packages are not platform-checked */
+  omit?: ReadonlyArray<'dev' | 'optional' | 'peer'>
 }
 
 /** Where a tarball is read from: a URL (remote specs, registry packages) or a file on disk. */

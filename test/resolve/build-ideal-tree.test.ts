@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test'
 import { isSkiffError } from '../../src/error/index.ts'
 import { parseLockfile } from '../../src/lockfile/index.ts'
 import { parseSpecArg } from '../../src/spec/index.ts'
-import { memoryRegistry, resolveProject, tarballUrl } from './memory-registry.ts'
+import { buildIdealTree } from '../../src/resolve/index.ts'
+import { memoryRegistry, resolveOptions, resolveProject, tarballUrl } from './memory-registry.ts'
 
 const project = (dependencies: Record<string, string>, extra: Record<string, unknown> = {}) => ({ name: 'app', version: '1.0.0', dependencies, ...extra })
 
@@ -143,6 +144,23 @@ describe('optional and platform-specific packages', () => {
     const registry = { tool: { '1.0.0': { optionalDependencies: { 'tool-win': '1.0.0' } } }, 'tool-win': { '1.0.0': { os: ['win32'], cpu: ['x64'] } } }
     const { packages } = await resolveProject(registry, project({ tool: '^1' }), { options: { platform: { os: 'linux', cpu: 'x64' } } })
     expect(packages.get('node_modules/tool-win')).toMatchObject({ version: '1.0.0', optional: true, os: ['win32'], cpu: ['x64'] })
+  })
+
+  test('optional packages for another platform are listed as inert: locked, not to be installed', async () => {
+    const registry = { tool: { '1.0.0': { optionalDependencies: { 'tool-win': '1.0.0', 'tool-linux': '1.0.0' } } }, 'tool-win': { '1.0.0': { os: ['win32'] } }, 'tool-linux': { '1.0.0': { os: ['linux'] } } }
+    const tree = await buildIdealTree({
+      projectDir: '/project',
+      rootManifest: project({ tool: '^1' }),
+      ...memoryRegistry(registry),
+      options: resolveOptions({ platform: { os: 'linux', cpu: 'x64' } }),
+    })
+    expect([...tree.inert]).toEqual(['node_modules/tool-win'])
+  })
+
+  test('a package for another platform that only a left-out kind of dependency needs is no error', async () => {
+    const registry = { w: { '1.0.0': { os: ['win32'] } } }
+    const { versions } = await resolveProject(registry, { name: 'app', devDependencies: { w: '^1' } }, { options: { platform: { os: 'linux', cpu: 'x64' }, omit: ['dev'] } })
+    expect(versions).toEqual({ 'node_modules/w': '1.0.0' })
   })
 
   test('a required package for another platform is EBADPLATFORM', async () => {
