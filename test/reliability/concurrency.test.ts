@@ -2,15 +2,14 @@
  * Installs running at once: projects sharing one store, two runs in one project (the project
  * lock), and a low open-files limit.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { SkiffError } from '../../src/error/index.ts'
 import { acquireProjectLock, LOCK_FILE } from '../../src/install/project-lock.ts'
-import type { TestRegistry } from '../registry/index.ts'
 import {
-  createFixtureRegistry,
+  fixtureSuite,
   HEAVY_FILES,
   runSkiffFull,
   snapshotNodeModules,
@@ -21,21 +20,7 @@ import {
   writeFixtureProject,
 } from './fixture.ts'
 
-let registry: TestRegistry
-let cleanTree: string[]
-
-beforeAll(async () => {
-  registry = await createFixtureRegistry()
-  await using tmp = tempDir()
-  const dir = writeFixtureProject(registry, tmp.path)
-  const run = await runSkiffFull(dir, ['ci'], { registry: registry.url })
-  if (run.code !== 0) throw new Error(`clean install failed: ${run.stderr}`)
-  cleanTree = snapshotNodeModules(dir)
-})
-
-afterAll(async () => {
-  await registry.close()
-})
+const suite = fixtureSuite()
 
 async function deadPid(): Promise<number> {
   const child = Bun.spawn(['true'])
@@ -51,44 +36,44 @@ describe('installs at once', () => {
   test('three projects installing at once into one empty store all succeed, and the store holds each package once and sound', async () => {
     await using tmp = tempDir()
     const cache = path.join(tmp.path, 'shared-cache')
-    const dirs = ['one', 'two', 'three'].map((name) => writeFixtureProject(registry, path.join(tmp.path, name)))
-    const runs = await Promise.all(dirs.map((dir) => runSkiffFull(dir, ['ci'], { registry: registry.url, cache })))
+    const dirs = ['one', 'two', 'three'].map((name) => writeFixtureProject(suite.registry, path.join(tmp.path, name)))
+    const runs = await Promise.all(dirs.map((dir) => runSkiffFull(dir, ['ci'], { registry: suite.registry.url, cache })))
     for (const run of runs) {
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
     }
-    for (const dir of dirs) expect(snapshotNodeModules(dir)).toEqual(cleanTree)
-    expect(await storeProblems(cache, registry)).toEqual([])
+    for (const dir of dirs) expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
+    expect(await storeProblems(cache, suite.registry)).toEqual([])
   }, 30_000)
 
   test('a second install in the same project waits for the first, says so, then runs; both succeed and the tree equals a clean install', async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
     const BETA = '/beta/-/beta-1.0.0.tgz'
-    registry.fault(BETA, { delayMs: 1500, times: 1 })
+    suite.registry.fault(BETA, { delayMs: 1500, times: 1 })
     try {
-      const before = registry.requests.length
-      const first = startSkiff(dir, ['ci'], { registry: registry.url })
-      await waitFor(() => registry.requests.slice(before).some((request) => request.path === BETA), 'the first run to download beta')
+      const before = suite.registry.requests.length
+      const first = startSkiff(dir, ['ci'], { registry: suite.registry.url })
+      await waitFor(() => suite.registry.requests.slice(before).some((request) => request.path === BETA), 'the first run to download beta')
       expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(true)
-      const second = startSkiff(dir, ['ci'], { registry: registry.url })
+      const second = startSkiff(dir, ['ci'], { registry: suite.registry.url })
       const [one, two] = await Promise.all([first.exited, second.exited])
       expect(one.stderr).toBe('')
       expect(one.code).toBe(0)
       expect(two.stderr).toContain(`waiting for the install already running in this project (process ${first.pid}) to finish`)
       expect(two.code).toBe(0)
-      expect(snapshotNodeModules(dir)).toEqual(cleanTree)
+      expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
       expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false)
     } finally {
-      registry.clearFaults()
+      suite.registry.clearFaults()
     }
   }, 30_000)
 
   test('a lock held by a live process fails with ELOCKED after lock-timeout, naming the owner and the lock file, touching nothing', async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
     writeLock(dir, { pid: process.pid, host: os.hostname() })
-    const run = await runSkiffFull(dir, ['ci'], { registry: registry.url, env: { npm_config_lock_timeout: '200' } })
+    const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url, env: { npm_config_lock_timeout: '200' } })
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^error ELOCKED /m)
     expect(run.stderr).toContain(`process ${process.pid} on ${os.hostname()}`)
@@ -99,23 +84,23 @@ describe('installs at once', () => {
 
   test('the lock of a process that died is taken over, and released when the install ends', async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
     writeLock(dir, { pid: await deadPid(), host: os.hostname() })
-    const run = await runSkiffFull(dir, ['ci'], { registry: registry.url, env: { npm_config_lock_timeout: '200' } })
+    const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url, env: { npm_config_lock_timeout: '200' } })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(snapshotNodeModules(dir)).toEqual(cleanTree)
+    expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
     expect(fs.readdirSync(dir).filter((name) => name.startsWith(LOCK_FILE))).toEqual([])
   })
 
   test(`an open-files limit of 256 still installs a package of ${HEAVY_FILES} files and the rest of the tree`, async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
-    const run = await runSkiffFull(dir, ['ci'], { registry: registry.url, shell: 'ulimit -n 256' })
+    const dir = writeFixtureProject(suite.registry, tmp.path)
+    const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url, shell: 'ulimit -n 256' })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(snapshotNodeModules(dir)).toEqual(cleanTree)
-    expect(await storeProblems(path.join(tmp.path, 'cache'), registry)).toEqual([])
+    expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
+    expect(await storeProblems(path.join(tmp.path, 'cache'), suite.registry)).toEqual([])
   }, 30_000)
 })
 

@@ -10,12 +10,12 @@
  * staging leftovers but never an unsound entry. Then a second run must succeed and leave
  * exactly the tree a clean install leaves, and a store with no leftovers.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { lockfileFor, type TestRegistry } from '../registry/index.ts'
+import { lockfileFor } from '../registry/index.ts'
 import {
-  createFixtureRegistry,
+  fixtureSuite,
   halfMadePackages,
   PACKAGE_JSON,
   runSkiffFull,
@@ -28,21 +28,7 @@ import {
   type RunningSkiff,
 } from './fixture.ts'
 
-let registry: TestRegistry
-let cleanTree: string[]
-
-beforeAll(async () => {
-  registry = await createFixtureRegistry()
-  await using tmp = tempDir()
-  const dir = writeFixtureProject(registry, tmp.path)
-  const run = await runSkiffFull(dir, ['ci'], { registry: registry.url })
-  if (run.code !== 0) throw new Error(`clean install failed: ${run.stderr}`)
-  cleanTree = snapshotNodeModules(dir)
-})
-
-afterAll(async () => {
-  await registry.close()
-})
+const suite = fixtureSuite()
 
 const BETA = '/beta/-/beta-1.0.0.tgz'
 
@@ -65,7 +51,7 @@ function hasEntry(dir: string, prefix: string): boolean {
 const POINTS: CrashPoint[] = [
   {
     name: 'during a download',
-    arm: () => registry.fault(BETA, { delayMs: 30_000, times: 1 }),
+    arm: () => suite.registry.fault(BETA, { delayMs: 30_000, times: 1 }),
     reached: ({ requestsSince }) => requestsSince().includes(BETA),
   },
   {
@@ -85,14 +71,14 @@ const POINTS: CrashPoint[] = [
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const
 
 async function stopAt(point: CrashPoint, dir: string, cache: string, signal: NodeJS.Signals): Promise<{ run: RunningSkiff; stopped: boolean }> {
-  const before = registry.requests.length
+  const before = suite.registry.requests.length
   point.arm?.()
-  const run = startSkiff(dir, ['ci'], { registry: registry.url })
+  const run = startSkiff(dir, ['ci'], { registry: suite.registry.url })
   let ended = false
   void run.exited.then(() => {
     ended = true
   })
-  const requestsSince = () => registry.requests.slice(before).map((request) => request.path)
+  const requestsSince = () => suite.registry.requests.slice(before).map((request) => request.path)
   await waitFor(() => ended || point.reached({ dir, cache, requestsSince }), point.name)
   if (!ended) run.kill(signal)
   return { run, stopped: !ended }
@@ -103,33 +89,34 @@ describe('crash safety: skiff ci stopped and run again', () => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
       test(`${signal} ${point.name}: nothing unsound is left, and the next run equals a clean install`, async () => {
         await using tmp = tempDir()
-        const dir = writeFixtureProject(registry, tmp.path)
+        const dir = writeFixtureProject(suite.registry, tmp.path)
         const cache = path.join(tmp.path, 'cache')
         try {
           const { run, stopped } = await stopAt(point, dir, cache, signal)
           const result = await run.exited
-          registry.clearFaults()
-          if (stopped && signal !== 'SIGKILL') {
+          expect({ point: point.name, stopped }).toEqual({ point: point.name, stopped: true })
+          suite.registry.clearFaults()
+          if (signal !== 'SIGKILL') {
             expect(result.signal).toBeNull()
             expect(result.code).toBe(EXIT_CODES[signal])
-            expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error EABORT /)])
-            expect(await halfMadePackages(dir, registry)).toEqual([])
-            expect(await storeProblems(cache, registry)).toEqual([])
+            expect(result.stderr.trim().split('\n')).toEqual([`error EABORT stopped by ${signal}`])
+            expect(await halfMadePackages(dir, suite.registry)).toEqual([])
+            expect(await storeProblems(cache, suite.registry)).toEqual([])
             // a signal that lands while the hidden lockfile is written finds the install complete
-            if (fs.existsSync(path.join(dir, 'node_modules/.package-lock.json'))) expect(snapshotNodeModules(dir)).toEqual(cleanTree)
-          } else if (stopped) {
+            if (fs.existsSync(path.join(dir, 'node_modules/.package-lock.json'))) expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
+          } else {
             expect(result.signal).toBe('SIGKILL')
-            const unsound = (await storeProblems(cache, registry)).filter((problem) => !problem.startsWith('staging leftover'))
+            const unsound = (await storeProblems(cache, suite.registry)).filter((problem) => !problem.startsWith('staging leftover'))
             expect(unsound).toEqual([])
           }
 
-          const again = await runSkiffFull(dir, ['ci'], { registry: registry.url })
+          const again = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
           expect(again.stderr).toBe('')
           expect(again.code).toBe(0)
-          expect(snapshotNodeModules(dir)).toEqual(cleanTree)
-          expect(await storeProblems(cache, registry)).toEqual([])
+          expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
+          expect(await storeProblems(cache, suite.registry)).toEqual([])
         } finally {
-          registry.clearFaults()
+          suite.registry.clearFaults()
         }
       }, 30_000)
     }
@@ -137,50 +124,50 @@ describe('crash safety: skiff ci stopped and run again', () => {
 
   test('SIGKILL while an existing install is updated to a new lockfile: the next run equals a clean install of the new lockfile', async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
     const cache = path.join(tmp.path, 'cache')
-    expect((await runSkiffFull(dir, ['ci'], { registry: registry.url })).code).toBe(0)
+    expect((await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })).code).toBe(0)
 
     const next = { ...PACKAGE_JSON, dependencies: { alpha: '^2.0.0', epsilon: '^1.0.0', heavy: '^1.0.0' } }
     const nextLocked = [{ name: 'alpha', version: '2.0.0' }, { name: 'epsilon', version: '1.0.0' }, { name: 'heavy', version: '1.0.0' }]
-    const nextLock = `${JSON.stringify(lockfileFor(registry, next, nextLocked), null, 2)}\n`
+    const nextLock = `${JSON.stringify(lockfileFor(suite.registry, next, nextLocked), null, 2)}\n`
     fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(next, null, 2)}\n`)
     fs.writeFileSync(path.join(dir, 'package-lock.json'), nextLock)
     // epsilon is the one new download: hold it back, so the removals are done when the kill comes
     const EPSILON = '/epsilon/-/epsilon-1.0.0.tgz'
-    registry.fault(EPSILON, { delayMs: 30_000, times: 1 })
+    suite.registry.fault(EPSILON, { delayMs: 30_000, times: 1 })
     try {
-      const before = registry.requests.length
-      const run = startSkiff(dir, ['ci'], { registry: registry.url })
-      await waitFor(() => registry.requests.slice(before).some((request) => request.path === EPSILON), 'the epsilon download')
+      const before = suite.registry.requests.length
+      const run = startSkiff(dir, ['ci'], { registry: suite.registry.url })
+      await waitFor(() => suite.registry.requests.slice(before).some((request) => request.path === EPSILON), 'the epsilon download')
       run.kill('SIGKILL')
       await run.exited
     } finally {
-      registry.clearFaults()
+      suite.registry.clearFaults()
     }
 
-    const again = await runSkiffFull(dir, ['ci'], { registry: registry.url })
+    const again = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
     expect(again.code).toBe(0)
     await using clean = tempDir()
-    const cleanDir = writeFixtureProject(registry, clean.path, { packageJson: next, locked: nextLocked })
-    expect((await runSkiffFull(cleanDir, ['ci'], { registry: registry.url })).code).toBe(0)
+    const cleanDir = writeFixtureProject(suite.registry, clean.path, { packageJson: next, locked: nextLocked })
+    expect((await runSkiffFull(cleanDir, ['ci'], { registry: suite.registry.url })).code).toBe(0)
     expect(snapshotNodeModules(dir)).toEqual(snapshotNodeModules(cleanDir))
-    expect(await storeProblems(cache, registry)).toEqual([])
+    expect(await storeProblems(cache, suite.registry)).toEqual([])
   }, 30_000)
 
   test('a hidden lockfile cut short by a crash mid-write, and the write\'s temp file, are not trusted: the next run equals a clean install', async () => {
     await using tmp = tempDir()
-    const dir = writeFixtureProject(registry, tmp.path)
-    expect((await runSkiffFull(dir, ['ci'], { registry: registry.url })).code).toBe(0)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
+    expect((await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })).code).toBe(0)
     const hidden = path.join(dir, 'node_modules/.package-lock.json')
     const text = fs.readFileSync(hidden, 'utf8')
     // what a non-atomic write stopped halfway would leave, and the temp file of an atomic one
     fs.writeFileSync(hidden, text.slice(0, Math.floor(text.length / 2)))
     fs.writeFileSync(path.join(dir, `node_modules/.package-lock.json.999999.deadbeef.tmp`), text.slice(0, 100))
     fs.rmSync(path.join(dir, 'node_modules/heavy/lib/part-3'), { recursive: true })
-    const again = await runSkiffFull(dir, ['ci'], { registry: registry.url })
+    const again = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
     expect(again.code).toBe(0)
-    expect(snapshotNodeModules(dir)).toEqual(cleanTree)
+    expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
   })
 })
 

@@ -4,12 +4,12 @@
  * ends with exit code 1, one error paragraph naming the package, the URL and the code, a store
  * holding only sound packages, no half-made package and no hidden lockfile.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Fault, FaultMatcher, TestRegistry } from '../registry/index.ts'
+import type { Fault, FaultMatcher } from '../registry/index.ts'
 import {
-  createFixtureRegistry,
+  fixtureSuite,
   FAST_RETRIES,
   halfMadePackages,
   runSkiffFull,
@@ -20,21 +20,7 @@ import {
   type SkiffExit,
 } from './fixture.ts'
 
-let registry: TestRegistry
-let cleanTree: string[]
-
-beforeAll(async () => {
-  registry = await createFixtureRegistry()
-  await using tmp = tempDir()
-  const dir = writeFixtureProject(registry, tmp.path)
-  const run = await runSkiffFull(dir, ['ci'], { registry: registry.url })
-  if (run.code !== 0) throw new Error(`clean install failed: ${run.stderr}`)
-  cleanTree = snapshotNodeModules(dir)
-})
-
-afterAll(async () => {
-  await registry.close()
-})
+const suite = fixtureSuite()
 
 const BETA = '/beta/-/beta-1.0.0.tgz'
 
@@ -50,16 +36,16 @@ async function ciWithFault(
   faults: Array<[FaultMatcher, Fault]>,
   options: { env?: Record<string, string>; registryUrl?: string; npmrc?: string } = {},
 ): Promise<FaultRun> {
-  const dir = writeFixtureProject(registry, base, options.npmrc === undefined ? {} : { npmrc: options.npmrc })
+  const dir = writeFixtureProject(suite.registry, base, options.npmrc === undefined ? {} : { npmrc: options.npmrc })
   const cache = path.join(base, 'cache')
-  const before = registry.requests.length
-  for (const [matcher, fault] of faults) registry.fault(matcher, fault)
+  const before = suite.registry.requests.length
+  for (const [matcher, fault] of faults) suite.registry.fault(matcher, fault)
   try {
-    const run = await runSkiffFull(dir, ['ci'], { registry: options.registryUrl ?? registry.url, env: { ...FAST_RETRIES, ...options.env } })
-    const seen = registry.requests.slice(before)
+    const run = await runSkiffFull(dir, ['ci'], { registry: options.registryUrl ?? suite.registry.url, env: { ...FAST_RETRIES, ...options.env } })
+    const seen = suite.registry.requests.slice(before)
     return { ...run, dir, cache, requestsFor: (wanted) => seen.filter((request) => request.path === wanted).length }
   } finally {
-    registry.clearFaults()
+    suite.registry.clearFaults()
   }
 }
 
@@ -75,15 +61,15 @@ async function expectCleanFailure(run: FaultRun, code: string): Promise<void> {
   expect(run.stderr.trim()).not.toContain('\n\n')
   expect(run.stderr).not.toMatch(/^\s+at /m)
   expect(fs.existsSync(path.join(run.dir, 'node_modules/.package-lock.json'))).toBe(false)
-  expect(await halfMadePackages(run.dir, registry)).toEqual([])
-  expect(await storeProblems(run.cache, registry)).toEqual([])
+  expect(await halfMadePackages(run.dir, suite.registry)).toEqual([])
+  expect(await storeProblems(run.cache, suite.registry)).toEqual([])
 }
 
 async function expectCleanSuccess(run: FaultRun): Promise<void> {
   expect(run.stderr).toBe('')
   expect(run.code).toBe(0)
-  expect(snapshotNodeModules(run.dir)).toEqual(cleanTree)
-  expect(await storeProblems(run.cache, registry)).toEqual([])
+  expect(snapshotNodeModules(run.dir)).toEqual(suite.cleanTree)
+  expect(await storeProblems(run.cache, suite.registry)).toEqual([])
 }
 
 async function closedPortUrl(): Promise<string> {
@@ -97,7 +83,7 @@ describe('fault matrix: skiff ci', () => {
   test('connection refused is retried, then fails with EFETCH naming the package and the URL', async () => {
     await using tmp = tempDir()
     const url = await closedPortUrl()
-    const dir = writeFixtureProject(registry, tmp.path)
+    const dir = writeFixtureProject(suite.registry, tmp.path)
     // the lockfile's resolved URLs point at the fixture registry: send them to the closed port
     const run = await runSkiffFull(dir, ['ci'], {
       registry: url,
@@ -144,7 +130,7 @@ describe('fault matrix: skiff ci', () => {
     const run = await ciWithFault(tmp.path, [[BETA, { status: 503 }]])
     await expectCleanFailure(run, 'EHTTP')
     expect(run.stderr).toContain('beta@1.0.0')
-    expect(run.stderr).toContain(`${registry.url.replace(/\/$/, '')}${BETA}`)
+    expect(run.stderr).toContain(`${suite.registry.url.replace(/\/$/, '')}${BETA}`)
     expect(run.stderr).toContain('503')
     expect(run.requestsFor(BETA)).toBe(3)
   })
@@ -162,7 +148,7 @@ describe('fault matrix: skiff ci', () => {
       env: { npm_config_fetch_timeout: '300', npm_config_fetch_retries: '1' },
     })
     await expectCleanFailure(run, 'ESTALL')
-    expect(run.stderr).toContain(`${registry.url.replace(/\/$/, '')}${BETA}`)
+    expect(run.stderr).toContain(`${suite.registry.url.replace(/\/$/, '')}${BETA}`)
     expect(run.stderr).toContain('300 ms')
     expect(run.requestsFor(BETA)).toBe(2)
   })
@@ -179,15 +165,15 @@ describe('fault matrix: skiff ci', () => {
     const run = await ciWithFault(tmp.path, [[BETA, { wrongBytes: true }]])
     await expectCleanFailure(run, 'EINTEGRITY')
     expect(run.stderr).toContain('beta@1.0.0')
-    expect(run.stderr).toContain(registry.integrity('beta', '1.0.0'))
+    expect(run.stderr).toContain(suite.registry.integrity('beta', '1.0.0'))
   })
 
-  test('a missing tarball fails with E404 naming the package, the URL and the registry, without retrying', async () => {
+  test('a missing tarball fails with E404 naming the package, the URL and the suite.registry, without retrying', async () => {
     await using tmp = tempDir()
     const run = await ciWithFault(tmp.path, [[BETA, { status: 404 }]])
     await expectCleanFailure(run, 'E404')
     expect(run.stderr).toContain('beta@1.0.0')
-    expect(run.stderr).toContain(`${registry.url.replace(/\/$/, '')}${BETA}`)
+    expect(run.stderr).toContain(`${suite.registry.url.replace(/\/$/, '')}${BETA}`)
     expect(run.requestsFor(BETA)).toBe(1)
   })
 
@@ -196,15 +182,15 @@ describe('fault matrix: skiff ci', () => {
       await using tmp = tempDir()
       const run = await ciWithFault(tmp.path, [[BETA, { status }]])
       await expectCleanFailure(run, code)
-      const host = new URL(registry.url).host
-      expect(run.stderr).toContain(registry.url)
+      const host = new URL(suite.registry.url).host
+      expect(run.stderr).toContain(suite.registry.url)
       expect(run.stderr).toContain(`//${host}/:_authToken`)
       expect(run.requestsFor(BETA)).toBe(1)
     })
 
     test(`${status} with a token fails with ${code} naming the .npmrc key that holds it, never the token`, async () => {
       await using tmp = tempDir()
-      const host = new URL(registry.url).host
+      const host = new URL(suite.registry.url).host
       const token = 'npm_SECRETabcdefghijklmnopqrstuvwxyz0123'
       const run = await ciWithFault(tmp.path, [[BETA, { status }]], { npmrc: `//${host}/:_authToken=${token}\n` })
       await expectCleanFailure(run, code)

@@ -5,6 +5,7 @@
  * ends with — the store holds only complete, correct packages and no staging leftovers of a
  * finished process, node_modules holds no half-made package, and a tree equals a clean install.
  */
+import { afterAll, beforeAll } from 'bun:test'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -12,7 +13,7 @@ import { extractTarball } from '../../src/tarball/index.ts'
 import { hermeticEnv, listTree, skiffCommand, tempDir, type RunOptions } from '../helpers/index.ts'
 import { createTestRegistry, lockfileFor, writeProject, type LockedPackage, type PackageDef, type TestRegistry } from '../registry/index.ts'
 
-export const HEAVY_FILES = 1200
+export const HEAVY_FILES = 400
 
 function heavyFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {}
@@ -46,6 +47,32 @@ export const LOCKED: LockedPackage[] = [
 
 export async function createFixtureRegistry(extra: PackageDef[] = []): Promise<TestRegistry> {
   return createTestRegistry({ packages: [...PACKAGES, ...extra] })
+}
+
+export interface FixtureSuite {
+  registry: TestRegistry
+  /** snapshotNodeModules of a clean install of the fixture project */
+  cleanTree: string[]
+}
+
+/**
+ * For a test file: starts the fixture registry and makes one clean install of the fixture
+ * project (the tree other runs are compared with) before its tests, and closes the registry after.
+ */
+export function fixtureSuite(extra: PackageDef[] = []): FixtureSuite {
+  const suite = { registry: undefined, cleanTree: [] } as unknown as FixtureSuite
+  beforeAll(async () => {
+    suite.registry = await createFixtureRegistry(extra)
+    await using tmp = tempDir()
+    const dir = writeFixtureProject(suite.registry, tmp.path)
+    const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
+    if (run.code !== 0) throw new Error(`clean install failed: ${run.stderr}`)
+    suite.cleanTree = snapshotNodeModules(dir)
+  })
+  afterAll(async () => {
+    await suite.registry.close()
+  })
+  return suite
 }
 
 export interface ProjectOptions {
