@@ -24,6 +24,7 @@ export const installArgs = {
   'foreground-scripts': { type: 'boolean', description: 'run install scripts one at a time, their output shown' },
   'allow-scripts': { type: 'string', description: 'packages whose install scripts may run (global and exec installs; projects use allowScripts)' },
   'dangerously-allow-all-scripts': { type: 'boolean', description: 'run every dependency install script, whatever allowScripts says' },
+  'strict-allow-scripts': { type: 'boolean', description: 'fail the install when a dependency install script is not covered by allowScripts' },
   'script-shell': { type: 'string', description: 'the shell scripts run in (default sh)' },
   registry: { type: 'string', description: 'the default registry URL' },
   cache: { type: 'string', description: 'the store and metadata cache folder' },

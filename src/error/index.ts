@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'ENOMATCH'
   | 'EMISSINGSCRIPT'
   | 'ENOBIN'
+  | 'ESTRICTALLOWSCRIPTS'
 
 export interface ErrorDetails {
   hint?: string

@@ -13,6 +13,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config/index.ts'
+import { SkiffError } from '../error/index.ts'
 import { readPackageJson, type LockEntry } from '../lockfile/index.ts'
 import { trustedIdentity, type Policy } from './allow-scripts.ts'
 import { collectBuildNodes } from './collect-build-nodes.ts'
@@ -30,6 +31,7 @@ export interface InstallLifecycleOptions {
   policy: Policy | null
   ignoreScripts: boolean
   dangerouslyAllowAllScripts: boolean
+  strict?: boolean
   foreground: boolean
   concurrency: number
   verbose: (line: string) => void
@@ -70,6 +72,7 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
         projectDir: options.projectDir,
       })
       unreviewed = plan.unreviewed
+      if (options.strict && unreviewed.length > 0) throw strictError(unreviewed)
       const result = await runBuild({ ...options, plan, linkBins: input.linkBins, removeDirs: input.removeDirs })
       return result.removed
     },
@@ -81,6 +84,13 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
       return unreviewed.map(displayName)
     },
   }
+}
+
+function strictError(unreviewed: readonly BuildNode[]): SkiffError {
+  return new SkiffError('ESTRICTALLOWSCRIPTS', `--strict-allow-scripts: ${unreviewed.length} package(s) have install scripts not covered by allowScripts`, {
+    lines: unreviewed.map((node) => `${displayName(node)} (${Object.entries(node.scripts).map(([event, script]) => `${event}: ${script}`).join('; ')})`),
+    hint: 'approve them with `skiff install-scripts approve`, deny them with `skiff install-scripts deny`, or bypass this check with --dangerously-allow-all-scripts',
+  })
 }
 
 /** name@version as the lockfile URL gives it (the installed name and version without one). */

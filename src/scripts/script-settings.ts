@@ -27,6 +27,8 @@ export interface ScriptSettings {
   policy: Policy | null
   ignoreScripts: boolean
   dangerouslyAllowAllScripts: boolean
+  /** --strict-allow-scripts: an unreviewed install script fails the install before any script runs */
+  strict: boolean
   foreground: boolean
   concurrency: number
   warnings: string[]
@@ -49,6 +51,7 @@ export function scriptSettings(input: ScriptSettingsInput): ScriptSettings {
     policy: resolved.policy,
     ignoreScripts: input.ignoreScripts,
     dangerouslyAllowAllScripts: isTrue(input.raw['dangerously-allow-all-scripts']),
+    strict: isTrue(input.raw['strict-allow-scripts']),
     foreground: isTrue(input.raw['foreground-scripts']),
     concurrency: Math.max(1, input.cores - 1),
     warnings: resolved.warnings,

@@ -172,6 +172,21 @@ describe('dependency lifecycle scripts', () => {
     expect(run.stdout).toContain('install scripts not run (2): gamma@1.0.0, unlisted@1.0.0')
   })
 
+  test('--strict-allow-scripts fails the install before any script runs when one is not covered', async () => {
+    await using tmp = tempDir()
+    const dir = project(tmp.path, {
+      dependencies: { pinned: '1.0.0', unlisted: '1.0.0' },
+      locked: [{ name: 'pinned', version: '1.0.0' }, { name: 'unlisted', version: '1.0.0' }],
+      allowScripts: { pinned: true },
+    })
+    const orderFile = path.join(tmp.path, 'order')
+    const run = await runSkiff(dir, ['ci', '--strict-allow-scripts'], { registry: registry.url, env: { ORDER_FILE: orderFile } })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('error ESTRICTALLOWSCRIPTS --strict-allow-scripts: 1 package(s) have install scripts not covered by allowScripts')
+    expect(run.stderr).toContain(`unlisted@1.0.0 (postinstall: ${record})`)
+    expect(lines(orderFile)).toEqual([])
+  })
+
   test('--allow-scripts is refused in a project install, where allowScripts belongs in package.json', async () => {
     await using tmp = tempDir()
     const dir = project(tmp.path, { dependencies: { plain: '1.0.0' }, locked: [{ name: 'plain', version: '1.0.0' }] })
