@@ -22,7 +22,7 @@ export {
 export { createScriptRunner, lifecycleError, type ScriptRequest, type ScriptRunner, type ScriptRunnerOptions } from './script-runner.ts'
 export type { ScriptResult } from './spawn-script.ts'
 export { scriptSettings, skiffInvocation, type ScriptSettings, type ScriptSettingsInput } from './script-settings.ts'
-export { listScripts, runPackageScript, type RunRequest, type RunResult } from './run-package-script.ts'
+export { listScripts, readManifest, runPackageScript, type RunRequest, type RunResult } from './run-package-script.ts'
 export { dependencyOrder, findWorkspaceFolders, selectWorkspaces, type Workspace } from './workspaces.ts'
 export { execPackage, type ExecRequest, type ExecResult, type ExecServices } from './exec-package.ts'
 export { rebuildPackages, type RebuildRequest, type RebuildResult } from './rebuild-packages.ts'

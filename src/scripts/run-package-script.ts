@@ -12,6 +12,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
+import { errnoCode } from '../error/index.ts'
 import { shellQuote } from './script-env.ts'
 import type { ScriptRunner } from './script-runner.ts'
 
@@ -36,7 +37,7 @@ export interface RunResult {
 }
 
 export async function runPackageScript(run: ScriptRunner, request: RunRequest): Promise<RunResult> {
-  const { data: manifest } = await readPackageJson(request.dir)
+  const manifest = await readManifest(request.dir)
   const scripts = scriptsOf(manifest)
   const { event } = request
   const skiff = request.skiff.map(shellQuote).join(' ')
@@ -59,12 +60,27 @@ export async function runPackageScript(run: ScriptRunner, request: RunRequest): 
   return { code: 0 }
 }
 
+/** A folder's package.json; none is EUSAGE naming the folder. */
+export async function readManifest(dir: string): Promise<Record<string, unknown>> {
+  try {
+    return (await readPackageJson(dir)).data
+  } catch (error) {
+    if (!isMissingFile(error)) throw error
+    throw new SkiffError('EUSAGE', `there is no package.json in ${dir}`, { path: dir, hint: 'run it in a project folder, or name one with --prefix' })
+  }
+}
+
 export function scriptsOf(manifest: Readonly<Record<string, unknown>>): Record<string, string> {
   const raw = manifest.scripts
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {}
   const scripts: Record<string, string> = {}
   for (const [name, script] of Object.entries(raw)) if (typeof script === 'string') scripts[name] = script
   return scripts
+}
+
+function isMissingFile(error: unknown): boolean {
+  const code = errnoCode(error)
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
 function missingScript(event: string, scripts: Record<string, string>, workspace: string | undefined): SkiffError {

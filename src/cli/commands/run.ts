@@ -1,18 +1,17 @@
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
-import { readPackageJson } from '../../lockfile/index.ts'
 import {
   dependencyOrder,
   findWorkspaceFolders,
   listScripts,
+  readManifest,
   runPackageScript,
   selectWorkspaces,
   type RunResult,
 } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
-import { SkiffError } from '../../error/index.ts'
 import { formatError } from '../print-error.ts'
 import { processContext } from '../command-context.ts'
 
@@ -78,8 +77,7 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
     }
 
     const rootDir = prefix ?? host.config.projectDir
-    const { data: rootManifest } = await readPackageJson(rootDir)
-    const all = await findWorkspaceFolders(rootDir, rootManifest)
+    const all = await findWorkspaceFolders(rootDir, await readManifest(rootDir))
     const selected = dependencyOrder(selectWorkspaces(all, filters, process.cwd()))
     const targets = [
       ...(line.flags['include-workspace-root'] === true ? [{ dir: rootDir, workspace: undefined }] : []),
@@ -119,8 +117,7 @@ async function printList(targets: ReadonlyArray<{ dir: string; workspace?: strin
   if (flags.json === true) {
     const documents: Record<string, unknown> = {}
     for (const target of targets) {
-      const { data } = await readPackageJson(target.dir)
-      const scripts = data.scripts ?? {}
+      const scripts = (await readManifest(target.dir)).scripts ?? {}
       if (target.workspace === undefined && targets.length === 1) {
         process.stdout.write(`${JSON.stringify(scripts, null, 2)}\n`)
         return 0
@@ -132,8 +129,7 @@ async function printList(targets: ReadonlyArray<{ dir: string; workspace?: strin
   }
   const blocks: string[] = []
   for (const target of targets) {
-    const { data } = await readPackageJson(target.dir)
-    const lines = listScripts(data, flags.parseable === true ? 'parseable' : 'text', target.workspace)
+    const lines = listScripts(await readManifest(target.dir), flags.parseable === true ? 'parseable' : 'text', target.workspace)
     if (lines.length > 0) blocks.push(lines.join('\n'))
   }
   if (blocks.length > 0) process.stdout.write(`${blocks.join('\n\n')}\n`)
@@ -153,5 +149,5 @@ function nearestPackageDir(from: string): string | undefined {
 function printError(error: unknown): number {
   const printed = formatError(error, (text) => text)
   process.stderr.write(`${printed.text}\n`)
-  return error instanceof SkiffError && error.code === 'EMISSINGSCRIPT' ? 1 : printed.exitCode
+  return printed.exitCode
 }
