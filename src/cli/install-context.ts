@@ -64,7 +64,7 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
   const store = createStore(config.cache, {
     extract: (bytes, destDir, options) => {
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
-      return extractor.extract(bytes, destDir, options)
+      return extractor.extract(bytes, destDir, { ...options, maxUnpackedBytes: config.maxUnpackedBytes })
     },
   })
   // Staging folders that stopped runs left in the store go while this run works; the removal

@@ -84,6 +84,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     fetchRetryMaxtimeout: num('fetch-retry-maxtimeout'),
     fetchTimeout: num('fetch-timeout'),
     lockTimeout: num('lock-timeout'),
+    maxUnpackedBytes: num('max-unpacked-bytes'),
     preferOffline: bool('prefer-offline'),
     preferOnline: bool('prefer-online'),
     offline: bool('offline'),

@@ -37,6 +37,8 @@ export interface Config {
   readonly fetchTimeout: number
   /** ms an install waits for another install of the same project to finish (skiff's own setting) */
   readonly lockTimeout: number
+  /** a package whose files add up to more than this many bytes is refused (skiff's own setting) */
+  readonly maxUnpackedBytes: number
   readonly preferOffline: boolean
   readonly preferOnline: boolean
   readonly offline: boolean

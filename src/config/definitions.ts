@@ -45,6 +45,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'fetch-timeout': num(300_000),
   // skiff's own: how long an install waits for another one in the same project (ms)
   'lock-timeout': num(600_000),
+  // skiff's own: a package whose files add up to more than this is refused (a decompression bomb)
+  'max-unpacked-bytes': num(1024 * 1024 * 1024),
   globalconfig: { kind: { type: 'path' }, default: null },
   'https-proxy': { kind: { type: 'url' }, default: null },
   'ignore-scripts': bool(false),
