@@ -10,7 +10,7 @@
  *      allowScripts policy does not cover, for the summary line.
  * --ignore-scripts runs nothing (root scripts included) and lists nothing.
  */
-import { stat } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
@@ -60,11 +60,16 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
   let unreviewed: BuildNode[] = []
   return {
     async build(input) {
+      // packages whose scripts an earlier install held back are due once they may run
+      const heldFile = path.join(options.projectDir, 'node_modules', HELD_FILE)
+      const built = new Set(input.built)
+      for (const location of await readHeld(heldFile)) if (input.installed.has(location)) built.add(location)
       if (options.ignoreScripts) {
+        await writeHeld(heldFile, [...built].filter((location) => input.installed.get(location)?.hasInstallScript || input.installed.get(location)?.link))
         await input.linkBins()
         return []
       }
-      const nodes = await collectBuildNodes(options.projectDir, input.installed, input.built)
+      const nodes = await collectBuildNodes(options.projectDir, input.installed, built)
       const plan = planBuild(nodes, {
         policy: options.policy,
         ignoreScripts: options.ignoreScripts,
@@ -73,6 +78,7 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
       })
       unreviewed = plan.unreviewed
       if (options.strict && unreviewed.length > 0) throw strictError(unreviewed)
+      await writeHeld(heldFile, [...plan.unreviewed, ...plan.denied].map((node) => node.location))
       const result = await runBuild({ ...options, plan, linkBins: input.linkBins, removeDirs: input.removeDirs })
       return result.removed
     },
@@ -84,6 +90,35 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
       return unreviewed.map(displayName)
     },
   }
+}
+
+/**
+ * node_modules/.skiff-scripts-held.json: the packages whose install scripts were not run
+ * (held back by the policy, or by --ignore-scripts). An install that keeps them in place runs
+ * their scripts once they may run, so the result is what a clean install would make.
+ */
+const HELD_FILE = '.skiff-scripts-held.json'
+
+async function readHeld(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch(() => undefined)
+  if (text === undefined) return []
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+async function writeHeld(file: string, locations: readonly string[]): Promise<void> {
+  if (locations.length === 0) {
+    await rm(file, { force: true })
+    return
+  }
+  const text = `${JSON.stringify([...locations].sort(), null, 2)}\n`
+  if ((await readFile(file, 'utf8').catch(() => undefined)) === text) return
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, text)
 }
 
 function strictError(unreviewed: readonly BuildNode[]): SkiffError {

@@ -48,6 +48,8 @@ export interface BuildPlan {
   links: PhaseQueues
   /** packages with install scripts that the policy does not cover (not run) */
   unreviewed: BuildNode[]
+  /** packages with install scripts that the policy denies (not run) */
+  denied: BuildNode[]
 }
 
 export interface BuildPolicy {
@@ -64,7 +66,7 @@ export function compareBuildNodes(a: Pick<BuildNode, 'depth' | 'dir'>, b: Pick<B
 }
 
 export function planBuild(nodes: readonly BuildNode[], rules: BuildPolicy): BuildPlan {
-  const plan: BuildPlan = { deps: emptyQueues(), links: emptyQueues(), unreviewed: [] }
+  const plan: BuildPlan = { deps: emptyQueues(), links: emptyQueues(), unreviewed: [], denied: [] }
   if (rules.ignoreScripts) return plan
   for (const node of [...nodes].sort(compareBuildNodes)) {
     if (Object.keys(node.scripts).length === 0) continue
@@ -75,7 +77,8 @@ export function planBuild(nodes: readonly BuildNode[], rules: BuildPolicy): Buil
     if (node.policy.inBundle) continue
     const verdict = rules.dangerouslyAllowAllScripts || node.own ? true : scriptVerdict(node.policy, rules.policy, rules.projectDir)
     if (verdict === null) plan.unreviewed.push(node)
-    else if (verdict && node.built) enqueue(plan.deps, node, ['preinstall', 'install', 'postinstall'])
+    else if (!verdict) plan.denied.push(node)
+    else if (node.built) enqueue(plan.deps, node, ['preinstall', 'install', 'postinstall'])
   }
   return plan
 }

@@ -187,6 +187,31 @@ describe('dependency lifecycle scripts', () => {
     expect(lines(orderFile)).toEqual([])
   })
 
+  test('scripts held back run on a later install that keeps the package in place, once they may run', async () => {
+    await using tmp = tempDir()
+    const dir = project(tmp.path, {
+      dependencies: { pinned: '1.0.0', unlisted: '1.0.0' },
+      locked: [{ name: 'pinned', version: '1.0.0' }, { name: 'unlisted', version: '1.0.0' }],
+      allowScripts: { pinned: true },
+    })
+    const orderFile = path.join(tmp.path, 'order')
+    const env = { ORDER_FILE: orderFile }
+    expect((await runSkiff(dir, ['ci', '--ignore-scripts'], { registry: registry.url, env })).code).toBe(0)
+    expect(lines(orderFile)).toEqual([])
+    expect((await runSkiff(dir, ['ci'], { registry: registry.url, env })).code).toBe(0)
+    expect(lines(orderFile)).toEqual(['pinned:postinstall:nobins'])
+    const packageJsonFile = path.join(dir, 'package.json')
+    const packageJson = readJson(packageJsonFile) as Record<string, unknown>
+    fs.writeFileSync(packageJsonFile, JSON.stringify({ ...packageJson, allowScripts: { pinned: true, unlisted: true } }, null, 2))
+    const third = await runSkiff(dir, ['ci', '--verbose'], { registry: registry.url, env })
+    expect(third.code).toBe(0)
+    // node_modules was kept (nothing re-linked), and only the newly allowed script ran
+    expect(third.stdout).toContain('added 0 packages')
+    expect(lines(orderFile)).toEqual(['pinned:postinstall:nobins', 'unlisted:postinstall:nobins'])
+    expect((await runSkiff(dir, ['ci'], { registry: registry.url, env })).code).toBe(0)
+    expect(lines(orderFile)).toHaveLength(2)
+  })
+
   test('--allow-scripts is refused in a project install, where allowScripts belongs in package.json', async () => {
     await using tmp = tempDir()
     const dir = project(tmp.path, { dependencies: { plain: '1.0.0' }, locked: [{ name: 'plain', version: '1.0.0' }] })
