@@ -24,9 +24,13 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   'install-scripts': () => import('./commands/install-scripts.ts').then((m) => m.default as CommandDef<ArgsDef>),
   'approve-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('approve')),
   'deny-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('deny')),
+  ls: () => import('./commands/ls.ts').then((m) => m.default),
+  ll: () => import('./commands/ls.ts').then((m) => m.ll),
 }
 
 const aliases: Record<string, string> = {
+  list: 'ls',
+  la: 'll',
   'clean-install': 'ci',
   ic: 'ci',
   'install-clean': 'ci',

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'ENOMATCH'
   | 'EMISSINGSCRIPT'
   | 'ENOBIN'
+  | 'ELSPROBLEMS'
   | 'ESTRICTALLOWSCRIPTS'
 
 export interface ErrorDetails {

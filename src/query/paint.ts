@@ -1,0 +1,45 @@
+/**
+ * Terminal colors as npm's chalk writes them (open code, text, close code), or plain text when
+ * color is off (not a TTY, --no-color): the renderers take one of these.
+ */
+export type Style = (text: string) => string
+
+export interface Paint {
+  red: Style
+  redBright: Style
+  yellow: Style
+  green: Style
+  blue: Style
+  blueBright: Style
+  cyan: Style
+  magenta: Style
+  magentaBright: Style
+  dim: Style
+  bold: Style
+  underline: Style
+  reset: Style
+}
+
+const CODES: Record<keyof Paint, [number, number]> = {
+  red: [31, 39],
+  redBright: [91, 39],
+  yellow: [33, 39],
+  green: [32, 39],
+  blue: [34, 39],
+  blueBright: [94, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+  magentaBright: [95, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+  underline: [4, 24],
+  reset: [0, 0],
+}
+
+export function createPaint(color: boolean): Paint {
+  const styles = {} as Paint
+  for (const [name, [open, close]] of Object.entries(CODES) as Array<[keyof Paint, [number, number]]>) {
+    styles[name] = color ? (text) => (text === '' ? '' : `\u001b[${open}m${text}\u001b[${close}m`) : (text) => text
+  }
+  return styles
+}
