@@ -25,7 +25,7 @@ const execArgs = {
   prefix: { type: 'string', description: 'the project folder' },
 } satisfies ArgsDef
 
-const OWN_FLAGS = ['package', 'call', 'yes', 'no', 'workspace', 'workspaces', 'include-workspace-root', 'prefix']
+const OWN_FLAGS = ['package', 'call', 'yes', 'no', 'workspace', 'workspaces', 'include-workspace-root']
 
 export default defineCommand({
   meta: { name: 'exec', description: 'Run a command from a local or fetched package, as `npm exec` / `npx`' },
@@ -56,7 +56,8 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
     })
     const registry = createRegistryClient(hostConfig)
     const filters = line.lists.workspace ?? []
-    const runDirs = filters.length > 0 || line.flags.workspaces === true
+    const inWorkspaces = filters.length > 0 || line.flags.workspaces === true
+    const runDirs = inWorkspaces
       ? dependencyOrder(selectWorkspaces(await findWorkspaceFolders(hostConfig.projectDir, (await readPackageJson(hostConfig.projectDir)).data), filters, process.cwd())).map((workspace) => workspace.dir)
       : [process.cwd()]
     let code = 0
@@ -64,7 +65,8 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
       const result = await execPackage(
         {
           cwd,
-          projectDir: runDirs.length > 1 || filters.length > 0 ? cwd : hostConfig.projectDir,
+          // in a workspace, its own node_modules/.bin first (npm: the workspace's localBin)
+          projectDir: inWorkspaces ? cwd : hostConfig.projectDir,
           cacheDir: hostConfig.cache,
           packages: line.lists.package ?? [],
           ...(typeof line.flags.call === 'string' ? { call: line.flags.call } : {}),

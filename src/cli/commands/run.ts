@@ -30,7 +30,7 @@ const runArgs = {
   prefix: { type: 'string', description: 'the project folder' },
 } satisfies ArgsDef
 
-const OWN_FLAGS = ['workspace', 'workspaces', 'include-workspace-root', 'json', 'parseable', 'prefix']
+const OWN_FLAGS = ['workspace', 'workspaces', 'include-workspace-root', 'json', 'parseable']
 
 /** `skiff run` and the commands that are `skiff run <name>`: test, start, stop, restart. */
 export function scriptCommand(name: 'run' | 'test' | 'start' | 'stop' | 'restart'): CommandDef<ArgsDef> {
