@@ -54,6 +54,15 @@ function project(dir: string, options: ProjectOptions): string {
   return writeProject(path.join(dir, 'project'), { packageJson, lockfile: lockfileFor(registry, packageJson, options.locked) })
 }
 
+/** pinned (allowed) and unlisted, both with a postinstall */
+function pinnedAndUnlisted(dir: string): string {
+  return project(dir, {
+    dependencies: { pinned: '1.0.0', unlisted: '1.0.0' },
+    locked: [{ name: 'pinned', version: '1.0.0' }, { name: 'unlisted', version: '1.0.0' }],
+    allowScripts: { pinned: true },
+  })
+}
+
 function lines(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter((line) => line !== '') : []
 }
@@ -174,11 +183,7 @@ describe('dependency lifecycle scripts', () => {
 
   test('--strict-allow-scripts fails the install before any script runs when one is not covered', async () => {
     await using tmp = tempDir()
-    const dir = project(tmp.path, {
-      dependencies: { pinned: '1.0.0', unlisted: '1.0.0' },
-      locked: [{ name: 'pinned', version: '1.0.0' }, { name: 'unlisted', version: '1.0.0' }],
-      allowScripts: { pinned: true },
-    })
+    const dir = pinnedAndUnlisted(tmp.path)
     const orderFile = path.join(tmp.path, 'order')
     const run = await runSkiff(dir, ['ci', '--strict-allow-scripts'], { registry: registry.url, env: { ORDER_FILE: orderFile } })
     expect(run.code).toBe(1)
@@ -189,11 +194,7 @@ describe('dependency lifecycle scripts', () => {
 
   test('scripts held back run on a later install that keeps the package in place, once they may run', async () => {
     await using tmp = tempDir()
-    const dir = project(tmp.path, {
-      dependencies: { pinned: '1.0.0', unlisted: '1.0.0' },
-      locked: [{ name: 'pinned', version: '1.0.0' }, { name: 'unlisted', version: '1.0.0' }],
-      allowScripts: { pinned: true },
-    })
+    const dir = pinnedAndUnlisted(tmp.path)
     const orderFile = path.join(tmp.path, 'order')
     const env = { ORDER_FILE: orderFile }
     expect((await runSkiff(dir, ['ci', '--ignore-scripts'], { registry: registry.url, env })).code).toBe(0)
