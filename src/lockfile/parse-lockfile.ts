@@ -5,6 +5,7 @@
  * `dependencies` tree (from-v1.ts), which needs the root package.json.
  */
 import { SkiffError } from '../error/index.ts'
+import { entryProblem, locationProblem } from './check-entry.ts'
 import { packagesFromV1 } from './from-v1.ts'
 import { parseJsonFile } from './parse-json.ts'
 import { isObject, parseLockEntry } from './parse-lock-entry.ts'
@@ -43,6 +44,10 @@ export function lockfileFromJson(data: unknown, { file, kind, rootManifest = {} 
   const packages = data.packages === undefined && lockfileVersion < 2
     ? packagesFromV1({ name, version, dependencies: parseV1Dependencies(data.dependencies, file, 'dependencies') }, rootManifest)
     : parsePackages(data.packages, file)
+  for (const [location, entry] of packages) {
+    const problem = locationProblem(location) ?? entryProblem(entry)
+    if (problem) throw damaged(file, `packages[${JSON.stringify(location)}] ${problem}`)
+  }
   return { file, kind, lockfileVersion, ...(name !== undefined && { name }), ...(version !== undefined && { version }), packages }
 }
 
