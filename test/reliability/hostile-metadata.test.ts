@@ -99,6 +99,20 @@ describe('hostile metadata through skiff ci', () => {
     }
   })
 
+  test('bin names with "/", ".." or control characters and bin targets outside the package are neutralised: links stay in .bin and point inside the package', async () => {
+    await using tmp = tempDir()
+    const run = await ciWithLock(tmp.path, () => {}, {
+      pj: { name: 'app', version: '1.0.0', dependencies: { binny: '1.0.0' } },
+      locked: [{ name: 'binny', version: '1.0.0' }],
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const bin = path.join(run.dir, 'node_modules/.bin')
+    expect(listTree(bin)).toEqual(['climb -> ../binny/index.js', 'ok -> ../binny/index.js'])
+    expect(fs.statSync(path.join(run.base, 'outside.txt')).mode & 0o777).toBe(0o644)
+    expect(writtenOutside(run)).toEqual([])
+  })
+
   test('a resolved URL on another host gets no credentials, while the registry host gets its token', async () => {
     await using tmp = tempDir()
     const host = new URL(registry.url).host
