@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
+import { createTestRegistry, lockfileFor, writeProject, type LockedPackage, type TestRegistry } from '../registry/index.ts'
 import { createFixtureRegistry, listTree, runSkiffFull, storeProblems, tempDir, type SkiffExit } from './fixture.ts'
 
 let registry: TestRegistry
@@ -42,7 +42,7 @@ interface MetadataRun extends SkiffExit {
   dir: string
 }
 
-async function ciWithLock(base: string, edit: (lock: Lock) => void, options: { npmrc?: string; pj?: Record<string, unknown>; locked?: Array<{ name: string; version: string }> } = {}): Promise<MetadataRun> {
+async function ciWithLock(base: string, edit: (lock: Lock) => void, options: { npmrc?: string; pj?: Record<string, unknown>; locked?: LockedPackage[] } = {}): Promise<MetadataRun> {
   const pj = options.pj ?? packageJson
   const lock = lockfileFor(registry, pj, options.locked ?? [{ name: 'alpha', version: '1.0.0' }]) as unknown as Lock
   edit(lock)
