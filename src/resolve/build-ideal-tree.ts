@@ -26,7 +26,7 @@ import { folderPackage } from './node-factory.ts'
 import { OverrideSet } from './override-set.ts'
 import { mergeExtras } from './manifest-extras.ts'
 import type { PackageData } from './package-data.ts'
-import { removeNode } from './tree-mutation.ts'
+import { attachFolder, removeNode } from './tree-mutation.ts'
 import type { BuildIdealTreeInput, ManifestExtras } from './types.ts'
 
 export interface IdealTree {
@@ -55,6 +55,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   if (addRequests.length > 0) pkg = addDependencies(pkg, addRequests)
   const root = createRoot(input, pkg)
   const baseline = input.baseline !== undefined && !updateAll ? loadBaseline(root, input.baseline, options.legacyPeerDeps) : undefined
+  addWorkspaceFolders(root, input)
   const explicitRequests = new Set<Edge>()
   for (const { name } of addRequests) {
     const edge = root.edgesOut.get(name)
@@ -99,6 +100,22 @@ function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
     workspaces,
     flags: { dev: false, optional: false, devOptional: false, peer: false, extraneous: false },
   })
+}
+
+/**
+ * Workspace folders are in the tree from the start, as npm's loadActual puts them there: their
+ * edges exist before their links are placed, so a placement that breaks one of them queues
+ * the workspace early (npm's order of work depends on it).
+ */
+function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): void {
+  for (const [location, manifest] of input.workspaces ?? []) {
+    if (root.index?.inventory.has(location)) continue
+    const folder = path.resolve(input.projectDir, location)
+    const scope = path.basename(path.dirname(folder))
+    const name = scope.startsWith('@') ? `${scope}/${path.basename(folder)}` : path.basename(folder)
+    const node = new Node({ name, pkg: folderPackage(manifest), path: folder, legacyPeerDeps: input.options.legacyPeerDeps, loadDevDependencies: true })
+    attachFolder(node, root)
+  }
 }
 
 /** Names for requests that lack one (a tarball, a folder) and versions for tags, as npm saves them. */

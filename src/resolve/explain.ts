@@ -70,7 +70,9 @@ export function explainNode(node: Node, edge: Edge | null = null, seen: Node[] =
   const nextSeen = [...seen, node]
   const edges = edge !== null ? [edge] : [...node.edgesIn].filter((edgeIn) => edgeIn.valid || edgeIn.from?.isProjectRoot)
   why.dependents = edges.map((edgeIn) => explainEdge(edgeIn, nextSeen))
-  if (node.linksIn.size > 0) why.linksIn = [...node.linksIn].map((link) => explainNode(link, edge, nextSeen))
+  // links in other trees (a virtual root's copy, a replaced link) are not links to this node any more
+  const linksIn = [...node.linksIn].filter((link) => link.root === node.root && link.target === node)
+  if (linksIn.length > 0) why.linksIn = linksIn.map((link) => explainNode(link, edge, nextSeen))
   return why
 }
 

@@ -237,6 +237,28 @@ describe('workspaces, bundles and overrides', () => {
     expect(packages.get('node_modules/a')?.version).toBe('1.0.0')
   })
 
+  test('a workspace whose edge a placement breaks is walked before deeper packages, as npm walks it', async () => {
+    const registry = {
+      b: { '1.0.0': { dependencies: { d: '^3.0.0' }, peerDependencies: { e: '^2.0.0' } } },
+      d: { '1.0.0': {}, '3.0.0': {} },
+      e: { '1.0.0': {}, '2.0.0': {} },
+    }
+    const ws = { name: 'w2', version: '2.0.0', devDependencies: { d: '^1.0.0', e: '^1.0.0' } }
+    const { versions } = await resolveProject(registry, { name: 'x', workspaces: ['packages/*'], devDependencies: { b: '^1.0.0' } }, {
+      workspaces: new Map([['packages/w2', ws]]),
+      readFolderManifest: async () => ws,
+    })
+    expect(versions).toEqual({
+      'node_modules/b': '1.0.0',
+      'node_modules/b/node_modules/d': '3.0.0',
+      'node_modules/d': '1.0.0',
+      'node_modules/e': '2.0.0',
+      'node_modules/w2': undefined,
+      'packages/w2': '2.0.0',
+      'packages/w2/node_modules/e': '1.0.0',
+    })
+  })
+
   test('bundled dependencies come from the tarball, locked inBundle without resolved or integrity', async () => {
     const registry = { a: { '1.0.0': { dependencies: { b: '^1' }, bundleDependencies: ['b'] } } }
     const { packages } = await resolveProject(registry, project({ a: '^1' }), {
