@@ -86,12 +86,24 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     return linker
   }
 
+  // npm fetches plain-http tarballs without a word; skiff fetches them too, and says so once a host
+  const warnedHosts = new Set<string>()
+  const warnPlainHttp = (url: string): void => {
+    const host = plainHttpHost(url)
+    if (host === undefined || warnedHosts.has(host)) return
+    warnedHosts.add(host)
+    reporter.warn(`tarballs from ${host} come over plain http: anyone on the way could change them, and only the lockfile's integrity would notice`)
+  }
+
   const services: ReifyServices = {
     limits,
     signal,
     isStored: (key) => store.get(key) !== undefined,
     executors: {
-      fetch: (job, jobSignal) => registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal }),
+      fetch: (job, jobSignal) => {
+        warnPlainHttp(job.source.url)
+        return registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal })
+      },
       extract: async (job) => {
         await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
       },
@@ -131,4 +143,17 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
       await cleaning
     },
   }
+}
+
+/** The host of a plain-http URL on another machine (this machine's own addresses are not worth a warning). */
+function plainHttpHost(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'http:') return undefined
+  const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127\./.test(parsed.hostname)
+  return loopback ? undefined : parsed.host
 }

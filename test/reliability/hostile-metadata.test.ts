@@ -141,6 +141,26 @@ describe('hostile metadata through skiff ci', () => {
     for (const request of own) expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
   })
 
+  test('a plain-http resolved URL on another host is fetched, with one warning naming the host and no credentials', async () => {
+    await using tmp = tempDir()
+    const host = new URL(registry.url).host
+    const before = registry.requests.length
+    const run = await ciWithLock(
+      tmp.path,
+      (lock) => {
+        // a made-up host, reached through the fixture registry acting as the HTTP proxy
+        ;(lock.packages['node_modules/alpha'] as Record<string, unknown>).resolved = 'http://tarballs.example.test/alpha/-/alpha-1.0.0.tgz'
+      },
+      { npmrc: `proxy=${registry.url}\n//${host}/:_authToken=${TOKEN}\n` },
+    )
+    expect(run.code).toBe(0)
+    expect(run.stderr).toBe('warn tarballs from tarballs.example.test come over plain http: anyone on the way could change them, and only the lockfile\'s integrity would notice\n')
+    const proxied = registry.requests.slice(before).filter((request) => request.path === '/alpha/-/alpha-1.0.0.tgz')
+    expect(proxied).toHaveLength(1)
+    expect(proxied[0]?.headers.authorization).toBeUndefined()
+    expect(fs.readFileSync(path.join(run.dir, 'node_modules/alpha/index.js'), 'utf8')).toBe('module.exports = "alpha 1"\n')
+  })
+
   test('a registry name pointed at a foreign tarball with the real integrity fails with EINTEGRITY, and nothing is stored', async () => {
     await using tmp = tempDir()
     const run = await ciWithLock(tmp.path, (lock) => {
