@@ -54,12 +54,12 @@ function maxTarBytesFor(maxUnpackedBytes: number): number {
 
 function readArchive(bytes: Uint8Array, pkg: string, maxUnpackedBytes: number): { tar: Uint8Array; listing: TarListing } {
   const maxTarBytes = maxTarBytesFor(maxUnpackedBytes)
-  const tar = gunzipTarball(bytes, pkg, maxTarBytes)
+  const tar = gunzipTarball(bytes, pkg, maxTarBytes, { reuse: true })
   const listing = parseTar(tar, pkg)
   if (listing.sawEndMarker || tar === bytes) return { tar, listing }
   // no end marker: either a tar written without one, or a gzip of several members of which
   // the fast decoder read only the first; node:zlib reads them all
-  const whole = gunzipTarball(bytes, pkg, maxTarBytes, true)
+  const whole = gunzipTarball(bytes, pkg, maxTarBytes, { allMembers: true })
   return whole.length === tar.length ? { tar, listing } : { tar: whole, listing: parseTar(whole, pkg) }
 }
 

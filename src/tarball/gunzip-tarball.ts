@@ -8,13 +8,25 @@
  * - Bun's decoder reads only the first gzip member. `decodeAllMembers` uses node:zlib, which
  *   reads them all; the caller retries with it when the tar stream looks cut short.
  * - Input that is not gzip (no 1f 8b magic) is taken as a plain tar, as node-tar does.
+ * - `reuse`: first try decoding into a buffer this thread reuses (inflate-reusing.ts); the result
+ *   is then only valid until the next such call on the thread.
  */
 import zlib from 'node:zlib'
 import { SkiffError, errnoCode } from '../error/index.ts'
+import { inflateReusing } from './inflate-reusing.ts'
 
 const MAX_DEFLATE_RATIO = 1032
+const MIN_CHUNK_BYTES = 64 * 1024
 
-export function gunzipTarball(bytes: Uint8Array, pkg: string, maxTarBytes: number, decodeAllMembers = false): Uint8Array {
+export interface GunzipOptions {
+  /** read every gzip member (node:zlib), not just the first */
+  allMembers?: boolean
+  /** decode into this thread's reused buffer when the stream allows it */
+  reuse?: boolean
+}
+
+export function gunzipTarball(bytes: Uint8Array, pkg: string, maxTarBytes: number, options: GunzipOptions = {}): Uint8Array {
+  const decodeAllMembers = options.allMembers === true
   if (!isGzip(bytes)) {
     if (bytes.length > maxTarBytes) throw tooLarge(pkg, maxTarBytes)
     return bytes
@@ -22,16 +34,22 @@ export function gunzipTarball(bytes: Uint8Array, pkg: string, maxTarBytes: numbe
   if (bytes.length < 18) throw corrupt(pkg, new Error('shorter than a gzip header and trailer'))
   const claimedSize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true)
   if (claimedSize > maxTarBytes) throw tooLarge(pkg, maxTarBytes)
+  if (options.reuse && !decodeAllMembers) {
+    const tar = inflateReusing(bytes, claimedSize)
+    if (tar) return tar
+  }
   try {
     if (!decodeAllMembers && bytes.length * MAX_DEFLATE_RATIO <= maxTarBytes) {
       return Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>, { library: 'libdeflate' })
     }
-    return zlib.gunzipSync(bytes, { maxOutputLength: maxTarBytes })
+    // one output chunk of the claimed size (node:zlib's 16 KiB chunks, concatenated at the end, cost twice the time)
+    const chunkSize = Math.max(MIN_CHUNK_BYTES, Math.min(maxTarBytes, claimedSize + 1))
+    return zlib.gunzipSync(bytes, { maxOutputLength: maxTarBytes, chunkSize })
   } catch (error) {
     if (errnoCode(error) === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(pkg, maxTarBytes)
     if (decodeAllMembers) throw corrupt(pkg, error)
     // libdeflate refuses a stream whose ISIZE is wrong, even when zlib would explain why
-    return gunzipTarball(bytes, pkg, maxTarBytes, true)
+    return gunzipTarball(bytes, pkg, maxTarBytes, { allMembers: true })
   }
 }
 
