@@ -11,7 +11,7 @@
  * - an unquoted value ends at the first `;` or `#` not escaped with `\`
  * - `key[] = value` appends to a list; a line with no `=` sets the key to `true`
  *
- * What npm silently drops or misreads is an ECONFIG error here, naming file and line:
+ * What npm silently drops or misreads is an ECONFIG error here, naming file, line and column:
  * a line with no key before `=`, a `[` line without its closing `]`, a double-quoted
  * value that is not a valid string, and `[]=` with no key name.
  */
@@ -38,29 +38,35 @@ export function parseNpmrc(text: string, file: string): NpmrcEntry[] {
     const line = lines[index] ?? ''
     const lineNumber = index + 1
     if (/^\s*$/.test(line) || /^\s*[;#]/.test(line)) continue
-    const fail = (fact: string): never => {
-      throw new SkiffError('ECONFIG', `${file}:${lineNumber}: ${fact}`, {
+    /** `at`: the 0-based offset in the line where the problem starts */
+    const failAt = (at: number) => (fact: string): never => {
+      throw new SkiffError('ECONFIG', `${file}:${lineNumber}:${at + 1}: ${fact}`, {
         file,
         hint: 'fix or remove that line',
       })
     }
     const sectionMatch = SECTION.exec(line)
     if (sectionMatch) {
-      section = readText(sectionMatch[1] ?? '', fail)
+      section = readText(sectionMatch[1] ?? '', failAt(line.indexOf('[') + 1))
       continue
     }
-    if (line.startsWith('[') && !line.includes('=')) fail('a section header needs a closing "]" and nothing after it')
+    if (line.startsWith('[') && !line.includes('=')) failAt(0)('a section header needs a closing "]" and nothing after it')
     const equals = line.indexOf('=')
     const rawKey = equals === -1 ? line : line.slice(0, equals)
-    if (rawKey.trim() === '') fail('no key before "="')
-    let key = readText(rawKey, fail)
+    if (rawKey.trim() === '') failAt(Math.max(equals, 0))('no key before "="')
+    let key = readText(rawKey, failAt(startOf(rawKey, 0)))
     const isList = key.length > 2 && key.endsWith('[]')
-    if (key === '[]') fail('a list entry "[]=" needs a key name before "[]"')
+    if (key === '[]') failAt(startOf(rawKey, 0))('a list entry "[]=" needs a key name before "[]"')
     if (isList) key = key.slice(0, -2)
-    const value = equals === -1 ? true : readText(line.slice(equals + 1), fail)
+    const value = equals === -1 ? true : readText(line.slice(equals + 1), failAt(startOf(line.slice(equals + 1), equals + 1)))
     entries.push({ key, value, isList, line: lineNumber, ...(section === undefined ? {} : { section }) })
   }
   return entries
+}
+
+/** The offset of the first non-blank character of `part`, which starts at `offset` in its line. */
+function startOf(part: string, offset: number): number {
+  return offset + (part.length - part.trimStart().length)
 }
 
 /** One side of a `key = value` line: quoted JSON, single-quoted, or bare up to a comment. */
