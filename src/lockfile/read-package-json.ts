@@ -22,7 +22,32 @@ export async function readPackageJson(dir: string): Promise<PackageJsonFile> {
       hint: 'the file must start with { and hold the package fields',
     })
   }
+  checkDependencyFields(data as Record<string, unknown>, file)
   return { data: data as Record<string, unknown>, text, ...detectFormat(text) }
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']
+
+/** Each dependency list is an object of name -> spec string (null counts as absent, as in npm). */
+function checkDependencyFields(data: Record<string, unknown>, file: string): void {
+  for (const field of DEPENDENCY_FIELDS) {
+    const list = data[field]
+    if (list === undefined || list === null) continue
+    if (typeof list !== 'object' || Array.isArray(list)) {
+      throw new SkiffError('EBADSPEC', `${file}: "${field}" must be an object of package names and specs, found ${JSON.stringify(list)}`, {
+        file,
+        hint: `write it as "${field}": { "<name>": "<version or range>" }`,
+      })
+    }
+    for (const [name, spec] of Object.entries(list)) {
+      if (typeof spec === 'string') continue
+      throw new SkiffError('EBADSPEC', `${file}: ${field}[${JSON.stringify(name)}] must be a string, found ${JSON.stringify(spec)}`, {
+        file,
+        pkg: name,
+        hint: 'a dependency is a version, range, tag, URL or path, written as a string',
+      })
+    }
+  }
 }
 
 /** True if `error` says the file does not exist. */

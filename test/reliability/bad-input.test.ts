@@ -101,6 +101,17 @@ describe('bad input', () => {
     })
   }
 
+  test('a dependency whose spec is not a string is refused, naming package.json and the dependency', async () => {
+    for (const command of ['ci', 'install']) {
+      await using tmp = tempDir()
+      const run = await runWith(tmp.path, (dir) => editPackageJson(dir, (json) => {
+        if (json.dependencies) json.dependencies.alpha = 1
+      }), command)
+      expectNothingInstalled(run)
+      expect(firstLine(run)).toBe(`error EBADSPEC ${path.join(run.dir, 'package.json')}: dependencies["alpha"] must be a string, found 1`)
+    }
+  })
+
   test('skiff ci: an invalid range in package.json names the dependency and the locked version it does not admit', async () => {
     await using tmp = tempDir()
     const run = await runWith(tmp.path, (dir) => editPackageJson(dir, (json) => {
