@@ -26,11 +26,13 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   'deny-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('deny')),
   ls: () => import('./commands/ls.ts').then((m) => m.default),
   ll: () => import('./commands/ls.ts').then((m) => m.ll),
+  why: () => import('./commands/why.ts').then((m) => m.default as CommandDef<ArgsDef>),
 }
 
 const aliases: Record<string, string> = {
   list: 'ls',
   la: 'll',
+  explain: 'why',
   'clean-install': 'ci',
   ic: 'ci',
   'install-clean': 'ci',

@@ -6,14 +6,15 @@
  *      folder outside node_modules (a workspace) hangs under the nearest enclosing node;
  *   3. edges in arborist's order (the root's workspaces, then peer, peerOptional, prod,
  *      optional, and dev for tops only), each resolved as Node's module lookup would, checked
- *      against its spec (dep-valid.ts);
+ *      against its spec (dep-valid.ts); a node lists the edges reaching it by the location
+ *      they come from, the root's first (last when the root has workspaces);
  *   4. flags by calc-dep-flags.ts: whatever no edge reaches from the root stays extraneous.
  */
 import path from 'node:path'
 import { calcDepFlags } from './calc-dep-flags.ts'
 import { isDepValid } from './dep-valid.ts'
 import type { PackageInfo } from './package-info.ts'
-import type { ActualTree, EdgeError, EdgeType, TreeNode } from './tree-model.ts'
+import type { ActualTree, EdgeError, EdgeType, TreeNode, TreeSource } from './tree-model.ts'
 
 export interface InstalledEntry {
   package: PackageInfo
@@ -30,6 +31,7 @@ export interface ActualTreeInput {
   entries: ReadonlyMap<string, InstalledEntry>
   /** the root's workspaces: package name → location */
   workspaces: ReadonlyMap<string, string>
+  source: TreeSource
 }
 
 interface MutableEdge {
@@ -92,9 +94,12 @@ export function buildActualTree(input: ActualTreeInput): ActualTree {
   }
   const placed = placeNodes(inventory)
   for (const node of placed) if (!node.isLink) loadEdges(node, root, input.workspaces, projectDir)
-  for (const node of placed) for (const edge of node.edgesOut.values()) resolveEdge(edge)
+  // npm sets a root's workspaces once the tree is loaded, which makes all of the root's edges
+  // anew: with workspaces, the root comes last among the edges that reach a node
+  const resolveOrder = input.workspaces.size > 0 ? [...placed.slice(1), root] : placed
+  for (const node of resolveOrder) for (const edge of node.edgesOut.values()) resolveEdge(edge)
   calcDepFlags(root)
-  return { root, inventory: new Map(placed.map((node) => [node.location, node])) }
+  return { root, inventory: new Map(placed.map((node) => [node.location, node])), source: input.source }
 }
 
 function createNode(options: { name: string; location: string; path: string; info: PackageInfo; resolved?: string | undefined; target?: MutableNode }): MutableNode {

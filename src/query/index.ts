@@ -1,4 +1,4 @@
-export type { ActualTree, DepFlags, EdgeError, EdgeType, TreeEdge, TreeNode } from './tree-model.ts'
+export type { ActualTree, DepFlags, EdgeError, EdgeType, TreeEdge, TreeNode, TreeSource } from './tree-model.ts'
 export { isWorkspace, pkgid } from './tree-model.ts'
 export type { PackageInfo } from './package-info.ts'
 export { buildActualTree, type ActualTreeInput, type InstalledEntry } from './build-actual-tree.ts'
@@ -7,3 +7,6 @@ export { listTree, type ListEntry, type ListOptions, type ListResult } from './l
 export { renderListJson, renderListParseable, renderListText, type ListTextOptions } from './render-list.ts'
 export { createPaint, type Paint } from './paint.ts'
 export { isUnicodeLocale, readBooleanSetting, shouldColor } from './display-settings.ts'
+export { createExplainer, type EdgeExplanation, type Explainer, type NodeExplanation } from './explain-node.ts'
+export { renderExplanation } from './render-explanation.ts'
+export { findNodes } from './find-nodes.ts'

@@ -3,7 +3,8 @@
  * built into a tree (build-actual-tree.ts).
  *   - The root is always its package.json (none: an empty package).
  *   - When node_modules/.package-lock.json is current (nothing on disk changed since it was
- *     written), its entries are the packages; bundled packages are recognised by `inBundle`.
+ *     written), its entries are the packages; bundled packages are recognised by `inBundle`;
+ *     folders that links point at are read from their package.json all the same.
  *   - Otherwise node_modules is walked: every folder with its package.json, nested
  *     node_modules and scope folders included, dot-folders skipped; a symlink is a link whose
  *     target folder (a workspace, a `file:` folder) is read and walked too.
@@ -29,10 +30,13 @@ export async function loadActualTree(projectDir: string): Promise<ActualTree> {
   const rootJson = await readManifest(projectDir)
   const workspaces = await findWorkspaceFolders(projectDir, rootJson ?? {})
   const hidden = await readHiddenLockfile(projectDir)
-  const entries = hidden !== undefined && (await isHiddenLockfileCurrent(projectDir, hidden))
-    ? entriesFromLockfile(projectDir, hidden.packages)
-    : await entriesFromDisk(projectDir, [...workspaces.values()])
-  return buildActualTree({ projectDir, rootPackage: readPackageInfo(rootJson === undefined ? {} : normalizeManifest(rootJson)), entries, workspaces })
+  const rootPackage = readPackageInfo(rootJson === undefined ? {} : normalizeManifest(rootJson))
+  if (hidden !== undefined && (await isHiddenLockfileCurrent(projectDir, hidden))) {
+    const entries = await withFolderManifests(projectDir, entriesFromLockfile(projectDir, hidden.packages))
+    return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'hidden lockfile' })
+  }
+  const entries = await entriesFromDisk(projectDir, [...workspaces.values()])
+  return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'node_modules' })
 }
 
 async function readManifest(dir: string): Promise<Record<string, unknown> | undefined> {
@@ -75,6 +79,17 @@ export function entriesFromLockfile(projectDir: string, packages: ReadonlyMap<st
     const resolved = consistentResolved(projectDir, entry.resolved)
     if (resolved !== undefined) installed.resolved = resolved
     entries.set(location, installed)
+  }
+  return entries
+}
+
+/** Folders that links point at can be edited at any time: npm reads their package.json even when the lockfile lists them. */
+async function withFolderManifests(projectDir: string, entries: Map<string, InstalledEntry>): Promise<Map<string, InstalledEntry>> {
+  for (const entry of entries.values()) {
+    const target = entry.linkTarget === undefined ? undefined : entries.get(entry.linkTarget)
+    if (target === undefined || entry.linkTarget === undefined || entry.linkTarget.includes('node_modules/')) continue
+    const manifest = await readManifest(path.join(projectDir, entry.linkTarget)).catch(() => undefined)
+    if (manifest !== undefined) target.package = readPackageInfo(normalizeManifest(manifest))
   }
   return entries
 }

@@ -65,7 +65,11 @@ export interface ActualTree {
   readonly root: TreeNode
   /** every node by location, links and their targets alike */
   readonly inventory: ReadonlyMap<string, TreeNode>
+  /** where the packages were read: npm lists a link's folder after the link when it walked node_modules, before it from the hidden lockfile */
+  readonly source: TreeSource
 }
+
+export type TreeSource = 'node_modules' | 'hidden lockfile'
 
 export const isOptionalEdge = (edge: TreeEdge): boolean => edge.type === 'optional' || edge.type === 'peerOptional'
 export const isPeerEdge = (edge: TreeEdge): boolean => edge.type === 'peer' || edge.type === 'peerOptional'

@@ -1,0 +1,38 @@
+import os from 'node:os'
+import { defineCommand, type ArgsDef } from 'citty'
+import { loadConfig } from '../../config/index.ts'
+import { SkiffError } from '../../error/index.ts'
+import { createExplainer, createPaint, findNodes, loadActualTree, readBooleanSetting, renderExplanation, shouldColor, type TreeNode } from '../../query/index.ts'
+import { npmFlags } from '../command-context.ts'
+import { version } from '../version.ts'
+
+const whyArgs = {
+  packages: { type: 'positional', required: false, description: 'a package name, name@range, or the folder of an installed package' },
+  json: { type: 'boolean', description: 'print the explanations as JSON' },
+  prefix: { type: 'string', description: 'the project folder' },
+} satisfies ArgsDef
+
+export default defineCommand({
+  meta: { name: 'why', description: 'Explain why a package is installed: every path from the project to it, as `npm explain` does' },
+  args: whyArgs,
+  async run({ args, rawArgs }) {
+    const wanted = args._.map(String)
+    if (wanted.length === 0) throw new SkiffError('EUSAGE', 'name the package to explain', { hint: 'skiff why <name|name@range|node_modules/path>' })
+    const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(args, rawArgs, whyArgs), version })
+    const tree = await loadActualTree(config.projectDir)
+    const nodes = new Set<TreeNode>()
+    for (const arg of wanted) for (const node of findNodes(tree, arg, { cwd: process.cwd() })) nodes.add(node)
+    if (nodes.size === 0) {
+      throw new SkiffError('ENOMATCH', `No dependencies found matching ${wanted.join(', ')}`, { hint: 'run `skiff ls --all` to see what is installed' })
+    }
+    const explainer = createExplainer(tree)
+    const explanations = [...nodes].map((node) => explainer.explain(node))
+    if (readBooleanSetting(args.json, config.raw.json)) {
+      process.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`)
+    } else {
+      const paint = createPaint(shouldColor(process.stdout.isTTY, process.env))
+      process.stdout.write(`${explanations.map((explanation) => renderExplanation(explanation, paint)).join('\n\n')}\n`)
+    }
+    return 0
+  },
+})
