@@ -1,7 +1,8 @@
 /**
  * Decompresses a package tarball into memory without ever holding more than `maxTarBytes`.
  * - The gzip trailer's ISIZE is the output size modulo 2^32, so it is never above the real size:
- *   an ISIZE over the limit refuses the tarball before any work.
+ *   an ISIZE over the limit refuses the tarball before any work, and so does one above what the
+ *   input could unpack to (1032 × its length), before a buffer of that size is allocated.
  * - Deflate cannot expand more than 1032 to 1, so when `1032 × input` fits the limit the fast
  *   decoder (libdeflate) cannot overshoot; otherwise node:zlib decodes with `maxOutputLength`,
  *   which stops as soon as the limit is passed (a gzip bomb never lands in memory or on disk).
@@ -34,6 +35,10 @@ export function gunzipTarball(bytes: Uint8Array, pkg: string, maxTarBytes: numbe
   if (bytes.length < 18) throw corrupt(pkg, new Error('shorter than a gzip header and trailer'))
   const claimedSize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true)
   if (claimedSize > maxTarBytes) throw tooLarge(pkg, maxTarBytes)
+  // a trailer claiming more than deflate can produce lies; nothing is sized by it
+  if (claimedSize > bytes.length * MAX_DEFLATE_RATIO) {
+    throw corrupt(pkg, new Error(`its gzip trailer claims ${claimedSize} bytes, more than ${bytes.length} bytes can unpack to`))
+  }
   if (options.reuse && !decodeAllMembers) {
     const tar = inflateReusing(bytes, claimedSize)
     if (tar) return tar
