@@ -22,6 +22,8 @@ export class Edge {
   overrides: OverrideSet | undefined
   /** a peer conflict was accepted for this edge (warned, or forced): it is left unmet */
   peerConflicted = false
+  /** explain.ts's report of this edge, kept until the edge is reloaded (as arborist caches it) */
+  explanation: unknown = null
   #error: EdgeError | 'OK' | undefined
 
   constructor(options: { from: Node; name: string; type: EdgeType; spec: string; accept?: string | undefined }) {
@@ -99,6 +101,7 @@ export class Edge {
 
   /** Find the target again (the tree changed); `hard` forgets the cached validity even if the target is the same. */
   reload(hard = false): void {
+    this.explanation = null
     const from = this.from
     if (from === null) return
     let previousRule: OverrideSet | undefined
@@ -128,6 +131,7 @@ export class Edge {
   }
 
   detach(): void {
+    this.explanation = null
     const from = this.from
     this.to?.deleteEdgeIn(this)
     if (from !== null) {

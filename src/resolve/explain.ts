@@ -56,7 +56,18 @@ export interface PeerConflictContext {
   canPlaceSelf: CanPlaceDep | null
 }
 
+/**
+ * A node's report, computed once and then reused whatever the edge or the path that asks
+ * (arborist caches it the same way, so npm's text depends on which report came first).
+ */
 export function explainNode(node: Node, edge: Edge | null = null, seen: Node[] = []): NodeExplanation {
+  if (node.explanation !== null) return node.explanation as NodeExplanation
+  const explanation = computeNodeExplanation(node, edge, seen)
+  node.explanation = explanation
+  return explanation
+}
+
+function computeNodeExplanation(node: Node, edge: Edge | null, seen: Node[]): NodeExplanation {
   if (node.isProjectRoot && node.sourceReference === null) return { location: node.path }
   const why: NodeExplanation = { name: node.isProjectRoot || node.isTop ? node.packageName : node.name, version: node.version }
   if (node.root.sourceReference !== null) {
@@ -72,11 +83,12 @@ export function explainNode(node: Node, edge: Edge | null = null, seen: Node[] =
   why.dependents = edges.map((edgeIn) => explainEdge(edgeIn, nextSeen))
   // links in other trees (a virtual root's copy, a replaced link) are not links to this node any more
   const linksIn = [...node.linksIn].filter((link) => link.root === node.root && link.target === node)
-  if (linksIn.length > 0) why.linksIn = linksIn.map((link) => explainNode(link, edge, nextSeen))
+  if (linksIn.length > 0) why.linksIn = linksIn.map((link) => computeNodeExplanation(link, edge, nextSeen))
   return why
 }
 
 export function explainEdge(edge: Edge, seen: Node[] = []): EdgeExplanation {
+  if (edge.explanation !== null) return edge.explanation as EdgeExplanation
   const explanation: EdgeExplanation = { type: edge.type, name: edge.name, spec: edge.spec }
   if (edge.rawSpec !== edge.spec) {
     explanation.rawSpec = edge.rawSpec
@@ -85,6 +97,7 @@ export function explainEdge(edge: Edge, seen: Node[] = []): EdgeExplanation {
   if (edge.bundled) explanation.bundled = true
   if (edge.error !== null) explanation.error = edge.error
   if (edge.from !== null) explanation.from = explainNode(edge.from, null, seen)
+  edge.explanation = explanation
   return explanation
 }
 

@@ -76,6 +76,8 @@ export class Node implements DepFlags {
   devOptional = true
   peer = true
   extraneous = true
+  /** explain.ts's report of this node, kept until its package changes (as arborist caches it, however the tree changes) */
+  explanation: unknown = null
   /** root only: workspace name → absolute folder */
   workspaces: Map<string, string> | null = null
 
@@ -110,6 +112,7 @@ export class Node implements DepFlags {
     for (const edge of [...this.edgesOut.values()]) edge.detach()
     const index = this.#root.index
     index?.removeNode(this)
+    this.explanation = null
     this.#package = pkg
     index?.addNode(this)
     for (const link of this.linksIn) link.#package = pkg
