@@ -1,6 +1,7 @@
 /**
- * Terminal colors as npm's chalk writes them (open code, text, close code), or plain text when
- * color is off (not a TTY, --no-color): the renderers take one of these.
+ * Terminal colors as npm's chalk writes them, or plain text when color is off (not a TTY,
+ * NO_COLOR): the renderers take one of these. Styles nest as chalk's chains do:
+ * `bold(underline(text))` is `chalk.bold.underline(text)`.
  */
 export type Style = (text: string) => string
 
@@ -39,7 +40,19 @@ const CODES: Record<keyof Paint, [number, number]> = {
 export function createPaint(color: boolean): Paint {
   const styles = {} as Paint
   for (const [name, [open, close]] of Object.entries(CODES) as Array<[keyof Paint, [number, number]]>) {
-    styles[name] = color ? (text) => (text === '' ? '' : `\u001b[${open}m${text}\u001b[${close}m`) : (text) => text
+    styles[name] = color ? ansiStyle(`\u001b[${open}m`, `\u001b[${close}m`) : (text) => text
   }
   return styles
+}
+
+/**
+ * chalk's rules: a close code already inside re-opens the style after it, and the style is
+ * closed before each line break and opened again after it.
+ */
+function ansiStyle(open: string, close: string): Style {
+  return (text) => {
+    if (text === '') return text
+    const reopened = text.includes('\u001b') ? text.replaceAll(close, close + open) : text
+    return open + reopened.replace(/\r?\n/g, (lineBreak) => `${close}${lineBreak}${open}`) + close
+  }
 }
