@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   ls: () => import('./commands/ls.ts').then((m) => m.default),
   ll: () => import('./commands/ls.ts').then((m) => m.ll),
   why: () => import('./commands/why.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  outdated: () => import('./commands/outdated.ts').then((m) => m.default as CommandDef<ArgsDef>),
 }
 
 const aliases: Record<string, string> = {

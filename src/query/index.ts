@@ -10,3 +10,5 @@ export { isUnicodeLocale, readBooleanSetting, shouldColor } from './display-sett
 export { createExplainer, type EdgeExplanation, type Explainer, type NodeExplanation } from './explain-node.ts'
 export { renderExplanation } from './render-explanation.ts'
 export { findNodes } from './find-nodes.ts'
+export { outdatedRow, selectOutdatedChecks, sortOutdatedRows, type OutdatedCheck, type OutdatedRow, type OutdatedSelection } from './outdated.ts'
+export { renderOutdatedJson, renderOutdatedParseable, renderOutdatedTable } from './render-outdated.ts'
