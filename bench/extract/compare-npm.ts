@@ -9,7 +9,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { extractTarball } from '../../src/tarball/index.ts'
+import { countPaths, extractTarball, splitPaths } from '../../src/tarball/index.ts'
 import { loadTarballs } from './load-tarballs.ts'
 
 interface Tree {
@@ -69,11 +69,11 @@ for (const tarball of tarballs) {
   const result = await extractTarball(tarball.bytes, dest, { pkg: tarball.pkg })
   const ours = readTree(dest)
   const problems = diffTrees(readTree(npmDir), ours)
-  const indexed = new Set(result.index.files.map((file) => `${file.path} ${file.mode.toString(8)} ${file.size}`))
-  for (const [file, { mode, bytes }] of ours.files) {
-    if (!indexed.has(`${file} ${mode.toString(8)} ${bytes.length}`)) problems.push(`index disagrees with disk: ${file}`)
+  const indexed = new Set(splitPaths(result.index.files))
+  for (const file of ours.files.keys()) {
+    if (!indexed.has(file)) problems.push(`index disagrees with disk: ${file}`)
   }
-  if (result.index.dirs.length !== ours.dirs.size) problems.push('index dirs disagree with disk')
+  if (indexed.size !== ours.files.size || countPaths(result.index.dirs) !== ours.dirs.size) problems.push('index disagrees with disk')
   compared++
   files += ours.files.size
   if (problems.length > 0) {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createLinker, linkBins, planBinLinks, type Backend } from '../../src/link/index.ts'
+import { countPaths } from '../../src/tarball/index.ts'
 import { PLAN_FILE, type PlannedPackage } from './make-store.ts'
 
 /** The package location holding this one, or '' for a top-level package. */
@@ -94,7 +95,7 @@ console.log(
     backend: backend.kind,
     in_flight: inFlightArg ? inFlight : 'all',
     packages: plan.length,
-    files: plan.reduce((sum, item) => sum + item.index.files.length, 0),
+    files: plan.reduce((sum, item) => sum + countPaths(item.index.files), 0),
     bins,
     load_ms: Math.round(loadMs),
     link_ms: Math.round(linkMs),

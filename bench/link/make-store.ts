@@ -5,9 +5,9 @@
  *
  *   bun bench/link/make-store.ts <project dir> <store dir>
  */
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { PackageIndex } from '../../src/tarball/types.ts'
+import { countPaths, joinPaths, type PackageIndex } from '../../src/tarball/index.ts'
 
 export interface PlannedPackage {
   location: string
@@ -19,7 +19,8 @@ export interface PlannedPackage {
 export const PLAN_FILE = 'plan.json'
 
 function storePackage(packageDir: string, storeDir: string): PackageIndex {
-  const index: PackageIndex = { dirs: [], files: [] }
+  const dirs: string[] = []
+  const files: string[] = []
   mkdirSync(storeDir, { recursive: true })
   const queue = ['']
   for (let i = 0; i < queue.length; i++) {
@@ -28,17 +29,16 @@ function storePackage(packageDir: string, storeDir: string): PackageIndex {
       const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`
       if (rel === '' && entry.name === 'node_modules') continue
       if (entry.isDirectory()) {
-        index.dirs.push(relPath)
+        dirs.push(relPath)
         mkdirSync(path.join(storeDir, relPath))
         queue.push(relPath)
       } else if (entry.isFile()) {
-        const stat = lstatSync(path.join(packageDir, relPath))
         linkSync(path.join(packageDir, relPath), path.join(storeDir, relPath))
-        index.files.push({ path: relPath, mode: stat.mode & 0o777, size: stat.size })
+        files.push(relPath)
       }
     }
   }
-  return index
+  return { dirs: joinPaths(dirs), files: joinPaths(files) }
 }
 
 function main(projectDir: string, storeDir: string): void {
@@ -53,8 +53,8 @@ function main(projectDir: string, storeDir: string): void {
     plan.push({ location, storeKey, index, ...(entry.bin ? { bin: entry.bin } : {}) })
   }
   writeFileSync(path.join(storeDir, PLAN_FILE), JSON.stringify(plan))
-  const files = plan.reduce((sum, item) => sum + item.index.files.length, 0)
-  const dirs = plan.reduce((sum, item) => sum + item.index.dirs.length + 1, 0)
+  const files = plan.reduce((sum, item) => sum + countPaths(item.index.files), 0)
+  const dirs = plan.reduce((sum, item) => sum + countPaths(item.index.dirs) + 1, 0)
   console.log(JSON.stringify({ packages: plan.length, files, dirs }))
 }
 

@@ -11,6 +11,7 @@ import { readPackageJson } from '../lockfile/index.ts'
 import type { RegistryClient } from '../registry/index.ts'
 import { parsePackument, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
+import { splitPaths } from '../tarball/index.ts'
 
 export interface ResolveIODeps {
   registry: RegistryClient
@@ -56,9 +57,9 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
 async function contentsOf(stored: StoredPackage, integrity: string): Promise<TarballContents> {
   const manifest = (await readPackageJson(stored.dir)).data
   const bundled: TarballContents['bundled'] = []
-  for (const file of stored.index.files) {
-    if (!file.path.startsWith('node_modules/') || !isPackageJsonOfBundle(file.path)) continue
-    const folder = path.posix.dirname(file.path)
+  for (const file of splitPaths(stored.index.files)) {
+    if (!file.startsWith('node_modules/') || !isPackageJsonOfBundle(file)) continue
+    const folder = path.posix.dirname(file)
     bundled.push({ path: folder, manifest: (await readPackageJson(path.join(stored.dir, folder))).data })
   }
   return { integrity, manifest, bundled }

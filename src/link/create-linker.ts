@@ -11,11 +11,10 @@
  * EABORT when the linker is disposed before the job started.
  */
 import { SkiffError } from '../error/index.ts'
-import type { PackageIndex } from '../tarball/types.ts'
+import { countPaths, type PackageIndex } from '../tarball/index.ts'
 import type { Backend } from './probe-backend.ts'
 import { linkWorkerUrl } from './worker-url.ts'
 import {
-  joinPaths,
   type BatchReport,
   type BatchRequest,
   type JobFailure,
@@ -187,10 +186,10 @@ export function createLinker(options: LinkerOptions): Linker {
         mode: linkModeFor(options.backend, job.privateCopy),
         srcDir: job.srcDir,
         targetDir: job.targetDir,
-        dirs: joinPaths(job.index.dirs),
-        files: joinPaths(job.index.files.map((file) => file.path)),
+        dirs: job.index.dirs,
+        files: job.index.files,
       }
-      const cost = PACKAGE_COST + job.index.files.length + DIR_COST * job.index.dirs.length
+      const cost = PACKAGE_COST + countPaths(job.index.files) + DIR_COST * countPaths(job.index.dirs)
       return enqueue(wire, cost, job.pkg)
     },
 

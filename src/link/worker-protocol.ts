@@ -1,7 +1,7 @@
 /**
- * Messages between the linker (main thread) and its workers. Path lists travel as one
- * NUL-joined string per job: one string is copied in a single step, where an array of
- * 160k strings would be cloned one by one on the main thread.
+ * Messages between the linker (main thread) and its workers. Path lists travel as the store
+ * keeps them, one NUL-joined string per job (PackageIndex): one string is copied in a single
+ * step, where an array of 160k strings would be cloned one by one on the main thread.
  */
 
 /** How one package is materialised: what the backend and the job's privateCopy resolve to. */
@@ -14,9 +14,9 @@ export type WireJob =
       mode: LinkMode
       srcDir: string
       targetDir: string
-      /** index.dirs joined with "\0", parents before children */
+      /** PackageIndex.dirs: NUL-joined, parents before children */
       dirs: string
-      /** index.files paths joined with "\0" */
+      /** PackageIndex.files: NUL-joined */
       files: string
     }
   | { kind: 'remove'; id: number; targetDir: string }
@@ -41,11 +41,8 @@ export interface BatchReport {
   failures: JobFailure[]
 }
 
+/** PackageIndex's encoding, split here so that the worker's bundle needs nothing of tarball/. */
 export const PATH_SEPARATOR = '\0'
-
-export function joinPaths(paths: readonly string[]): string {
-  return paths.join(PATH_SEPARATOR)
-}
 
 export function splitPaths(joined: string): string[] {
   return joined === '' ? [] : joined.split(PATH_SEPARATOR)

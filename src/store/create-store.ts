@@ -6,20 +6,22 @@
  *   packages/<ab>/<key>/index.json   the marker: index + manifest, written before publishing
  *   tmp/<key>.<host>.<pid>.<random>/ staging folders, on the same file system as packages/
  *
- * add(): 1. verify the integrity of the bytes (nothing is written on a mismatch); 2. extract into
- * tmp/<staging>/content; 3. write tmp/<staging>/index.json; 4. rename the staging folder to
+ * add(): 1. extract into tmp/<staging>/content, the extractor checking the integrity of the bytes
+ * before it writes anything (it may be a worker: the bytes are hashed there, off the main
+ * thread); 2. write tmp/<staging>/index.json; 3. rename the staging folder to
  * packages/<ab>/<key> in one step. An entry is therefore complete or absent: a crash leaves only
  * staging folders, which get() never looks at and cleanStaging() removes. When two processes add
  * one key, the second rename fails because the folder exists: the loser finds the winner's
  * complete entry, discards its own staging folder and returns the entry. A folder in the final
- * place without a valid marker (damage from outside) is moved aside and replaced.
+ * place without a valid marker (damage from outside) is moved aside and replaced. An entry found
+ * or added is remembered for the life of the Store object, so each marker is read at most once.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { SkiffError, errnoCode } from '../error/index.ts'
-import type { Extractor, PackageIndex, PackageManifest } from '../tarball/index.ts'
-import { checkIntegrity, integrityError } from './integrity.ts'
+import { SkiffError, errnoCode, isSkiffError } from '../error/index.ts'
+import type { ExtractOptions, Extractor, PackageIndex, PackageManifest } from '../tarball/index.ts'
+import { integrityError, parseIntegrity, strongestHashes } from './integrity.ts'
 import { MARKER_VERSION, parseMarker, type Marker } from './read-marker.ts'
 import { hostTag, isLeftover, stagingName, type StagingOwner } from './staging-name.ts'
 import { keyPath, storeKeyFor } from './store-key.ts'
@@ -35,8 +37,9 @@ export interface StoredPackage {
 export interface Store {
   readonly root: string
   keyFor(entry: { integrity?: string; resolved?: string }): string
-  /** A complete, marked entry, or `undefined`. One read of the marker. */
+  /** A complete, marked entry, or `undefined`. At most one read of the marker per Store. */
   get(key: string): StoredPackage | undefined
+  /** The bytes are handed over: a worker extractor may take their buffer, so the caller must not use them afterwards. */
   add(key: string, bytes: Uint8Array, meta: { pkg: string; integrity?: string }): Promise<StoredPackage>
   /** Removes staging folders of crashed or finished runs; returns how many were removed. */
   cleanStaging(olderThanMs: number): Promise<number>
@@ -53,8 +56,13 @@ export function createStore(root: string, extractor: Extractor): Store {
   const packagesDir = path.join(root, LAYOUT, 'packages')
   const tmpDir = path.join(root, LAYOUT, 'tmp')
   const self: StagingOwner = { host: hostTag(os.hostname()), pid: process.pid }
+  const known = new Map<string, StoredPackage>()
 
   function get(key: string): StoredPackage | undefined {
+    return known.get(key) ?? readEntry(key)
+  }
+
+  function readEntry(key: string): StoredPackage | undefined {
     const entryDir = path.join(packagesDir, keyPath(key))
     let text: string
     try {
@@ -64,26 +72,29 @@ export function createStore(root: string, extractor: Extractor): Store {
       throw storeError(`cannot read the store entry ${entryDir}`, error)
     }
     const marker = parseMarker(text, key)
-    return marker && storedPackage(entryDir, marker)
+    return marker && remember(storedPackage(entryDir, marker))
+  }
+
+  function remember(stored: StoredPackage): StoredPackage {
+    known.set(stored.key, stored)
+    return stored
   }
 
   async function add(key: string, bytes: Uint8Array, meta: { pkg: string; integrity?: string }): Promise<StoredPackage> {
     const entryDir = path.join(packagesDir, keyPath(key))
-    if (meta.integrity) {
-      const check = checkIntegrity(bytes, meta.integrity)
-      if (!check.ok) throw integrityError(meta.pkg, meta.integrity, check, ' (nothing was stored)')
-      if (storeKeyFor({ integrity: meta.integrity }) !== key) {
-        throw new SkiffError('ESTORE', `${meta.pkg}: store key ${key} is not the key of integrity ${meta.integrity}`, { pkg: meta.pkg })
-      }
-    }
+    const expectDigest = meta.integrity === undefined ? undefined : digestToExpect(key, meta.pkg, meta.integrity)
     const staging = path.join(tmpDir, stagingName(key, self))
     try {
       makeDir(path.join(staging, CONTENT))
-      const extracted = await extractor.extract(bytes, path.join(staging, CONTENT), { pkg: meta.pkg })
+      const extracted = await extractor
+        .extract(bytes, path.join(staging, CONTENT), { pkg: meta.pkg, expectDigest, transfer: true })
+        .catch((error: unknown) => {
+          throw meta.integrity && expectDigest ? asIntegrityError(error, meta.pkg, meta.integrity, expectDigest) : error
+        })
       const marker: Marker = { version: MARKER_VERSION, key, pkg: meta.pkg, index: extracted.index, manifest: extracted.manifest }
       if (meta.integrity) marker.integrity = meta.integrity
       fs.writeFileSync(path.join(staging, MARKER), JSON.stringify(marker))
-      return publish(staging, entryDir, marker)
+      return remember(publish(staging, entryDir, marker))
     } catch (error) {
       fs.rmSync(staging, { recursive: true, force: true })
       throw error
@@ -148,6 +159,27 @@ export function createStore(root: string, extractor: Extractor): Store {
   }
 
   return { root, keyFor: storeKeyFor, get, add, cleanStaging }
+}
+
+type ExpectDigest = NonNullable<ExtractOptions['expectDigest']>
+
+/** What the extractor must find in the bytes: the digests of the integrity's strongest algorithm. */
+function digestToExpect(key: string, pkg: string, integrity: string): ExpectDigest {
+  const candidates = strongestHashes(parseIntegrity(integrity))
+  const algorithm = candidates[0]?.algorithm
+  if (!algorithm) throw integrityError(pkg, integrity, { ok: false, reason: 'no-usable-hash' }, ' (nothing was stored)')
+  if (storeKeyFor({ integrity }) !== key) {
+    throw new SkiffError('ESTORE', `${pkg}: store key ${key} is not the key of integrity ${integrity}`, { pkg })
+  }
+  return { algorithm, digests: candidates.map((hash) => hash.digest) }
+}
+
+/** The extractor's digest mismatch, worded as the store words it (both digests, nothing stored). */
+function asIntegrityError(error: unknown, pkg: string, integrity: string, expected: ExpectDigest): unknown {
+  const found = isSkiffError(error) && error.code === 'EINTEGRITY' ? error.details.found : undefined
+  if (found === undefined) return error
+  const wanted = expected.digests.map((digest) => `${expected.algorithm}-${digest}`).join(' ')
+  return integrityError(pkg, integrity, { ok: false, reason: 'mismatch', algorithm: expected.algorithm, expected: wanted, actual: found }, ' (nothing was stored)')
 }
 
 function storedPackage(entryDir: string, marker: Marker): StoredPackage {

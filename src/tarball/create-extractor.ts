@@ -3,7 +3,8 @@
  * Extraction is synchronous CPU and file-system work (gunzip, then one syscall a file), so one
  * JS thread cannot spread it over the cores; each worker runs whole extractions.
  * Jobs wait in one FIFO on the main thread and each worker holds at most two (one running, one
- * ready), so a worker never waits for the main thread. Every promise settles: with the
+ * ready), so a worker never waits for the main thread. The tarball's bytes are copied to the
+ * worker, or handed over without a copy when the caller says so (`transfer`). Every promise settles: with the
  * worker's reply, with EINTERNAL when a worker dies, or with EABORT for jobs not started when
  * the pool is disposed. Dispose lets running extractions finish (a terminated worker could leave
  * a folder half written while its caller cleans up), then terminates the workers. Idle workers
@@ -26,6 +27,8 @@ const JOBS_PER_WORKER = 2
 
 interface Job {
   request: ExtractRequest
+  /** buffers handed to the worker instead of copied */
+  transfer: ArrayBuffer[]
   resolve: (result: ExtractResult) => void
   reject: (error: SkiffError) => void
 }
@@ -62,7 +65,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
       const job = queue.shift() as Job
       if (slot.running.size === 0) slot.worker.ref()
       slot.running.set(job.request.id, job)
-      slot.worker.postMessage(job.request)
+      slot.worker.postMessage(job.request, job.transfer)
     }
   }
 
@@ -107,7 +110,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
       if (closed) return Promise.reject(aborted(opts.pkg))
       if (!slots.some((slot) => slot.alive)) return Promise.reject(workerDied(opts.pkg, 'no extraction worker is left'))
       return new Promise((resolve, reject) => {
-        queue.push({ request: { id: nextId++, bytes, destDir, opts, umask }, resolve, reject })
+        queue.push({ request: { id: nextId++, bytes, destDir, opts, umask }, transfer: opts.transfer ? ownBuffer(bytes) : [], resolve, reject })
         pump()
       })
     },
@@ -136,6 +139,12 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
 function extractWorkerUrl(): string {
   if (Bun.isStandaloneExecutable) return path.join(path.dirname(Bun.main), 'extract-worker.js')
   return new URL('./extract-worker.ts', import.meta.url).href
+}
+
+/** The bytes' buffer when they are all of it (a view into a larger buffer is copied instead). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : []
 }
 
 function aborted(pkg: string): SkiffError {

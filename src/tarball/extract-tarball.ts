@@ -1,6 +1,7 @@
 /**
  * Extracts an npm package tarball into an empty folder, leaving what npm 11 leaves on disk
  * (pacote's extraction, then bin-links' fix of the bins). Steps:
+ * 0. when asked, check the bytes' digest (EINTEGRITY, nothing written, on a mismatch);
  * 1. gunzip into memory, bounded (gunzip-tarball.ts);
  * 2. list the tar entries (parse-tar.ts); refuse a corrupt stream;
  * 3. plan the files, folders and modes with npm's rules, refusing hostile names and totals
@@ -10,11 +11,13 @@
  * 5. write everything (write-package.ts).
  * The work is synchronous: run it in a worker (create-extractor.ts) to keep the main thread free.
  */
+import { SkiffError } from '../error/index.ts'
 import { fixShebang } from './fix-shebang.ts'
 import { gunzipTarball } from './gunzip-tarball.ts'
 import { parseTar, type TarListing } from './parse-tar.ts'
 import { planExtraction, type ExtractionPlan } from './plan-extraction.ts'
 import { readManifest } from './read-manifest.ts'
+import { joinPaths } from './path-list.ts'
 import { readUmask } from './read-umask.ts'
 import type { ExtractOptions, ExtractResult, PackageManifest } from './types.ts'
 import { writePackage } from './write-package.ts'
@@ -26,17 +29,24 @@ const BIN_MODE = 0o755
 export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: ExtractOptions, umask: number): ExtractResult {
   const { pkg } = opts
   const maxUnpackedBytes = opts.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES
+  if (opts.expectDigest) checkDigest(bytes, opts.expectDigest, pkg)
   const { tar, listing } = readArchive(bytes, pkg, maxUnpackedBytes)
   const plan = planExtraction(listing.entries, pkg, maxUnpackedBytes)
   const manifest = manifestOf(plan, tar)
   const rewrites = fixBins(plan, tar, manifest)
   writePackage({ destDir, pkg, tar, plan, rewrites, umask })
-  const files = [...plan.files.values()].map((file) => {
-    const rewritten = rewrites.get(file.path)
-    return { path: file.path, mode: file.mode, size: rewritten ? rewritten.length : file.size }
+  let unpackedBytes = 0
+  for (const file of plan.files.values()) unpackedBytes += rewrites.get(file.path)?.length ?? file.size
+  return { index: { dirs: joinPaths(plan.dirs), files: joinPaths([...plan.files.keys()]) }, manifest, unpackedBytes }
+}
+
+function checkDigest(bytes: Uint8Array, expected: NonNullable<ExtractOptions['expectDigest']>, pkg: string): void {
+  const actual = new Bun.CryptoHasher(expected.algorithm).update(bytes).digest('base64')
+  if (expected.digests.includes(actual)) return
+  throw new SkiffError('EINTEGRITY', `${pkg}: tarball ${expected.algorithm} ${actual} is not the expected digest`, {
+    pkg,
+    found: `${expected.algorithm}-${actual}`,
   })
-  const unpackedBytes = files.reduce((sum, file) => sum + file.size, 0)
-  return { index: { dirs: plan.dirs, files }, manifest, unpackedBytes }
 }
 
 /** The same work behind a promise, on the calling (main) thread. */

@@ -1,12 +1,15 @@
 /**
- * What extracting a package tarball produced: the list of what was written, so that the
- * store keeps it beside the package and the linker never walks the store again.
+ * What extracting a package tarball wrote, so that the store keeps it beside the package and
+ * the linker never walks the store again. Each list is relative paths ("/" separators) joined
+ * with "\0", which no path holds ("" is the empty list): one string is stored, parsed, checked
+ * and sent to another thread in one step, where 160k path strings would go one by one.
+ * `splitPaths` (path-list.ts) gives the paths back.
  */
 export interface PackageIndex {
-  /** relative directory paths, parents before children; the package root ("") is not listed */
-  dirs: string[]
-  /** relative file paths (with "/" separators) and the mode each was written with */
-  files: Array<{ path: string; mode: number; size: number }>
+  /** folders, parents before children; the package root ("") is not listed */
+  dirs: string
+  /** files */
+  files: string
 }
 
 /** The parts of the tarball's package.json that installing needs. */
@@ -27,7 +30,16 @@ export interface ExtractOptions {
   pkg: string
   /** refuse a package whose files add up to more than this (default 1 GiB) */
   maxUnpackedBytes?: number
+  /**
+   * Checked on the bytes before anything is written: their `algorithm` digest (base64) must be
+   * one of `digests`, else EINTEGRITY with the actual digest as `found`.
+   */
+  expectDigest?: { algorithm: DigestAlgorithm; digests: readonly string[] }
+  /** a worker pool may take the bytes' buffer instead of copying it: the caller must not use them afterwards */
+  transfer?: boolean
 }
+
+export type DigestAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512'
 
 export interface ExtractResult {
   index: PackageIndex

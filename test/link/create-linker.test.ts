@@ -81,7 +81,7 @@ describe('createLinker', () => {
     const targetDir = path.join(tmp.dir, 'node_modules/empty')
     mkdirSync(path.join(tmp.dir, 'store/empty'), { recursive: true })
     await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
-    await linker.link({ srcDir: path.join(tmp.dir, 'store/empty'), index: { dirs: [], files: [] }, targetDir, privateCopy: false })
+    await linker.link({ srcDir: path.join(tmp.dir, 'store/empty'), index: { dirs: '', files: '' }, targetDir, privateCopy: false })
     expect(readdirSync(targetDir)).toEqual([])
   })
 
@@ -121,7 +121,7 @@ describe('createLinker', () => {
     using tmp = makeTempDir()
     const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
     const nm = path.join(tmp.dir, 'node_modules')
-    const index = { ...pkg.index, files: [...pkg.index.files, { path: 'lib/missing.js', mode: 0o644, size: 1 }] }
+    const index = { ...pkg.index, files: `${pkg.index.files}\0lib/missing.js` }
     await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
     const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'demo'), privateCopy: false, pkg: 'demo@1.0.0' }))
     expect(error.code).toBe('ELINK')

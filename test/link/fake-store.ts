@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { PackageIndex } from '../../src/tarball/types.ts'
+import { joinPaths, type PackageIndex } from '../../src/tarball/index.ts'
 
 export interface TempDir extends Disposable {
   dir: string
@@ -41,9 +41,6 @@ export function storePackage(storeDir: string, key: string, files: readonly Fake
   }
   return {
     srcDir,
-    index: {
-      dirs: sortedDirs,
-      files: files.map((file) => ({ path: file.path, mode: file.mode ?? 0o644, size: Buffer.byteLength(file.content) })),
-    },
+    index: { dirs: joinPaths(sortedDirs), files: joinPaths(files.map((file) => file.path)) },
   }
 }

@@ -11,7 +11,7 @@ function entrySource(storeDir: string, targetDir: string): string {
   return `
 import { createLinker } from ${JSON.stringify(path.join(SRC_LINK, 'index.ts'))}
 import { linkWorkerUrl } from ${JSON.stringify(path.join(SRC_LINK, 'worker-url.ts'))}
-const index = { dirs: ['lib'], files: [{ path: 'lib/a.js', mode: 0o644, size: 1 }] }
+const index = { dirs: 'lib', files: 'lib/a.js' }
 const linker = createLinker({ backend: { kind: 'hardlink' }, workers: 2 })
 linker
   .link({ srcDir: ${JSON.stringify(storeDir)}, index, targetDir: ${JSON.stringify(targetDir)}, privateCopy: false })

@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createStore } from '../../src/store/index.ts'
-import { extractTarball, type Extractor } from '../../src/tarball/index.ts'
+import { countPaths, extractTarball, type Extractor } from '../../src/tarball/index.ts'
 
 const [root, tgz, integrity, barrierDir, racers] = process.argv.slice(2) as [string, string, string, string, string]
 
@@ -22,4 +22,4 @@ const waitingExtractor: Extractor = {
 
 const store = createStore(root, waitingExtractor)
 const stored = await store.add(store.keyFor({ integrity }), fs.readFileSync(tgz), { pkg: 'raced@1.0.0', integrity })
-console.log(JSON.stringify({ dir: stored.dir, files: stored.index.files.length }))
+console.log(JSON.stringify({ dir: stored.dir, files: countPaths(stored.index.files) }))

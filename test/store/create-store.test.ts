@@ -5,7 +5,7 @@ import path from 'node:path'
 import { SkiffError } from '../../src/error/index.ts'
 import { createStore, integrityOf } from '../../src/store/index.ts'
 import { hostTag } from '../../src/store/staging-name.ts'
-import { extractTarball, type Extractor } from '../../src/tarball/index.ts'
+import { extractTarball, splitPaths, type Extractor } from '../../src/tarball/index.ts'
 import { listTree, makeTgz } from '../tarball/make-tar.ts'
 
 const extractor: Extractor = { extract: extractTarball }
@@ -30,6 +30,13 @@ async function rejection(promise: Promise<unknown>): Promise<SkiffError> {
   throw new Error(`expected a SkiffError, got ${String(error)}`)
 }
 
+async function addSample(root: string) {
+  const store = createStore(root, extractor)
+  const integrity = integrityOf(tgz)
+  const key = store.keyFor({ integrity })
+  return { store, key, added: await store.add(key, tgz, { pkg: 'a@1.0.0', integrity }) }
+}
+
 describe('store add and get', () => {
   test('a package added under its integrity key is found by get, complete, in a folder of its own', async () => {
     using tmp = tempRoot()
@@ -44,7 +51,8 @@ describe('store add and get', () => {
     expect(added.dir).toBe(path.join(tmp.root, 'v1', 'packages', key.slice(0, 2), key, 'content'))
     expect(listTree(added.dir)).toEqual(['cli.js', 'lib/', 'lib/index.js', 'package.json'])
     expect(fs.readdirSync(path.dirname(added.dir)).sort()).toEqual(['content', 'index.json'])
-    expect(added.index.files.map((file) => file.path).sort()).toEqual(['cli.js', 'lib/index.js', 'package.json'])
+    expect(splitPaths(added.index.files).sort()).toEqual(['cli.js', 'lib/index.js', 'package.json'])
+    expect(added.index.dirs).toBe('lib')
     expect(added.manifest).toEqual({ name: 'a', version: '1.0.0', bin: { a: 'cli.js' }, hasBindingGyp: false })
     expect(fs.readdirSync(path.join(tmp.root, 'v1', 'tmp'))).toEqual([])
   })
@@ -61,7 +69,7 @@ describe('store add and get', () => {
     expect(error.message).toContain('nothing was stored')
     expect(error.details.wanted).toBe(integrity)
     expect(error.details.found).toBe(integrityOf(tampered))
-    expect(fs.existsSync(path.join(tmp.root, 'v1'))).toBe(false)
+    expect(listTree(path.join(tmp.root, 'v1'))).toEqual(['tmp/'])
   })
 
   test('a failed extraction leaves no staging folder and no entry', async () => {
@@ -177,16 +185,20 @@ describe('store crash leftovers', () => {
 
   test('a marker listing a path that leaves the package is not trusted', async () => {
     using tmp = tempRoot()
-    const store = createStore(tmp.root, extractor)
-    const integrity = integrityOf(tgz)
-    const key = store.keyFor({ integrity })
-    const added = await store.add(key, tgz, { pkg: 'a@1.0.0', integrity })
+    const { key, added } = await addSample(tmp.root)
     const markerPath = path.join(path.dirname(added.dir), 'index.json')
-    const marker = JSON.parse(fs.readFileSync(markerPath, 'utf8')) as { index: { files: Array<{ path: string }> } }
-    const first = marker.index.files[0]
-    if (first) first.path = '../../../etc/passwd'
+    const marker = JSON.parse(fs.readFileSync(markerPath, 'utf8')) as { index: { files: string } }
+    marker.index.files = `../../../etc/passwd\0${marker.index.files}`
     fs.writeFileSync(markerPath, JSON.stringify(marker))
-    expect(store.get(key)).toBeUndefined()
+    expect(createStore(tmp.root, extractor).get(key)).toBeUndefined()
+  })
+
+  test('an entry is read once: a Store keeps what it found or added, a new Store reads the marker again', async () => {
+    using tmp = tempRoot()
+    const { store, key, added } = await addSample(tmp.root)
+    fs.rmSync(path.join(path.dirname(added.dir), 'index.json'))
+    expect(store.get(key)).toBe(added)
+    expect(createStore(tmp.root, extractor).get(key)).toBeUndefined()
   })
 })
 

@@ -27,6 +27,21 @@ describe('createExtractor', () => {
     expect(fs.readFileSync(path.join(pooled.dest, 'cli.js'), 'utf8')).toBe('#!/usr/bin/env node\n')
   })
 
+  test('with transfer the bytes are handed to the worker and the caller keeps an empty view; without it they stay usable', async () => {
+    using stage = tempStage()
+    await using pool = createExtractor({ workers: 1 })
+    const kept = new Uint8Array(sample)
+    const handed = new Uint8Array(sample)
+    fs.mkdirSync(path.join(stage.root, 'kept'))
+    fs.mkdirSync(path.join(stage.root, 'handed'))
+    const a = await pool.extract(kept, path.join(stage.root, 'kept'), { pkg: 'tool@1.0.0' })
+    const b = await pool.extract(handed, path.join(stage.root, 'handed'), { pkg: 'tool@1.0.0', transfer: true })
+    expect(b).toEqual(a)
+    expect(kept.byteLength).toBe(sample.byteLength)
+    expect(handed.byteLength).toBe(0)
+    expect(listTree(path.join(stage.root, 'handed'))).toEqual(listTree(path.join(stage.root, 'kept')))
+  })
+
   test('many extractions in flight all land in their own folders', async () => {
     using stage = tempStage()
     await using pool = createExtractor({ workers: 2 })

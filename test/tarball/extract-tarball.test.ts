@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
 import { SkiffError } from '../../src/error/index.ts'
-import { extractTarball } from '../../src/tarball/index.ts'
+import { extractTarball, splitPaths } from '../../src/tarball/index.ts'
 import { concat, gnuLong, listTree, makeTar, makeTgz, modeOf, pax, tempStage, type RawEntry } from './make-tar.ts'
 
 const PKG = 'evil@1.0.0'
@@ -72,7 +72,7 @@ describe('extractTarball refuses hostile tarballs', () => {
     const result = await extractTarball(tgz, stage.dest, { pkg: PKG })
     expect(listTree(stage.root)).toEqual(['stage/', 'stage/dest/', 'stage/dest/out/', 'stage/dest/out/passwd'])
     expect(fs.readFileSync(path.join(stage.dest, 'out/passwd'), 'utf8')).toBe('inside')
-    expect(result.index).toEqual({ dirs: ['out'], files: [{ path: 'out/passwd', mode: 0o644, size: 6 }] })
+    expect(result.index).toEqual({ dirs: 'out', files: 'out/passwd' })
   })
 
   test('device, fifo and unknown entries are not extracted', async () => {
@@ -99,7 +99,7 @@ describe('extractTarball refuses hostile tarballs', () => {
     const result = await extractTarball(tgz, stage.dest, { pkg: PKG })
     expect(listTree(stage.dest)).toEqual(['a', 'd/', 'd/x'])
     expect(fs.readFileSync(path.join(stage.dest, 'a'), 'utf8')).toBe('file')
-    expect(result.index.files.map((file) => file.path)).toEqual(['a', 'd/x'])
+    expect(splitPaths(result.index.files)).toEqual(['a', 'd/x'])
   })
 
   test('a duplicate entry wins with its bytes; a "0" or old-style entry keeps the first mode, a "7" one its own', async () => {
@@ -116,11 +116,9 @@ describe('extractTarball refuses hostile tarballs', () => {
     expect(fs.readFileSync(path.join(stage.dest, 'plain'), 'utf8')).toBe('second!')
     expect(modeOf(path.join(stage.dest, 'plain'))).toBe(0o644)
     expect(modeOf(path.join(stage.dest, 'old'))).toBe(0o644)
-    expect(result.index.files).toEqual([
-      { path: 'plain', mode: 0o644, size: 7 },
-      { path: 'old', mode: 0o644, size: 6 },
-      { path: 'contiguous', mode: 0o755, size: 6 },
-    ])
+    expect(modeOf(path.join(stage.dest, 'contiguous'))).toBe(0o755)
+    expect(splitPaths(result.index.files)).toEqual(['plain', 'old', 'contiguous'])
+    expect(result.unpackedBytes).toBe(7 + 6 + 6)
   })
 
   test('a huge declared size with no data behind it is a truncated tarball', async () => {
@@ -201,7 +199,7 @@ describe('extractTarball leaves what npm leaves', () => {
     const result = await extractTarball(tgz, stage.dest, { pkg: PKG })
     const modes = Object.fromEntries(listTree(stage.dest).map((rel) => [rel, modeOf(path.join(stage.dest, rel)).toString(8)]))
     expect(modes).toEqual({ private: '644', 'owner-exec': '744', all: '755', suid: '755', 'lib/': '755', 'lib/a.js': '644' })
-    expect(result.index.dirs).toEqual(['lib'])
+    expect(result.index.dirs).toBe('lib')
   })
 
   test('bin targets become 0o755 and a CRLF shebang line is rewritten to LF', async () => {
@@ -218,7 +216,7 @@ describe('extractTarball leaves what npm leaves', () => {
     expect(modeOf(path.join(stage.dest, 'bin/cli.js'))).toBe(0o755)
     expect(modeOf(path.join(stage.dest, 'lib/other.js'))).toBe(0o755)
     expect(result.manifest.bin).toEqual({ tool: 'bin/cli.js', other: 'lib/other.js' })
-    expect(result.index.files.find((file) => file.path === 'bin/cli.js')).toEqual({ path: 'bin/cli.js', mode: 0o755, size: script.length - 1 })
+    expect(fs.statSync(path.join(stage.dest, 'bin/cli.js')).size).toBe(script.length - 1)
     expect(result.unpackedBytes).toBe(fs.statSync(path.join(stage.dest, 'package.json')).size + script.length - 1 + 19)
   })
 
@@ -328,5 +326,31 @@ describe('extractTarball leaves what npm leaves', () => {
     const members = concat([Bun.gzipSync(tar.subarray(0, 1024) as Uint8Array<ArrayBuffer>), Bun.gzipSync(tar.subarray(1024) as Uint8Array<ArrayBuffer>)])
     await extractTarball(members, multi.dest, { pkg: PKG })
     expect(listTree(multi.dest)).toEqual(['a', 'b'])
+  })
+})
+
+describe('extractTarball checks the digest it is given', () => {
+  const tgz = makeTgz([manifest({ name: 'a' }), { name: 'package/index.js', data: 'x' }])
+  const sha512 = (bytes: Uint8Array) => new Bun.CryptoHasher('sha512').update(bytes).digest('base64')
+
+  test('bytes whose digest is one of those expected are extracted', async () => {
+    using stage = tempStage()
+    const expectDigest = { algorithm: 'sha512' as const, digests: ['AAAA', sha512(tgz)] }
+    await extractTarball(tgz, stage.dest, { pkg: PKG, expectDigest })
+    expect(listTree(stage.dest)).toEqual(['index.js', 'package.json'])
+  })
+
+  test('other bytes are refused with EINTEGRITY and their actual digest, and nothing is written', async () => {
+    using stage = tempStage()
+    const other = makeTgz([manifest({ name: 'a' }), { name: 'package/index.js', data: 'y' }])
+    const expectDigest = { algorithm: 'sha512' as const, digests: [sha512(tgz)] }
+    const caught = await extractTarball(other, stage.dest, { pkg: PKG, expectDigest }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )
+    expect(caught).toBeInstanceOf(SkiffError)
+    expect((caught as SkiffError).code).toBe('EINTEGRITY')
+    expect((caught as SkiffError).details.found).toBe(`sha512-${sha512(other)}`)
+    expect(listTree(stage.root)).toEqual(['stage/', 'stage/dest/'])
   })
 })
