@@ -28,12 +28,16 @@ const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   ll: () => import('./commands/ls.ts').then((m) => m.ll),
   why: () => import('./commands/why.ts').then((m) => m.default as CommandDef<ArgsDef>),
   outdated: () => import('./commands/outdated.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  view: () => import('./commands/view.ts').then((m) => m.default as CommandDef<ArgsDef>),
 }
 
 const aliases: Record<string, string> = {
   list: 'ls',
   la: 'll',
   explain: 'why',
+  info: 'view',
+  show: 'view',
+  v: 'view',
   'clean-install': 'ci',
   ic: 'ci',
   'install-clean': 'ci',
