@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
 import { loadActualTree } from '../../src/query/index.ts'
+import type { LockEntry } from '../../src/lockfile/index.ts'
 import { entriesFromLockfile } from '../../src/query/load-actual-tree.ts'
 import { isInBundle } from '../../src/query/tree-model.ts'
 import { tempDir } from '../helpers/index.ts'
@@ -59,7 +60,7 @@ describe('loadActualTree from node_modules', () => {
 
 describe('entriesFromLockfile', () => {
   test('a package marked inBundle under one that depends on it joins that package\'s bundle; file: paths become absolute', () => {
-    const entries = entriesFromLockfile('/p', new Map([
+    const entries = entriesFromLockfile('/p', new Map<string, LockEntry>([
       ['node_modules/a', { version: '1.0.0', dependencies: { b: '1' } }],
       ['node_modules/a/node_modules/b', { version: '1.0.0', inBundle: true, dependencies: { c: '1' } }],
       ['node_modules/a/node_modules/c', { version: '1.0.0', inBundle: true }],
