@@ -142,16 +142,51 @@ function relocate(node: Node, nodePath: string): void {
 
 /**
  * Edges named `name` from `container` and the nodes below it may now find another node:
- * point them at what they resolve to, and check again those that find `placed`.
+ * point them at what they resolve to, and check again those that find `placed`. They are
+ * reloaded in arborist's walk order (the container, then its node_modules children in
+ * order, depth first, then its folder children), which is the order they join `edgesIn`.
  */
 function reloadNamed(container: Node, name: string, placed: Node): void {
   const index = container.root.index
   if (index === null) return
-  for (const edge of index.edgesNamed(name)) {
+  const changed = index.edgesNamed(name).filter((edge) => {
     const from = edge.from
-    if (from === null || !from.isDescendantOf(container)) continue
-    if (edge.to === placed || from.resolve(name) !== edge.to) edge.reload(true)
+    if (from === null || !from.isDescendantOf(container)) return false
+    return edge.to === placed || from.resolve(name) !== edge.to
+  })
+  if (changed.length > 1) changed.sort((a, b) => compareTreeOrder(a.from as Node, b.from as Node))
+  for (const edge of changed) edge.reload(true)
+}
+
+/** Depth-first, pre-order position in the tree: node_modules children in insertion order, then folder children. */
+function compareTreeOrder(a: Node, b: Node): number {
+  const chainA = [...a.ancestry()].reverse()
+  const chainB = [...b.ancestry()].reverse()
+  let depth = 0
+  while (depth < chainA.length && depth < chainB.length && chainA[depth] === chainB[depth]) depth++
+  if (depth === chainA.length) return depth === chainB.length ? 0 : -1
+  if (depth === chainB.length) return 1
+  const parent = chainA[depth - 1]
+  const x = chainA[depth]
+  const y = chainB[depth]
+  if (parent === undefined || x === undefined || y === undefined) return 0
+  return childRank(parent, x) - childRank(parent, y)
+}
+
+function childRank(parent: Node, child: Node): number {
+  let rank = 0
+  if (child.parent === parent) {
+    for (const sibling of parent.children.values()) {
+      if (sibling === child) return rank
+      rank++
+    }
   }
+  rank = parent.children.size
+  for (const sibling of parent.fsChildren) {
+    if (sibling === child) return rank
+    rank++
+  }
+  return rank
 }
 
 function collectSubtree(node: Node): Set<Node> {
