@@ -9,6 +9,9 @@ import { isSkiffError, type ErrorCode } from '../../src/error/index.ts'
 const fromEnv = Number(process.env.SKIFF_FUZZ_RUNS)
 const seed = Number(process.env.SKIFF_FUZZ_SEED)
 
+/** Per-test timeout: generous for the bounded run, unbounded in practice for a run by hand. */
+export const FUZZ_TIMEOUT_MS = Number.isInteger(fromEnv) && fromEnv > 0 ? 24 * 3600_000 : 30_000
+
 /** fast-check parameters: `defaultRuns` cases unless SKIFF_FUZZ_RUNS says how many. */
 export function fuzzParameters(defaultRuns: number): { numRuns: number; seed?: number } {
   const numRuns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultRuns

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { parseTar } from '../../src/tarball/parse-tar.ts'
 import { extractTarball } from '../../src/tarball/index.ts'
 import { gnuLong, makeTar, pax, type RawEntry } from '../tarball/make-tar.ts'
-import { fuzzParameters, onlySkiffErrors, onlySkiffErrorsAsync } from './fuzz-runs.ts'
+import { FUZZ_TIMEOUT_MS, fuzzParameters, onlySkiffErrors, onlySkiffErrorsAsync } from './fuzz-runs.ts'
 
 const PKG = 'fuzzed@1.0.0'
 const encoder = new TextEncoder()
@@ -71,7 +71,7 @@ describe('fuzz: tar reader', () => {
       }),
       fuzzParameters(1500),
     )
-  })
+  }, FUZZ_TIMEOUT_MS)
 
   test('extracting any tarball writes only inside its folder, only files and folders, exactly the bytes it reports', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-fuzz-'))
@@ -98,7 +98,7 @@ describe('fuzz: tar reader', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true })
     }
-  }, 30_000)
+  }, FUZZ_TIMEOUT_MS)
 
   test('random bytes behind a gzip header are refused with EBADTARBALL, never anything else', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-fuzz-'))
@@ -115,7 +115,7 @@ describe('fuzz: tar reader', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true })
     }
-  })
+  }, FUZZ_TIMEOUT_MS)
 })
 
 describe('fuzz: tar reader regressions', () => {
@@ -129,5 +129,5 @@ describe('fuzz: tar reader regressions', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true })
     }
-  })
+  }, FUZZ_TIMEOUT_MS)
 })
