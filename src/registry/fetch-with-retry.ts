@@ -165,7 +165,8 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
           status,
           hint: sentAuth
             ? `the credentials in "${authKey}" were rejected: renew that token in your .npmrc`
-            : `add a token for this registry to .npmrc as "${authKey}=<token>"`,
+            // no "=" after the key: the redaction of log text would take what follows for a secret
+            : `put a token for this registry in .npmrc under the key "${authKey}"`,
         }),
         false,
       )

@@ -184,7 +184,7 @@ describe('fault matrix: skiff ci', () => {
       await expectCleanFailure(run, code)
       const host = new URL(suite.registry.url).host
       expect(run.stderr).toContain(suite.registry.url)
-      expect(run.stderr).toContain(`//${host}/:_authToken`)
+      expect(run.stderr).toContain(`under the key "//${host}/:_authToken"`)
       expect(run.requestsFor(BETA)).toBe(1)
     })
 
