@@ -10,7 +10,7 @@
  *      optional packages for another platform are marked inert (still locked).
  */
 import path from 'node:path'
-import { SkiffError } from '../error/index.ts'
+import { isSkiffError, SkiffError } from '../error/index.ts'
 import { isPlatformCompatible, type Platform } from '../link/index.ts'
 import type { Spec } from '../spec/index.ts'
 import { addDependencies, type AddRequest, removeDependencies } from './add-remove-deps.ts'
@@ -200,10 +200,44 @@ function fixDepFlags(root: Node, fromLockfile: boolean, changed: boolean): void 
 /** A failed required package is the error; a failed optional one takes its optional set with it. */
 function pruneFailedOptional(failures: Set<Node>): void {
   for (const node of failures) {
-    if (!node.optional) throw node.errors[0]
+    if (!node.optional) throw withRequirers(node.errors[0], node)
     for (const member of optionalSet(node)) member.inert = true
   }
 }
+
+/** A package that could not be loaded: its error, with the chain of packages that require it. */
+function withRequirers(error: unknown, node: Node): unknown {
+  const chain = requirerChain(node)
+  if (!isSkiffError(error) || chain.length === 0) return error
+  return new SkiffError(error.code, error.message, {
+    ...error.details,
+    lines: [...(error.details.lines ?? []), ...chain],
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.cause === undefined ? {} : { cause: error.cause }),
+  })
+}
+
+/**
+ * How the project comes to need `node`, as `npm explain` tells it, nearest first:
+ * `ghost@^1.0.0 from needs-ghost@1.0.0`, ..., `top@^1.0.0 from the root project` (the first
+ * dependent at each step).
+ */
+function requirerChain(node: Node): string[] {
+  const lines: string[] = []
+  const seen = new Set<Node>()
+  for (let current: Node | null = node; current !== null && !current.isProjectRoot && !seen.has(current) && lines.length < MAX_CHAIN; ) {
+    seen.add(current)
+    const edge: Edge | undefined = [...current.edgesIn][0]
+    const from: Node | null = edge?.from ?? null
+    if (edge === undefined || from === null) break
+    const who = from.isProjectRoot ? 'the root project' : `${from.packageName ?? from.name}@${from.version}`
+    lines.push(`${edge.name}@${edge.spec} from ${who}`)
+    current = from
+  }
+  return lines
+}
+
+const MAX_CHAIN = 20
 
 function checkEngineAndPlatform(input: BuildIdealTreeInput, root: Node): void {
   const { options } = input
