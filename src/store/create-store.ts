@@ -7,9 +7,10 @@
  *   tmp/<key>.<host>.<pid>.<random>/ staging folders, on the same file system as packages/
  *
  * add(): 1. extract into tmp/<staging>/content, the extractor checking the integrity of the bytes
- * before it writes anything (it may be a worker: the bytes are hashed there, off the main
- * thread); 2. write tmp/<staging>/index.json; 3. rename the staging folder to
- * packages/<ab>/<key> in one step. An entry is therefore complete or absent: a crash leaves only
+ * before it writes anything; 2. write tmp/<staging>/index.json; 3. rename the staging folder to
+ * packages/<ab>/<key> in one step. The extractor does all three on its own thread (a worker:
+ * hashing, the marker and the rename stay off the main thread) as the store tells it
+ * (ExtractCommit); a rename that failed there is retried here, where races are settled. An entry is therefore complete or absent: a crash leaves only
  * staging folders, which get() never looks at and cleanStaging() removes. When two processes add
  * one key, the second rename fails because the folder exists: the loser finds the winner's
  * complete entry, discards its own staging folder and returns the entry. A folder in the final
@@ -84,16 +85,20 @@ export function createStore(root: string, extractor: Extractor): Store {
     const entryDir = path.join(packagesDir, keyPath(key))
     const expectDigest = meta.integrity === undefined ? undefined : digestToExpect(key, meta.pkg, meta.integrity)
     const staging = path.join(tmpDir, stagingName(key, self))
+    const markerFields = { version: MARKER_VERSION as typeof MARKER_VERSION, key, pkg: meta.pkg, ...(meta.integrity ? { integrity: meta.integrity } : {}) }
+    // the extractor makes the staging folder, writes the marker and renames the folder into
+    // place on its own thread; only a rename that failed (a race, damage) comes back to publish()
+    const commit = { markerFile: path.join(staging, MARKER), markerFields, from: staging, to: entryDir }
     try {
-      makeDir(path.join(staging, CONTENT))
       const extracted = await extractor
-        .extract(bytes, path.join(staging, CONTENT), { pkg: meta.pkg, expectDigest, transfer: true })
+        .extract(bytes, path.join(staging, CONTENT), { pkg: meta.pkg, expectDigest, transfer: true, commit })
         .catch((error: unknown) => {
           throw meta.integrity && expectDigest ? asIntegrityError(error, meta.pkg, meta.integrity, expectDigest) : error
         })
-      const marker: Marker = { version: MARKER_VERSION, key, pkg: meta.pkg, index: extracted.index, manifest: extracted.manifest }
-      if (meta.integrity) marker.integrity = meta.integrity
-      fs.writeFileSync(path.join(staging, MARKER), JSON.stringify(marker))
+      const marker: Marker = { ...markerFields, index: extracted.index, manifest: extracted.manifest }
+      if (extracted.published) return remember(storedPackage(entryDir, marker))
+      // an extractor that did not take the commit leaves the marker to the store
+      if (extracted.published === undefined) fs.writeFileSync(commit.markerFile, JSON.stringify(marker))
       return remember(publish(staging, entryDir, marker))
     } catch (error) {
       fs.rmSync(staging, { recursive: true, force: true })

@@ -8,9 +8,12 @@
  *    above the limit (plan-extraction.ts) — nothing is written before the whole plan stands;
  * 4. read package.json from the plan, make each bin target 0o755 and fix a CRLF shebang
  *    (bin-links chmods bins to 0o777 & ~umask whatever their mode was);
- * 5. write everything (write-package.ts).
+ * 5. write everything (write-package.ts);
+ * 6. with `commit`, the caller's marker and rename (types.ts, ExtractCommit).
  * The work is synchronous: run it in a worker (create-extractor.ts) to keep the main thread free.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import { fixShebang } from './fix-shebang.ts'
 import { gunzipTarball } from './gunzip-tarball.ts'
@@ -19,7 +22,7 @@ import { planExtraction, type ExtractionPlan } from './plan-extraction.ts'
 import { readManifest } from './read-manifest.ts'
 import { joinPaths } from './path-list.ts'
 import { readUmask } from './read-umask.ts'
-import type { ExtractOptions, ExtractResult, PackageManifest } from './types.ts'
+import type { ExtractCommit, ExtractOptions, ExtractResult, PackageIndex, PackageManifest } from './types.ts'
 import { writePackage } from './write-package.ts'
 
 export const DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -34,10 +37,41 @@ export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: Ext
   const plan = planExtraction(listing.entries, pkg, maxUnpackedBytes)
   const manifest = manifestOf(plan, tar)
   const rewrites = fixBins(plan, tar, manifest)
+  if (opts.commit) makeDestDir(destDir, pkg)
   writePackage({ destDir, pkg, tar, plan, rewrites, umask })
   let unpackedBytes = 0
   for (const file of plan.files.values()) unpackedBytes += rewrites.get(file.path)?.length ?? file.size
-  return { index: { dirs: joinPaths(plan.dirs), files: joinPaths([...plan.files.keys()]) }, manifest, unpackedBytes }
+  const index = { dirs: joinPaths(plan.dirs), files: joinPaths([...plan.files.keys()]) }
+  if (!opts.commit) return { index, manifest, unpackedBytes }
+  return { index, manifest, unpackedBytes, published: commit(opts.commit, index, manifest, pkg) }
+}
+
+function makeDestDir(destDir: string, pkg: string): void {
+  try {
+    fs.mkdirSync(destDir, { recursive: true })
+  } catch (error) {
+    throw new SkiffError('ESTORE', `${pkg}: cannot create the extraction folder ${destDir}: ${errorText(error)}`, { pkg, path: destDir, cause: error })
+  }
+}
+
+/** ExtractCommit's marker and rename; true when the rename succeeded. */
+function commit(step: ExtractCommit, index: PackageIndex, manifest: PackageManifest, pkg: string): boolean {
+  try {
+    fs.writeFileSync(step.markerFile, JSON.stringify({ ...step.markerFields, index, manifest }))
+  } catch (error) {
+    throw new SkiffError('ESTORE', `${pkg}: cannot write ${step.markerFile}: ${errorText(error)}`, { pkg, path: step.markerFile, cause: error })
+  }
+  try {
+    fs.mkdirSync(path.dirname(step.to), { recursive: true })
+    fs.renameSync(step.from, step.to)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function checkDigest(bytes: Uint8Array, expected: NonNullable<ExtractOptions['expectDigest']>, pkg: string): void {

@@ -1,5 +1,5 @@
 export { extractTarball } from './extract-tarball.ts'
 export { createExtractor, type ExtractorPool } from './create-extractor.ts'
-export type { DigestAlgorithm, ExtractOptions, ExtractResult, Extractor, PackageIndex, PackageManifest } from './types.ts'
+export type { DigestAlgorithm, ExtractCommit, ExtractOptions, ExtractResult, Extractor, PackageIndex, PackageManifest } from './types.ts'
 export { countPaths, joinPaths, splitPaths } from './path-list.ts'
 export { readUmask } from './read-umask.ts'

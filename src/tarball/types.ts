@@ -37,6 +37,23 @@ export interface ExtractOptions {
   expectDigest?: { algorithm: DigestAlgorithm; digests: readonly string[] }
   /** a worker pool may take the bytes' buffer instead of copying it: the caller must not use them afterwards */
   transfer?: boolean
+  /** the caller's next steps, done on the extracting thread (ExtractCommit) */
+  commit?: ExtractCommit
+}
+
+/**
+ * What a caller (the store) would do once the files are written, done by the extractor on its
+ * own thread so that a worker pool spares the main thread a folder, a file and a rename per
+ * package: `destDir` is created first (with its parents; it must not exist yet), then
+ * `markerFile` is written as the JSON of `{ ...markerFields, index, manifest }`, then `from` is
+ * renamed to `to` (the parent of `to` created when missing). A failed rename is not an error:
+ * the result says `published: false` and the caller decides.
+ */
+export interface ExtractCommit {
+  markerFile: string
+  markerFields: Readonly<Record<string, string | number>>
+  from: string
+  to: string
 }
 
 export type DigestAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512'
@@ -46,6 +63,8 @@ export interface ExtractResult {
   manifest: PackageManifest
   /** sum of the sizes of the files written */
   unpackedBytes: number
+  /** with `commit`: whether the rename succeeded */
+  published?: boolean
 }
 
 /** Anything that can extract a tarball: the in-thread `extractTarball` or a worker pool. */

@@ -354,3 +354,42 @@ describe('extractTarball checks the digest it is given', () => {
     expect(listTree(stage.root)).toEqual(['stage/', 'stage/dest/'])
   })
 })
+
+describe('extractTarball with a commit step', () => {
+  const tgz = makeTgz([manifest({ name: 'a', version: '1.0.0' }), { name: 'package/lib/index.js', data: 'x' }])
+
+  test('makes the folder, writes the marker with the index and manifest, and renames the folder into place', async () => {
+    using stage = tempStage()
+    const staging = path.join(stage.root, 'staging')
+    const final = path.join(stage.root, 'store/ab/final')
+    const commit = { markerFile: path.join(staging, 'index.json'), markerFields: { version: 2, key: 'k' }, from: staging, to: final }
+    const result = await extractTarball(tgz, path.join(staging, 'content'), { pkg: PKG, commit })
+    expect(result.published).toBe(true)
+    expect(fs.existsSync(staging)).toBe(false)
+    expect(listTree(final)).toEqual(['content/', 'content/lib/', 'content/lib/index.js', 'content/package.json', 'index.json'])
+    const marker = JSON.parse(fs.readFileSync(path.join(final, 'index.json'), 'utf8')) as Record<string, unknown>
+    expect(marker).toEqual({ version: 2, key: 'k', index: result.index, manifest: result.manifest })
+    expect(Object.keys(marker)).toEqual(['version', 'key', 'index', 'manifest'])
+  })
+
+  test('a rename onto a taken place reports published: false and leaves the finished folder for the caller', async () => {
+    using stage = tempStage()
+    const staging = path.join(stage.root, 'staging')
+    const final = path.join(stage.root, 'taken')
+    fs.mkdirSync(path.join(final, 'other'), { recursive: true })
+    const commit = { markerFile: path.join(staging, 'index.json'), markerFields: {}, from: staging, to: final }
+    const result = await extractTarball(tgz, path.join(staging, 'content'), { pkg: PKG, commit })
+    expect(result.published).toBe(false)
+    expect(listTree(staging)).toEqual(['content/', 'content/lib/', 'content/lib/index.js', 'content/package.json', 'index.json'])
+    expect(listTree(final)).toEqual(['other/'])
+  })
+
+  test('a refused tarball creates nothing, not even the folder', async () => {
+    using stage = tempStage()
+    const staging = path.join(stage.root, 'staging')
+    const commit = { markerFile: path.join(staging, 'index.json'), markerFields: {}, from: staging, to: path.join(stage.root, 'final') }
+    const hostile = makeTgz([{ name: 'package/../../evil', data: 'x' }])
+    await expect(extractTarball(hostile, path.join(staging, 'content'), { pkg: PKG, commit })).rejects.toThrow(PKG)
+    expect(listTree(stage.root)).toEqual(['stage/', 'stage/dest/'])
+  })
+})
