@@ -15,7 +15,9 @@
  * one key, the second rename fails because the folder exists: the loser finds the winner's
  * complete entry, discards its own staging folder and returns the entry. A folder in the final
  * place without a valid marker (damage from outside) is moved aside and replaced. An entry found
- * or added is remembered for the life of the Store object, so each marker is read at most once.
+ * or added is remembered for the life of the Store object, so each marker is read at most once;
+ * a store whose packages folder did not exist at the first lookup is not searched again (what
+ * another process adds meanwhile is added again here, and publish settles that race).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -58,9 +60,15 @@ export function createStore(root: string, extractor: Extractor): Store {
   const tmpDir = path.join(root, LAYOUT, 'tmp')
   const self: StagingOwner = { host: hostTag(os.hostname()), pid: process.pid }
   const known = new Map<string, StoredPackage>()
+  // a store with no packages folder at the first lookup (a cold cache) answers from `known`
+  // alone: thousands of markers are not looked for one by one
+  let startedEmpty: boolean | undefined
 
   function get(key: string): StoredPackage | undefined {
-    return known.get(key) ?? readEntry(key)
+    const found = known.get(key)
+    if (found) return found
+    startedEmpty ??= !fs.existsSync(packagesDir)
+    return startedEmpty ? undefined : readEntry(key)
   }
 
   function readEntry(key: string): StoredPackage | undefined {
@@ -116,7 +124,7 @@ export function createStore(root: string, extractor: Extractor): Store {
       } catch (error) {
         if (!TAKEN.has(errnoCode(error) ?? '')) throw storeError(`cannot publish ${entryDir}`, error)
       }
-      const winner = get(marker.key)
+      const winner = readEntry(marker.key)
       if (winner) {
         fs.rmSync(staging, { recursive: true, force: true })
         return winner

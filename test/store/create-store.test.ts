@@ -210,6 +210,22 @@ describe('store crash leftovers', () => {
   })
 })
 
+describe('store that starts empty', () => {
+  test('is not searched again, and adding a key another process added meanwhile yields that entry', async () => {
+    using tmp = tempRoot()
+    const store = createStore(tmp.root, extractor)
+    const integrity = integrityOf(tgz)
+    const key = store.keyFor({ integrity })
+    expect(store.get(key)).toBeUndefined()
+    const other = await createStore(tmp.root, extractor).add(key, tgz, { pkg: 'a@1.0.0', integrity })
+    expect(store.get(key)).toBeUndefined()
+    const added = await store.add(key, tgz, { pkg: 'a@1.0.0', integrity })
+    expect(added).toEqual(other)
+    expect(store.get(key)).toEqual(other)
+    expect(fs.readdirSync(path.join(tmp.root, 'v1', 'tmp'))).toEqual([])
+  })
+})
+
 describe('store races', () => {
   test('two processes adding one key both succeed and leave one complete entry', async () => {
     using tmp = tempRoot()
