@@ -4,7 +4,9 @@
  * work for them), the scheduler's limits and executors, and the reify steps that touch disk.
  * Disposing it stops the pools after their running jobs.
  */
+import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
+import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
 import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
@@ -16,6 +18,7 @@ import type { Limits } from '../scheduler/index.ts'
 import { createStore, type Store } from '../store/index.ts'
 import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
 import type { Reporter } from '../ui/reporter.ts'
+import { version } from './version.ts'
 
 export interface InstallTuning {
   backend?: 'clone' | 'hardlink' | 'copy'
@@ -27,6 +30,7 @@ export interface InstallTuning {
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+  lockCheckMemo?: LockCheckMemo
 }
 
 export interface InstallContext extends AsyncDisposable {
@@ -98,6 +102,8 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
   const services: ReifyServices = {
     limits,
     signal,
+    // lockfiles found in sync before, under the cache root (another build may judge otherwise)
+    lockCheckMemo: createLockCheckMemo(path.join(config.cache, 'v1', 'lock-checks'), `skiff ${version} bun ${Bun.version}`),
     isStored: (key) => store.get(key) !== undefined,
     executors: {
       fetch: (job, jobSignal) => {

@@ -3,13 +3,14 @@
  *
  *  1. package.json and the lockfile (npm-shrinkwrap.json, else package-lock.json) are read;
  *     no lockfile is ENOLOCK; a lockfile out of sync with package.json is ELOCKSYNC listing
- *     every mismatch, as `npm ci` checks.
+ *     every mismatch, as `npm ci` checks (skipped for files that passed it before, when a
+ *     LockCheckMemo is given).
  *  2. The lockfile becomes a plan: the package folders to make (omit / platform rules applied).
  *  3. If node_modules holds a previous install whose hidden lockfile matches the disk, only
  *     what differs is changed; otherwise node_modules is emptied first, as npm ci does.
  *  4. reify: scheduler (fetch -> store -> link), link entries, .bin links, hidden lockfile.
  */
-import { readdir, rename, rm } from 'node:fs/promises'
+import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import {
@@ -24,6 +25,7 @@ import {
   type LockEntry,
   type Lockfile,
 } from '../lockfile/index.ts'
+import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, type ReifyEnv, type ReifyResult } from './reify.ts'
 
@@ -34,6 +36,8 @@ export interface CiInput {
 }
 
 export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  /** skips the sync check for files that passed it before */
+  lockCheckMemo?: LockCheckMemo
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
 }
@@ -56,8 +60,15 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     })
   }
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
-  const mismatches = checkLockInSync(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
-  if (mismatches.length > 0) throw createLockSyncError(lock, mismatches)
+  const check = () => {
+    const mismatches = checkLockInSync(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
+    if (mismatches.length > 0) throw createLockSyncError(lock, mismatches)
+  }
+  if (!services.lockCheckMemo) check()
+  else {
+    const inputs = { packageJsonText: packageJson.text, lockfileBytes: await readFile(lock.file), localManifests, legacyPeerDeps: input.legacyPeerDeps }
+    services.lockCheckMemo.checkOnce(inputs, check)
+  }
   step('check lockfile against package.json')
 
   const plan = planFromLock(lock, { ...input.plan, projectDir })
