@@ -131,30 +131,41 @@ function removeOptionalOrphans(
   dropped: Set<string>,
   skipped: Plan['skipped'],
 ): void {
-  const projects = [...lock.packages].filter(([location]) => !isInNodeModules(location))
+  // what each project and kept package needs does not change (resolution reads the whole
+  // lockfile), so it is resolved once; a round only updates how many still need each location
+  const needs = new Map<string, string[]>()
+  const users = new Map<string, number>()
+  for (const [location, entry] of lock.packages) {
+    if (kept.has(location) || !isInNodeModules(location)) needs.set(location, neededBy(lock, location, entry))
+  }
+  for (const targets of needs.values()) for (const target of targets) users.set(target, (users.get(target) ?? 0) + 1)
   for (;;) {
-    const needed = new Set<string>()
-    for (const [location, entry] of [...projects, ...kept]) {
-      if (entry.link && entry.resolved !== undefined) needed.add(entry.resolved)
-      const names = isInNodeModules(location)
-        ? dependencyNames(entry)
-        : [...dependencyNames(entry), ...Object.keys(entry.devDependencies ?? {})]
-      for (const name of names) {
-        const found = resolveDependency(lock.packages, location, name)
-        if (found !== undefined) needed.add(found)
-      }
-    }
-    let changed = false
+    const removed: string[] = []
     for (const [location, entry] of kept) {
-      const orphan = entry.optional === true && !needed.has(location)
+      const orphan = entry.optional === true && (users.get(location) ?? 0) === 0
       if (!orphan && !insideDropped(location, dropped)) continue
       kept.delete(location)
       dropped.add(location)
       skipped.push({ location, reason: 'platform' })
-      changed = true
+      removed.push(location)
     }
-    if (!changed) return
+    if (removed.length === 0) return
+    for (const location of removed) {
+      for (const target of needs.get(location) ?? []) users.set(target, (users.get(target) ?? 0) - 1)
+    }
   }
+}
+
+/** The locations a project or package needs: its dependencies as resolved in the lockfile, and a link's target. */
+function neededBy(lock: Lockfile, location: string, entry: LockEntry): string[] {
+  const needed: string[] = []
+  if (entry.link && entry.resolved !== undefined) needed.push(entry.resolved)
+  const names = isInNodeModules(location) ? dependencyNames(entry) : [...dependencyNames(entry), ...Object.keys(entry.devDependencies ?? {})]
+  for (const name of names) {
+    const found = resolveDependency(lock.packages, location, name)
+    if (found !== undefined) needed.push(found)
+  }
+  return needed
 }
 
 function dependencyNames(entry: LockEntry): string[] {
