@@ -9,8 +9,11 @@
  * Targets are made executable (0o777 & ~umask, npm's fix-bin) only when they are not yet:
  * the file is usually a hardlink into the shared store, where the extractor already set the
  * mode and fixed CRLF shebangs.
+ *
+ * The calls are synchronous: a handful of cheap syscalls per bin, where a thread-pool round trip
+ * each cost more than the call (antd's 250 bins: about 40 ms awaited one by one).
  */
-import { chmod, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises'
+import { chmodSync, lstatSync, mkdirSync, readlinkSync, rmSync, statSync, symlinkSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import { normalizeBin } from './normalize-bin.ts'
@@ -33,23 +36,21 @@ export interface LinkBinsOptions {
 /** Returns the names whose links point into this package afterwards. */
 export async function linkBins(options: LinkBinsOptions): Promise<string[]> {
   const execMode = 0o777 & ~(options.umask ?? process.umask())
-  const entries = Object.entries(normalizeBin(options.bin))
-  const linked = await Promise.all(entries.map(([name, target]) => linkBin(options, name, target, execMode)))
-  return entries.flatMap(([name], i) => (linked[i] ? [name] : []))
+  return Object.entries(normalizeBin(options.bin)).flatMap(([name, target]) => (linkBin(options, name, target, execMode) ? [name] : []))
 }
 
-async function linkBin(options: LinkBinsOptions, name: string, target: string, execMode: number): Promise<boolean> {
+function linkBin(options: LinkBinsOptions, name: string, target: string, execMode: number): boolean {
   const linkPath = path.join(options.binDir, name)
   const targetPath = path.join(options.packageDir, target)
   const linkText = path.relative(options.binDir, targetPath)
   try {
-    if (!(await lstatOrUndefined(targetPath))) return false
-    const existing = await lstatOrUndefined(linkPath)
-    if (existing?.isSymbolicLink() && (await readlink(linkPath)) === linkText) return true
-    if (existing) await rm(linkPath, { recursive: true, force: true })
-    else await mkdir(options.binDir, { recursive: true })
-    await createSymlink(linkText, linkPath)
-    await makeExecutable(targetPath, execMode)
+    if (!lstatOrUndefined(targetPath)) return false
+    const existing = lstatOrUndefined(linkPath)
+    if (existing?.isSymbolicLink() && readlinkSync(linkPath) === linkText) return true
+    if (existing) rmSync(linkPath, { recursive: true, force: true })
+    else mkdirSync(options.binDir, { recursive: true })
+    createSymlink(linkText, linkPath)
+    makeExecutable(targetPath, execMode)
     return true
   } catch (error) {
     throw new SkiffError('ELINK', `${options.pkg}: could not link bin "${name}" at ${linkPath}: ${(error as Error).message}`, {
@@ -60,25 +61,25 @@ async function linkBin(options: LinkBinsOptions, name: string, target: string, e
   }
 }
 
-async function createSymlink(linkText: string, linkPath: string): Promise<void> {
+function createSymlink(linkText: string, linkPath: string): void {
   try {
-    await symlink(linkText, linkPath, 'file')
+    symlinkSync(linkText, linkPath, 'file')
   } catch (error) {
     // another link appeared since the check (npm's force mode replaces it too)
     if (errnoCode(error) !== 'EEXIST') throw error
-    await rm(linkPath, { recursive: true, force: true })
-    await symlink(linkText, linkPath, 'file')
+    rmSync(linkPath, { recursive: true, force: true })
+    symlinkSync(linkText, linkPath, 'file')
   }
 }
 
-async function makeExecutable(targetPath: string, execMode: number): Promise<void> {
-  const { mode } = await stat(targetPath)
-  if ((mode & execMode) !== execMode) await chmod(targetPath, execMode)
+function makeExecutable(targetPath: string, execMode: number): void {
+  const { mode } = statSync(targetPath)
+  if ((mode & execMode) !== execMode) chmodSync(targetPath, execMode)
 }
 
-async function lstatOrUndefined(file: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+function lstatOrUndefined(file: string): Stats | undefined {
   try {
-    return await lstat(file)
+    return lstatSync(file)
   } catch (error) {
     // npm skips a target it may not read (EACCES) as if it were missing
     const code = errnoCode(error)
