@@ -6,11 +6,13 @@
  * store's index, so the store is never walked. Hardlink shares the store's inode; copy and
  * reflink give the target its own inode (copyFile keeps the mode, and tries FICLONE first, so
  * it shares extents where the filesystem can); clonefile clones the whole folder in one call
- * (macOS: fs.cpSync with no other option does one clonefile(2)).
+ * (macOS: fs.cpSync with no other option does one clonefile(2)). On Linux a hardlinked package
+ * of some size is made with linkat/mkdirat relative to its two folders (link-at.ts).
  */
-import { constants, copyFileSync, cpSync, linkSync, mkdirSync, rmSync } from 'node:fs'
+import { closeSync, constants, copyFileSync, cpSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { errnoCode } from '../error/index.ts'
+import { openLinkAt, type LinkAt } from './link-at.ts'
 import { hiddenSibling, moveIntoPlace } from './replace-target.ts'
 import { splitPaths, type LinkMode } from './worker-protocol.ts'
 
@@ -48,6 +50,26 @@ function makeBuildDir(buildDir: string): void {
   }
 }
 
+/** Below this many files, opening the two folders costs more than the shorter path walks save. */
+const LINK_AT_MIN_FILES = 8
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY
+
+/** The hardlink fill relative to the two open folders (link-at.ts); a failed call is repeated with node:fs, which throws. */
+function linkTreeAt(linkAt: LinkAt, srcDir: string, buildDir: string, dirs: readonly string[], files: readonly string[]): void {
+  const srcFd = openSync(srcDir, DIR_FLAGS)
+  try {
+    const dstFd = openSync(buildDir, DIR_FLAGS)
+    try {
+      for (const dir of dirs) if (!linkAt.mkdir(dstFd, dir)) mkdirSync(`${buildDir}/${dir}`)
+      for (const file of files) if (!linkAt.link(srcFd, dstFd, file)) linkSync(`${srcDir}/${file}`, `${buildDir}/${file}`)
+    } finally {
+      closeSync(dstFd)
+    }
+  } finally {
+    closeSync(srcFd)
+  }
+}
+
 function cloneTree(srcDir: string, buildDir: string): void {
   mkdirSync(path.dirname(buildDir), { recursive: true })
   cpSync(srcDir, buildDir, { recursive: true })
@@ -57,12 +79,16 @@ function cloneTree(srcDir: string, buildDir: string): void {
 function fillTree(job: MaterialiseJob, buildDir: string): void {
   const src = job.srcDir + '/'
   const dst = buildDir + '/'
-  for (const dir of splitPaths(job.dirs)) mkdirSync(dst + dir)
+  const dirs = splitPaths(job.dirs)
   const files = splitPaths(job.files)
   if (job.mode === 'hardlink') {
+    const linkAt = files.length >= LINK_AT_MIN_FILES ? openLinkAt() : undefined
+    if (linkAt) return linkTreeAt(linkAt, job.srcDir, buildDir, dirs, files)
+    for (const dir of dirs) mkdirSync(dst + dir)
     for (const file of files) linkSync(src + file, dst + file)
     return
   }
+  for (const dir of dirs) mkdirSync(dst + dir)
   // COPYFILE_FICLONE: reflink when the filesystem can, a byte copy otherwise
   const flags = job.mode === 'reflink' ? constants.COPYFILE_FICLONE : 0
   for (const file of files) copyFileSync(src + file, dst + file, flags)
