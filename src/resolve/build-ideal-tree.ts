@@ -12,6 +12,7 @@
 import path from 'node:path'
 import { isSkiffError, SkiffError } from '../error/index.ts'
 import { isPlatformCompatible, type Platform } from '../link/index.ts'
+import type { Lockfile } from '../lockfile/index.ts'
 import type { Spec } from '../spec/index.ts'
 import { addDependencies, type AddRequest, removeDependencies } from './add-remove-deps.ts'
 import { calcDepFlags, resetDepFlags } from './calc-dep-flags.ts'
@@ -42,6 +43,8 @@ export interface IdealTree {
    * engine, and optional sets that failed to resolve.
    */
   inert: ReadonlySet<string>
+  /** the lockfile the tree started from: its file, kind and version are kept when it is written again */
+  baseline?: Pick<Lockfile, 'file' | 'kind' | 'lockfileVersion'>
 }
 
 export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealTree> {
@@ -79,7 +82,8 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   checkEngineAndPlatform(input, root)
   applyExtras(root, await builder.extras())
   const inert = new Set([...(root.index?.inventory.values() ?? [])].filter((node) => node.inert).map((node) => node.location))
-  return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] }, inert }
+  const started = input.baseline === undefined ? {} : { baseline: { file: input.baseline.file, kind: input.baseline.kind, lockfileVersion: input.baseline.lockfileVersion } }
+  return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] }, inert, ...started }
 }
 
 function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {

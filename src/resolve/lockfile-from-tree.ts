@@ -21,7 +21,7 @@ import type { PackageData } from './package-data.ts'
 
 export interface LockfileOptions {
   omitLockfileRegistryResolved: boolean
-  /** where the lockfile will be written (default: package-lock.json in the project) */
+  /** where the lockfile will be written (default: the baseline's file, else package-lock.json in the project) */
   file?: string
 }
 
@@ -38,12 +38,14 @@ export function lockfileFromTree(tree: IdealTree, rootManifest: Record<string, u
     if (node.inert && !node.package.version) continue
     packages.set(location, entryOf(node, node.package, projectDir, options))
   }
+  const written = tree.baseline?.kind === 'hidden' ? undefined : tree.baseline
   const name = rootPackage.name || root.name
   const version = rootPackage.version
   return {
-    file: options.file ?? path.join(projectDir, 'package-lock.json'),
-    kind: 'package-lock.json',
-    lockfileVersion: 3,
+    file: options.file ?? written?.file ?? path.join(projectDir, 'package-lock.json'),
+    kind: written?.kind === 'npm-shrinkwrap.json' ? 'npm-shrinkwrap.json' : 'package-lock.json',
+    // npm keeps writing a lockfile in the version it read it in (1 is converted to 3)
+    lockfileVersion: written?.lockfileVersion === 2 ? 2 : 3,
     ...(name ? { name } : {}),
     ...(version ? { version } : {}),
     packages,

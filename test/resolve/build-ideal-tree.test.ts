@@ -314,6 +314,15 @@ describe('lockfile baseline and requests', () => {
     expect(versions).toEqual({ 'node_modules/a': '1.0.0', 'node_modules/b': '1.0.0' })
   })
 
+  test('a lockfileVersion 2 baseline is written again as version 2, with its legacy dependencies', async () => {
+    const v2 = JSON.parse(baselineText('1.0.0'))
+    const baseline = parseLockfile(JSON.stringify({ ...v2, lockfileVersion: 2, dependencies: { a: { version: '1.0.0' } } }), { file: 'package-lock.json', kind: 'package-lock.json' })
+    const { text } = await resolveProject(registry, { name: 'app', dependencies: { a: '^1', b: '^1' } }, { baseline })
+    const written = JSON.parse(text)
+    expect(written.lockfileVersion).toBe(2)
+    expect(Object.keys(written.dependencies)).toEqual(['a', 'b'])
+  })
+
   test('a removed dependency is pruned from the locked tree', async () => {
     const baseline = parseLockfile(baselineText('1.0.0'), { file: 'package-lock.json', kind: 'package-lock.json' })
     const { versions, packages } = await resolveProject(registry, { name: 'app', dependencies: { a: '^1' } }, {
