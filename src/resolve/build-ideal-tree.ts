@@ -72,6 +72,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
     source,
     explicitRequests,
     updateNames,
+    signal: input.signal,
   })
   source.prefetchDependencies(root.package, true)
   for (const workspace of root.fsChildren) source.prefetchDependencies(workspace.package, true)

@@ -29,6 +29,7 @@ export interface BuilderContext {
   source: ManifestSource
   explicitRequests: Set<Edge>
   updateNames: string[]
+  signal?: AbortSignal | undefined
 }
 
 export class IdealTreeBuilder {
@@ -74,7 +75,10 @@ export class IdealTreeBuilder {
 
   async run(): Promise<void> {
     for (;;) {
-      for (let node = this.#queue.pop(); node !== undefined; node = this.#queue.pop()) await this.#step(node)
+      for (let node = this.#queue.pop(); node !== undefined; node = this.#queue.pop()) {
+        this.context.signal?.throwIfAborted()
+        await this.#step(node)
+      }
       if (!this.#queueLinkTargets()) return
     }
   }

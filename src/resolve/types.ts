@@ -104,4 +104,6 @@ export interface BuildIdealTreeInput extends ResolveIO {
   remove?: string[]
   update?: { all: boolean; names: string[] }
   options: ResolveOptions
+  /** stops the walk between two steps (Ctrl-C); the reason is thrown */
+  signal?: AbortSignal
 }

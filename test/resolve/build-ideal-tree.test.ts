@@ -377,6 +377,13 @@ describe('I/O', () => {
     expect(resolved.sort()).toEqual(['a@1.0.0', 'b@1.0.0', 'c@1.0.0', 'd@1.0.0', 'e@1.0.0'])
   })
 
+  test('an aborted signal stops the walk with its reason', async () => {
+    const controller = new AbortController()
+    controller.abort(new Error('stopped by the user'))
+    const failure = await errorOf(resolveProject({ a: { '1.0.0': {} } }, project({ a: '^1' }), { signal: controller.signal }))
+    expect(failure.message).toContain('stopped by the user')
+  })
+
   test('license comes from the full document, and resolved can be left out of the lockfile', async () => {
     const { packages } = await resolveProject({ a: { '1.0.0': { license: 'ISC' } } }, project({ a: '^1' }), { options: { omitLockfileRegistryResolved: true } })
     expect(packages.get('node_modules/a')).toEqual({ version: '1.0.0', integrity: 'sha512-a@1.0.0', license: 'ISC' })
