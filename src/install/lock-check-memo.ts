@@ -9,7 +9,6 @@
  * The lockfile is read a second time for its fingerprint: an edit landing between the two reads
  * (during the install) could pair a fingerprint with text that was not checked.
  */
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -42,7 +41,8 @@ export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
 }
 
 export function lockCheckFingerprint(inputs: LockCheckInputs, salt: string): string {
-  const hash = createHash('sha256')
+  // Bun's hasher: loading node:crypto costs ~20 ms of module start-up
+  const hash = new Bun.CryptoHasher('sha256')
   for (const part of [salt, String(inputs.legacyPeerDeps), inputs.packageJsonText, JSON.stringify([...inputs.localManifests])]) {
     hash.update(`${Buffer.byteLength(part)}:`).update(part)
   }
