@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
+import { buildTarballBytes } from '../registry/package-def.ts'
 import type { Fault, FaultMatcher } from '../registry/index.ts'
 import {
   fixtureSuite,
@@ -20,7 +21,10 @@ import {
   type SkiffExit,
 } from './fixture.ts'
 
-const suite = fixtureSuite()
+/** published cut short: the registry serves these bytes whole, and its integrity is theirs */
+const TRUNCATED = { name: 'truncated', version: '1.0.0', tarball: buildTarballBytes({ name: 'truncated', version: '1.0.0', files: { 'index.js': 'x'.repeat(5000) } }).slice(0, 60) }
+
+const suite = fixtureSuite([TRUNCATED])
 
 const BETA = '/beta/-/beta-1.0.0.tgz'
 
@@ -158,6 +162,17 @@ describe('fault matrix: skiff ci', () => {
     const run = await ciWithFault(tmp.path, [[BETA, { stallAfterBytes: 20, times: 1 }]], { env: { npm_config_fetch_timeout: '300' } })
     await expectCleanSuccess(run)
     expect(run.requestsFor(BETA)).toBe(2)
+  })
+
+  test('a tarball the registry serves cut short (integrity and all) fails with EBADTARBALL naming the package, and nothing is stored for it', async () => {
+    await using tmp = tempDir()
+    const packageJson = { name: 'app', version: '1.0.0', dependencies: { alpha: '1.0.0', truncated: '1.0.0' } }
+    const locked = [{ name: 'alpha', version: '1.0.0' }, { name: 'truncated', version: '1.0.0' }]
+    const dir = writeFixtureProject(suite.registry, tmp.path, { packageJson, locked })
+    const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url, env: FAST_RETRIES })
+    await expectCleanFailure({ ...run, dir, cache: path.join(tmp.path, 'cache'), requestsFor: () => 0 }, 'EBADTARBALL')
+    expect(run.stderr).toContain('truncated@1.0.0: ')
+    expect(fs.existsSync(path.join(dir, 'node_modules/truncated'))).toBe(false)
   })
 
   test('a tarball whose bytes differ from the lockfile fails with EINTEGRITY and stores nothing for it', async () => {
