@@ -2,19 +2,24 @@
  * buildActualTree: the installed packages of a project (read from the hidden lockfile or from
  * node_modules) as arborist's loadActual makes them into a tree, in these steps:
  *   1. one node per location; a link gets the node at its target location as target;
- *   2. a package in a node_modules folder is the child of the package owning that folder; a
- *      folder outside node_modules (a workspace) hangs under the nearest enclosing node;
- *   3. edges in arborist's order (the root's workspaces, then peer, peerOptional, prod,
- *      optional, and dev for tops only), each resolved as Node's module lookup would, checked
- *      against its spec (dep-valid.ts); a node lists the edges reaching it by the location
- *      they come from, the root's first (last when the root has workspaces);
- *   4. flags by calc-dep-flags.ts: whatever no edge reaches from the root stays extraneous.
+ *   2. nodes join the tree in the order npm loads them (the hidden lockfile's order with links
+ *      last, or a walk of node_modules level by level, a link's folder right after the link),
+ *      each in its owner's node_modules or under the folder enclosing it (tree-growth.ts);
+ *   3. each gets its edges in arborist's order (peer, peerOptional, prod, optional, and dev for
+ *      tops only), resolved as Node's module lookup would; once the tree is whole the root's
+ *      edges are made anew with its workspaces, then every edge is checked (dep-valid.ts);
+ *   4. the root's overrides (override-rules.ts) change what edges want, and mark the nodes
+ *      they set to an exact version;
+ *   5. flags by calc-dep-flags.ts: whatever no edge reaches from the root stays extraneous.
  */
 import path from 'node:path'
 import { calcDepFlags } from './calc-dep-flags.ts'
 import { isDepValid } from './dep-valid.ts'
+import { createNode, folderName, type MutableEdge, type MutableNode } from './mutable-tree.ts'
+import { readOverrideRules, ruleForEdge, type OverrideRule } from './override-rules.ts'
 import type { PackageInfo } from './package-info.ts'
-import type { ActualTree, EdgeError, EdgeType, TreeNode, TreeSource } from './tree-model.ts'
+import { createTreeGrowth, ownerLocation } from './tree-growth.ts'
+import { isInBundle, type ActualTree, type EdgeError, type EdgeType, type TreeNode, type TreeSource } from './tree-model.ts'
 
 export interface InstalledEntry {
   package: PackageInfo
@@ -27,43 +32,13 @@ export interface InstalledEntry {
 export interface ActualTreeInput {
   projectDir: string
   rootPackage: PackageInfo
-  /** every installed location but the root ('' is ignored) */
+  /** every installed location but the root ('' is ignored), in the order they were read */
   entries: ReadonlyMap<string, InstalledEntry>
   /** the root's workspaces: package name → location */
   workspaces: ReadonlyMap<string, string>
   source: TreeSource
-}
-
-interface MutableEdge {
-  type: EdgeType
-  name: string
-  spec: string
-  accept: string | undefined
-  from: MutableNode
-  to: MutableNode | undefined
-  error: EdgeError | undefined
-}
-
-interface MutableNode {
-  name: string
-  location: string
-  path: string
-  realpath: string
-  package: PackageInfo
-  resolved: string | undefined
-  isLink: boolean
-  target: MutableNode
-  parent: MutableNode | undefined
-  fsParent: MutableNode | undefined
-  children: Map<string, MutableNode>
-  edgesOut: Map<string, MutableEdge>
-  edgesIn: MutableEdge[]
-  linksIn: MutableNode[]
-  dev: boolean
-  optional: boolean
-  devOptional: boolean
-  peer: boolean
-  extraneous: boolean
+  /** leave peer dependencies out, as npm 4-6 did (npm ls ignores the setting, explain and outdated follow it) */
+  legacyPeerDeps?: boolean
 }
 
 const compareLocations = new Intl.Collator('en').compare
@@ -71,161 +46,138 @@ const compareLocations = new Intl.Collator('en').compare
 export function buildActualTree(input: ActualTreeInput): ActualTree {
   const { projectDir } = input
   const root = createNode({ name: path.basename(projectDir), location: '', path: projectDir, info: input.rootPackage })
-  const inventory = new Map<string, MutableNode>([['', root]])
-  const locations = [...input.entries.keys()].filter((location) => location !== '').sort(compareLocations)
-  for (const location of locations) {
-    const entry = input.entries.get(location) as InstalledEntry
-    if (entry.linkTarget !== undefined) continue
-    inventory.set(location, createNode({ name: folderName(location), location, path: path.join(projectDir, location), info: entry.package, resolved: entry.resolved }))
+  const nodes = createNodes(input)
+  const growth = createTreeGrowth(root)
+  const context: EdgeContext = { root, workspaces: new Map(), projectDir, rules: readOverrideRules(input.rootPackage), legacyPeerDeps: input.legacyPeerDeps === true }
+  growth.attachEdges(root, loadEdges(root, context))
+  for (const node of loadOrder(input.source, nodes)) {
+    if (growth.add(node) && !node.isLink) growth.attachEdges(node, loadEdges(node, context))
   }
-  for (const location of locations) {
-    const entry = input.entries.get(location) as InstalledEntry
-    if (entry.linkTarget === undefined) continue
-    const target = inventory.get(entry.linkTarget) ?? createNode({
-      name: folderName(entry.linkTarget),
-      location: entry.linkTarget,
-      path: path.join(projectDir, entry.linkTarget),
-      info: entry.package,
-    })
-    inventory.set(target.location, target)
-    const link = createNode({ name: folderName(location), location, path: path.join(projectDir, location), info: target.package, target })
-    target.linksIn.push(link)
-    inventory.set(location, link)
+  if (input.workspaces.size > 0) {
+    growth.detachEdges(root)
+    growth.attachEdges(root, loadEdges(root, { ...context, workspaces: input.workspaces }))
   }
-  const placed = placeNodes(inventory)
-  for (const node of placed) if (!node.isLink) loadEdges(node, root, input.workspaces, projectDir)
-  // npm sets a root's workspaces once the tree is loaded, which makes all of the root's edges
-  // anew: with workspaces, the root comes last among the edges that reach a node
-  const resolveOrder = input.workspaces.size > 0 ? [...placed.slice(1), root] : placed
-  for (const node of resolveOrder) for (const edge of node.edgesOut.values()) resolveEdge(edge)
+  for (const node of growth.placed.values()) {
+    for (const edge of node.edgesOut.values()) edge.error = edgeError(edge)
+    node.overridden = node.edgesIn.some((edge) => edge.rule !== undefined && edge.rule.value === node.package.version)
+  }
   calcDepFlags(root)
-  return { root, inventory: new Map(placed.map((node) => [node.location, node])), source: input.source }
+  return { root, inventory: growth.placed, source: input.source }
 }
 
-function createNode(options: { name: string; location: string; path: string; info: PackageInfo; resolved?: string | undefined; target?: MutableNode }): MutableNode {
-  const node: MutableNode = {
-    name: options.name,
-    location: options.location,
-    path: options.path,
-    realpath: options.target?.path ?? options.path,
-    package: options.info,
-    resolved: options.target === undefined ? options.resolved : linkResolved(options.path, options.target.path),
-    isLink: options.target !== undefined,
-    target: options.target as MutableNode,
-    parent: undefined,
-    fsParent: undefined,
-    children: new Map(),
-    edgesOut: new Map(),
-    edgesIn: [],
-    linksIn: [],
-    dev: options.location !== '',
-    optional: options.location !== '',
-    devOptional: options.location !== '',
-    peer: options.location !== '',
-    extraneous: options.location !== '',
+/** A node per entry, in the entries' order; a link gets its target (made for it when not listed). */
+function createNodes(input: ActualTreeInput): Map<string, MutableNode> {
+  const nodes = new Map<string, MutableNode>()
+  const at = (location: string) => path.join(input.projectDir, location)
+  for (const [location, entry] of input.entries) {
+    if (location === '' || entry.linkTarget !== undefined) continue
+    nodes.set(location, createNode({ name: folderName(location), location, path: at(location), info: entry.package, resolved: entry.resolved }))
   }
-  if (options.target === undefined) node.target = node
-  return node
-}
-
-/** A link always resolves to the relative path of its target, from the folder holding it. */
-function linkResolved(linkPath: string, targetPath: string): string {
-  return `file:${path.relative(path.dirname(linkPath), targetPath).replaceAll('\\', '/')}`
-}
-
-function folderName(location: string): string {
-  const index = location.lastIndexOf('node_modules/')
-  if (index !== -1) return location.slice(index + 'node_modules/'.length)
-  const base = path.posix.basename(location)
-  const scope = path.posix.basename(path.posix.dirname(location))
-  return scope.startsWith('@') ? `${scope}/${base}` : base
+  for (const [location, entry] of input.entries) {
+    if (location === '' || entry.linkTarget === undefined) continue
+    const target = nodes.get(entry.linkTarget) ?? createNode({ name: folderName(entry.linkTarget), location: entry.linkTarget, path: at(entry.linkTarget), info: entry.package })
+    if (!nodes.has(target.location)) nodes.set(target.location, target)
+    const link = createNode({ name: folderName(location), location, path: at(location), info: target.package, target })
+    target.linksIn.push(link)
+    nodes.set(location, link)
+  }
+  return nodes
 }
 
 /**
- * Parents and fsParents; a package whose node_modules owner is missing or is a link is left
- * out, as npm's walk could not have reached it. Owners come before what they hold in the
- * inventory's order. Returns the nodes kept, the root first.
+ * The order npm adds nodes to its tree: from the hidden lockfile, its entries as listed,
+ * links after every package; from node_modules, level by level (each folder's packages by
+ * name; npm's own order there is that of parallel reads), a link's folder right after the
+ * link, folders nothing links to last.
  */
-function placeNodes(inventory: Map<string, MutableNode>): MutableNode[] {
-  const placed: MutableNode[] = []
-  const isPlaced = new Set<MutableNode>()
-  for (const node of inventory.values()) {
-    const owner = node.location === '' ? undefined : ownerLocation(node.location)
-    if (owner !== undefined) {
-      const parent = inventory.get(owner)
-      if (parent === undefined || parent.isLink || !isPlaced.has(parent)) continue
-      node.parent = parent
-      parent.children.set(node.name, node)
-    } else if (node.location !== '') {
-      node.fsParent = enclosingNode(node.location, inventory)
+function loadOrder(source: TreeSource, nodes: ReadonlyMap<string, MutableNode>): MutableNode[] {
+  const all = [...nodes.values()]
+  if (source === 'hidden lockfile') return [...all.filter((node) => !node.isLink), ...all.filter((node) => node.isLink)]
+  const held = new Map<string, MutableNode[]>()
+  for (const node of all) {
+    const owner = ownerLocation(node.location)
+    if (owner !== undefined) held.set(owner, [...(held.get(owner) ?? []), node])
+  }
+  const ordered: MutableNode[] = []
+  const listed = new Set<MutableNode>()
+  const queue: string[] = ['']
+  const list = (node: MutableNode) => {
+    if (listed.has(node)) return
+    listed.add(node)
+    ordered.push(node)
+    queue.push(node.location)
+  }
+  for (let owner = queue.shift(); owner !== undefined; owner = queue.shift()) {
+    for (const node of (held.get(owner) ?? []).sort((a, b) => compareLocations(a.location, b.location))) {
+      list(node)
+      if (node.isLink && ownerLocation(node.target.location) === undefined) list(node.target)
     }
-    placed.push(node)
-    isPlaced.add(node)
   }
-  return placed
+  for (const node of all.sort((a, b) => compareLocations(a.location, b.location))) list(node)
+  return ordered
 }
 
-/** The location whose node_modules folder holds `location`, or undefined for folders outside node_modules. */
-function ownerLocation(location: string): string | undefined {
-  const index = location.lastIndexOf('node_modules/')
-  if (index === -1) return undefined
-  return index === 0 ? '' : location.slice(0, index - 1)
+interface EdgeContext {
+  root: MutableNode
+  workspaces: ReadonlyMap<string, string>
+  projectDir: string
+  rules: readonly OverrideRule[]
+  legacyPeerDeps: boolean
 }
 
-function enclosingNode(location: string, inventory: Map<string, MutableNode>): MutableNode | undefined {
-  if (location === '..' || location.startsWith('../') || path.posix.isAbsolute(location)) return undefined
-  for (let dir = path.posix.dirname(location); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) {
-    const found = inventory.get(dir)
-    if (found !== undefined && !found.isLink) return found
-  }
-  return inventory.get('')
-}
-
-function loadEdges(node: MutableNode, root: MutableNode, workspaces: ReadonlyMap<string, string>, projectDir: string): void {
+/** A node's edges in arborist's order: the root's workspaces, peer, peerOptional, prod, optional, and dev for tops; a later kind replaces an earlier one of the same name. */
+function loadEdges(node: MutableNode, context: EdgeContext): MutableEdge[] {
   const info = node.package
+  const edges = new Map<string, MutableEdge>()
   const add = (type: EdgeType, deps: Readonly<Record<string, string>>) => {
-    for (const [name, spec] of Object.entries(deps)) {
-      if (node.edgesOut.get(name)?.type === 'workspace') continue
-      node.edgesOut.delete(name)
-      node.edgesOut.set(name, { type, name, spec, accept: acceptOf(info, name), from: node, to: undefined, error: undefined })
+    for (const [name, rawSpec] of Object.entries(deps)) {
+      if (edges.get(name)?.type === 'workspace') continue
+      const rule = type === 'workspace' ? undefined : ruleForEdge(context.rules, name, rawSpec)
+      const spec = rule !== undefined && rule.value !== '*' ? rule.value : rawSpec
+      edges.delete(name)
+      edges.set(name, { type, name, spec, rawSpec, rule, accept: acceptOf(info, name), from: node, to: undefined, error: undefined })
     }
   }
-  if (node === root) {
-    add('workspace', Object.fromEntries([...workspaces].map(([name, location]) => [name, `file:${path.join(projectDir, location)}`])))
+  if (node === context.root) {
+    add('workspace', Object.fromEntries([...context.workspaces].map(([name, location]) => [name, `file:${path.join(context.projectDir, location)}`])))
   }
-  const peers: Record<string, string> = {}
-  const optionalPeers: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(info.peerDependencies)) {
-    if (info.peerDependenciesMeta[name]?.optional) optionalPeers[name] = spec
-    else peers[name] = spec
+  if (!context.legacyPeerDeps) {
+    const peers: Record<string, string> = {}
+    const optionalPeers: Record<string, string> = {}
+    for (const [name, spec] of Object.entries(info.peerDependencies)) {
+      if (info.peerDependenciesMeta[name]?.optional) optionalPeers[name] = spec
+      else peers[name] = spec
+    }
+    add('peer', peers)
+    add('peerOptional', optionalPeers)
   }
-  add('peer', peers)
-  add('peerOptional', optionalPeers)
   add('prod', info.dependencies)
   add('optional', info.optionalDependencies)
   if (node.parent === undefined) add('dev', info.devDependencies)
+  return [...edges.values()]
 }
 
 function acceptOf(info: PackageInfo, name: string): string | undefined {
   return Object.hasOwn(info.acceptDependencies, name) ? info.acceptDependencies[name] : undefined
 }
 
-function resolveEdge(edge: MutableEdge): void {
-  let to: MutableNode | undefined
-  for (let scope: MutableNode | undefined = edge.from; scope !== undefined && to === undefined; scope = scope.parent ?? scope.fsParent) {
-    to = scope.children.get(edge.name)
-  }
-  edge.to = to
-  edge.error = edgeError(edge, to)
-  to?.edgesIn.push(edge)
-}
-
-function edgeError(edge: MutableEdge, to: MutableNode | undefined): EdgeError | undefined {
+function edgeError(edge: MutableEdge): EdgeError | undefined {
+  const to = edge.to
   if (to === undefined) return edge.type === 'optional' || edge.type === 'peerOptional' ? undefined : 'MISSING'
   const peer = edge.type === 'peer' || edge.type === 'peerOptional'
   if (peer && edge.from === to.parent && edge.from.parent !== undefined) return 'PEER LOCAL'
-  if (!isDepValid(to as TreeNode, edge.spec, edge.from as TreeNode)) {
-    if (edge.accept === undefined || !isDepValid(to as TreeNode, edge.accept || '*', edge.from as TreeNode)) return 'INVALID'
-  }
-  return undefined
+  return isSatisfied(edge, to) ? undefined : 'INVALID'
+}
+
+/**
+ * Edge.satisfiedBy: the spec (or the accepted one); under an override, also the written spec
+ * when the rule's range does not cover the version. Bundled packages keep their written spec.
+ */
+function isSatisfied(edge: MutableEdge, to: MutableNode): boolean {
+  const valid = (spec: string) => isDepValid(to as TreeNode, spec, edge.from as TreeNode) ||
+    (edge.accept !== undefined && isDepValid(to as TreeNode, edge.accept || '*', edge.from as TreeNode))
+  if (edge.rule === undefined) return valid(edge.spec)
+  if (isInBundle(to as TreeNode)) return valid(edge.rawSpec)
+  if (valid(edge.spec)) return true
+  return valid(edge.rawSpec) && !valid(edge.rule.keySpec)
 }

@@ -31,6 +31,9 @@ export interface EdgeExplanation {
   type: EdgeType
   name: string
   spec: string
+  /** the written spec, when an override changed it */
+  rawSpec?: string
+  overridden?: true
   bundled?: true
   error?: string
   from?: NodeExplanation
@@ -74,6 +77,10 @@ export function createExplainer(tree: ActualTree): Explainer {
     const known = edgeCache.get(edge)
     if (known) return known
     const explanation: EdgeExplanation = { type: edge.type, name: edge.name, spec: edge.spec }
+    if (edge.rawSpec !== edge.spec) {
+      explanation.rawSpec = edge.rawSpec
+      explanation.overridden = true
+    }
     if (edge.from.package.bundleDependencies.includes(edge.name)) explanation.bundled = true
     if (edge.error !== undefined) explanation.error = edge.error
     explanation.from = explainNode(edge.from, seen)
@@ -94,7 +101,7 @@ export function createExplainer(tree: ActualTree): Explainer {
       explanation.devOptional = node.devOptional
       explanation.peer = node.peer
       explanation.bundled = bundlerOf(node) !== undefined
-      explanation.overridden = false
+      explanation.overridden = node.overridden
       return explanation
     },
   }

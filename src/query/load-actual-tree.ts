@@ -7,7 +7,8 @@
  *     folders that links point at are read from their package.json all the same.
  *   - Otherwise node_modules is walked: every folder with its package.json, nested
  *     node_modules and scope folders included, dot-folders skipped; a symlink is a link whose
- *     target folder (a workspace, a `file:` folder) is read and walked too.
+ *     target folder (a workspace, a `file:` folder) is read and walked too. Where each
+ *     package came from (`resolved`) is taken from the project lockfile, as npm does.
  *   - Workspaces matched by the root's `workspaces` patterns are read even when no link
  *     points at them.
  */
@@ -18,6 +19,7 @@ import {
   findWorkspaces,
   isHiddenLockfileCurrent,
   readHiddenLockfile,
+  readLockfile,
   readPackageJson,
   workspacePatterns,
   type LockEntry,
@@ -26,17 +28,20 @@ import { buildActualTree, type InstalledEntry } from './build-actual-tree.ts'
 import { normalizeManifest, readPackageInfo } from './package-info.ts'
 import type { ActualTree } from './tree-model.ts'
 
-export async function loadActualTree(projectDir: string): Promise<ActualTree> {
+export async function loadActualTree(projectDir: string, options: { legacyPeerDeps?: boolean } = {}): Promise<ActualTree> {
+  const legacyPeerDeps = options.legacyPeerDeps === true
   const rootJson = await readManifest(projectDir)
   const workspaces = await findWorkspaceFolders(projectDir, rootJson ?? {})
   const hidden = await readHiddenLockfile(projectDir)
   const rootPackage = readPackageInfo(rootJson === undefined ? {} : normalizeManifest(rootJson))
   if (hidden !== undefined && (await isHiddenLockfileCurrent(projectDir, hidden))) {
     const entries = await withFolderManifests(projectDir, entriesFromLockfile(projectDir, hidden.packages))
-    return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'hidden lockfile' })
+    return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'hidden lockfile', legacyPeerDeps })
   }
   const entries = await entriesFromDisk(projectDir, [...workspaces.values()])
-  return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'node_modules' })
+  const lock = await readLockfile(projectDir).catch(() => undefined)
+  if (lock !== undefined) addLockedResolved(projectDir, entries, lock.packages)
+  return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'node_modules', legacyPeerDeps })
 }
 
 async function readManifest(dir: string): Promise<Record<string, unknown> | undefined> {
@@ -115,6 +120,22 @@ function bundledNames(packages: ReadonlyMap<string, LockEntry>): Map<string, str
 
 function declares(entry: LockEntry, name: string): boolean {
   return [entry.dependencies, entry.optionalDependencies, entry.peerDependencies].some((deps) => deps !== undefined && Object.hasOwn(deps, name))
+}
+
+/**
+ * Where packages found on disk came from: the project lockfile's `resolved` at the same
+ * location, when the entry agrees on the version (arborist's Shrinkwrap.add).
+ */
+function addLockedResolved(projectDir: string, entries: Map<string, InstalledEntry>, packages: ReadonlyMap<string, LockEntry>): void {
+  for (const [location, entry] of entries) {
+    const locked = packages.get(location)
+    if (entry.linkTarget !== undefined || locked === undefined || locked.link === true) continue
+    if (locked.resolved === undefined && locked.integrity === undefined && locked.version === undefined) continue
+    const version = entry.package.version
+    if (locked.version !== undefined && version !== undefined && version !== '' && locked.version !== version) continue
+    const resolved = consistentResolved(projectDir, locked.resolved)
+    if (resolved !== undefined) entry.resolved = resolved
+  }
 }
 
 /** A locked `file:` path is relative to the project; the tree keeps it absolute, as arborist does. */

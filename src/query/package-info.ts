@@ -5,6 +5,7 @@
  * bundles every dependency, and a name in both `dependencies` and `optionalDependencies` is
  * optional only. Dependency values that are not strings are dropped.
  */
+import path from 'node:path'
 
 export interface PackageInfo {
   name?: string
@@ -76,14 +77,59 @@ function bundleList(value: unknown, dependencies: Readonly<Record<string, string
 }
 
 /**
- * A package.json as npm's loadActual reads it (@npmcli/package-json normalize): fields starting
- * with `_` are dropped (so an old `_resolved` says nothing), and `_id` is `name@version`.
+ * A package.json as npm's loadActual reads it (@npmcli/package-json's normalize steps, in their
+ * order): fields starting with `_` are dropped (so an old `_resolved` says nothing), `_id` is
+ * `name@version`, `bundledDependencies` becomes `bundleDependencies` (a list), a name in
+ * `optionalDependencies` leaves `dependencies`, scripts that are not strings go, a `funding`
+ * string becomes `{ url }`, and `bin` becomes a map of names to clean relative paths.
  */
 export function normalizeManifest(manifest: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const normalized: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(manifest)) if (!key.startsWith('_')) normalized[key] = value
-  if (typeof manifest.name === 'string' && manifest.name !== '' && typeof manifest.version === 'string' && manifest.version !== '') {
-    normalized._id = `${manifest.name}@${manifest.version}`
+  const data: Json = {}
+  for (const [key, value] of Object.entries(manifest)) if (!key.startsWith('_')) data[key] = value
+  if (typeof data.name === 'string' && data.name !== '' && typeof data.version === 'string' && data.version !== '') {
+    data._id = `${data.name}@${data.version}`
   }
-  return normalized
+  if (data.bundleDependencies === undefined && data.bundledDependencies !== undefined) {
+    data.bundleDependencies = data.bundledDependencies
+    delete data.bundledDependencies
+  }
+  normalizeBundle(data)
+  if (isJsonObject(data.dependencies) && isJsonObject(data.optionalDependencies)) {
+    const dependencies = withoutKeys(stringRecord(data.dependencies), data.optionalDependencies as Record<string, string>)
+    if (Object.keys(dependencies).length === 0) delete data.dependencies
+    else data.dependencies = dependencies
+  }
+  if (data.scripts !== undefined) {
+    if (isJsonObject(data.scripts)) data.scripts = stringRecord(data.scripts)
+    else delete data.scripts
+  }
+  if (typeof data.funding === 'string' && data.funding !== '') data.funding = { url: data.funding }
+  normalizeBin(data)
+  return data
+}
+
+function normalizeBundle(data: Json): void {
+  const bundle = data.bundleDependencies
+  if (bundle === false) data.bundleDependencies = []
+  else if (bundle === true) data.bundleDependencies = Object.keys(isJsonObject(data.dependencies) ? data.dependencies : {})
+  else if (isJsonObject(bundle)) data.bundleDependencies = Object.keys(bundle)
+  else if (!Array.isArray(bundle) && 'bundleDependencies' in data) delete data.bundleDependencies
+}
+
+/** npm-normalize-package-bin: a string is the package's own bin, an array is named by basenames. */
+function normalizeBin(data: Json): void {
+  const bin = data.bin
+  let named: Record<string, unknown> | undefined
+  if (typeof bin === 'string' && bin !== '') named = typeof data.name === 'string' && data.name !== '' ? { [data.name]: bin } : undefined
+  else if (Array.isArray(bin)) named = Object.fromEntries(bin.map((file) => [path.posix.basename(String(file)), file]))
+  else if (isJsonObject(bin)) named = bin
+  const clean: Record<string, string> = {}
+  for (const [name, file] of Object.entries(named ?? {})) {
+    const base = path.posix.join('/', path.posix.basename(name.replace(/\\|:/g, '/'))).slice(1)
+    if (typeof file !== 'string' || base === '') continue
+    const target = path.posix.join('/', file.replace(/\\/g, '/')).slice(1)
+    if (target !== '') clean[base] = target
+  }
+  if (Object.keys(clean).length > 0) data.bin = clean
+  else delete data.bin
 }

@@ -62,9 +62,10 @@ function explainDependents(node: NodeExplanation, paint: Paint, seen: Set<string
 
 function explainEdge(edge: EdgeExplanation, paint: Paint, seen: Set<string>): string {
   const from = edge.from ?? {}
-  const dep = edge.type === 'workspace'
+  let dep = edge.type === 'workspace'
     ? paint.bold(path.relative(from.location ?? '', edge.spec.slice('file:'.length)))
     : `${edge.name}@"${edge.spec}"`
+  if (edge.overridden) dep = `${colorType('overridden', paint)} ${dep} (was "${String(edge.rawSpec)}")`
   return (edge.type === 'prod' ? '' : `${colorType(edge.type, paint)} `) +
     (edge.bundled ? `${colorType('bundled', paint)} ` : '') +
     `${dep} from ${explainFrom(from, paint, seen)}`

@@ -38,6 +38,7 @@ function labelOf(entry: ListEntry, tree: ActualTree, options: ListTextOptions): 
   if (entry.deduped) label += ` ${paint.dim('deduped')}`
   if (entry.invalid !== undefined) label += ` ${paint.red(`invalid: ${entry.invalid}`)}`
   if (entry.kind === 'node' && node?.extraneous) label += ` ${paint.red('extraneous')}`
+  if (entry.kind === 'node' && node?.overridden) label += ` ${paint.dim('overridden')}`
   if (entry.kind === 'node' && node !== undefined && isGitResolved(node.resolved)) label += ` (${node.resolved})`
   if (node?.isLink) label += ` -> ./${linkTargetLocation(node, tree)}`
   if (long) label += `\n${node?.package.description ?? ''}`
@@ -78,7 +79,7 @@ function jsonItem(entry: ListEntry, options: ListJsonOptions): Record<string, un
   const node = entry.node
   if (node?.package.version) item.version = node.package.version
   if (entry.kind === 'node' && node?.resolved) item.resolved = node.resolved
-  if (entry.kind === 'node' && !entry.isRoot) item.overridden = false
+  if (entry.kind === 'node' && !entry.isRoot && node !== undefined) item.overridden = node.overridden
   if (entry.isRoot && node !== undefined && Object.keys(node.package.raw).length > 0) item.name = node.package.name ?? node.name
   if (options.long && node !== undefined) Object.assign(item, longFields(entry, node))
   if (entry.kind === 'node' && node?.extraneous) item.extraneous = true
@@ -116,6 +117,7 @@ export function renderListParseable(result: ListResult, options: ListJsonOptions
       if (node.path !== node.realpath) line += `:${node.realpath}`
       if (node.extraneous) line += ':EXTRANEOUS'
       if (result.invalidMarks.has(node)) line += ':INVALID'
+      if (node.overridden) line += ':OVERRIDDEN'
     }
     lines.push(line)
   }

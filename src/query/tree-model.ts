@@ -18,7 +18,10 @@ export type EdgeError = 'MISSING' | 'INVALID' | 'PEER LOCAL'
 export interface TreeEdge {
   readonly type: EdgeType
   readonly name: string
+  /** what the edge wants: the written spec, or the spec an override gives it */
   readonly spec: string
+  /** the spec as the package wrote it */
+  readonly rawSpec: string
   /** the package's `acceptDependencies` entry, a second spec that also satisfies the edge */
   readonly accept: string | undefined
   readonly from: TreeNode
@@ -59,11 +62,13 @@ export interface TreeNode extends DepFlags {
   /** the edges that found this node, the root's first, then by the location they come from */
   readonly edgesIn: readonly TreeEdge[]
   readonly linksIn: readonly TreeNode[]
+  /** an override set this exact version (arborist's Node.overridden) */
+  readonly overridden: boolean
 }
 
 export interface ActualTree {
   readonly root: TreeNode
-  /** every node by location, links and their targets alike */
+  /** every node by location, links and their targets alike, in the order npm adds them to its tree */
   readonly inventory: ReadonlyMap<string, TreeNode>
   /** where the packages were read: npm lists a link's folder after the link when it walked node_modules, before it from the hidden lockfile */
   readonly source: TreeSource

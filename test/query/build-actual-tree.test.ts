@@ -74,6 +74,65 @@ describe('buildActualTree', () => {
     expect(node(withWorkspaces, 'node_modules/shared').edgesIn.map((edge) => edge.from.location)).toEqual(['node_modules/devthing', 'packages/ws-a', 'packages/ws-b', ''])
   })
 
+  test('from the hidden lockfile, edges reach a node in the order npm grows its tree: depth first, not by location', () => {
+    const tree = treeOf({
+      root: { dependencies: { m: '1', 'm-j': '1' } },
+      source: 'hidden lockfile',
+      packages: {
+        'node_modules/m': { version: '1.0.0', dependencies: { t: '1', x: '1' } },
+        'node_modules/m-j': { version: '1.0.0', dependencies: { t: '1' } },
+        'node_modules/m/node_modules/x': { version: '1.0.0', dependencies: { t: '1' } },
+        'node_modules/t': { version: '1.0.0' },
+      },
+    })
+    expect(node(tree, 'node_modules/t').edgesIn.map((edge) => edge.from.location)).toEqual(['node_modules/m', 'node_modules/m/node_modules/x', 'node_modules/m-j'])
+  })
+
+  test('an edge that first finds a farther copy moves to a closer one added later, at the end of its list', () => {
+    const tree = treeOf({
+      root: { dependencies: { a: '1', t: '1' } },
+      source: 'hidden lockfile',
+      packages: {
+        'node_modules/t': { version: '1.0.0' },
+        'node_modules/z': { version: '1.0.0', dependencies: { t: '2' } },
+        'node_modules/z/node_modules/q': { version: '1.0.0', dependencies: { t: '2' } },
+        'node_modules/z/node_modules/t': { version: '2.0.0' },
+      },
+    })
+    expect(node(tree, 'node_modules/t').edgesIn.map((edge) => edge.from.location)).toEqual([''])
+    expect(node(tree, 'node_modules/z/node_modules/t').edgesIn.map((edge) => edge.from.location)).toEqual(['node_modules/z', 'node_modules/z/node_modules/q'])
+  })
+
+  test('overrides: an edge wants the override, the exact version it set is marked overridden', () => {
+    const tree = treeOf({
+      root: { dependencies: { a: '1', b: '1' }, overrides: { c: '2.0.0', 'd@^1': '1.5.0', e: { '.': '$a' } } },
+      packages: {
+        'node_modules/a': { version: '1.0.0', dependencies: { c: '^1.0.0', d: '^1.0.0', e: '^3.0.0' } },
+        'node_modules/b': { version: '1.0.0', dependencies: { d: '^2.0.0' } },
+        'node_modules/c': { version: '2.0.0' },
+        'node_modules/d': { version: '1.5.0' },
+        'node_modules/e': { version: '1.0.0' },
+        'node_modules/b/node_modules/d': { version: '2.1.0' },
+      },
+    })
+    const a = node(tree, 'node_modules/a')
+    expect([...a.edgesOut.values()].map((edge) => [edge.name, edge.rawSpec, edge.spec, edge.error ?? 'ok'])).toEqual([
+      ['c', '^1.0.0', '2.0.0', 'ok'],
+      ['d', '^1.0.0', '1.5.0', 'ok'],
+      ['e', '^3.0.0', '1', 'ok'],
+    ])
+    expect(node(tree, 'node_modules/b').edgesOut.get('d')?.spec).toBe('^2.0.0')
+    expect(node(tree, 'node_modules/c').overridden).toBe(true)
+    expect(node(tree, 'node_modules/d').overridden).toBe(true)
+    expect(node(tree, 'node_modules/b/node_modules/d').overridden).toBe(false)
+  })
+
+  test('legacy peer deps: no peer edges', () => {
+    const literal = { root: { dependencies: { p: '1' } }, packages: { 'node_modules/p': { version: '1.0.0', peerDependencies: { q: '1' } } } }
+    expect(treeOf(literal).inventory.get('node_modules/p')?.edgesOut.has('q')).toBe(true)
+    expect(treeOf({ ...literal, legacyPeerDeps: true }).inventory.get('node_modules/p')?.edgesOut.size).toBe(0)
+  })
+
   const validity: Array<[string, string, Record<string, unknown>, string | undefined, string | undefined]> = [
     ['a range the version satisfies', '^1.2.0', { version: '1.3.0' }, undefined, 'ok'],
     ['a range the version misses', '^2.0.0', { version: '1.3.0' }, undefined, 'INVALID'],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { createExplainer, createPaint, findNodes, renderExplanation, type ActualTree } from '../../src/query/index.ts'
-import { problemProject, treeOf, workspaceProject } from './tree-literal.ts'
+import { overrideProject, problemProject, treeOf, workspaceProject } from './tree-literal.ts'
 
 // expected texts are what npm 11.19's `npm explain` printed for the same node_modules at /p
 
@@ -78,6 +78,17 @@ packages/ws-a
     workspace packages/ws-a from the root project`)
     const fromLockfile = treeOf({ ...workspaceProject, source: 'hidden lockfile' })
     expect(findNodes(fromLockfile, 'ws-a', { cwd: '/p' }).map((node) => node.location)).toEqual(['packages/ws-a', 'node_modules/ws-a'])
+  })
+
+  test('an overridden edge shows the spec it was written with', () => {
+    expect(explainText(treeOf(overrideProject), 'c')).toBe(`c@2.0.0 overridden
+node_modules/c
+  overridden c@"2.0.0" (was "^1.0.0") from a@1.0.0
+  node_modules/a
+    a@"^1.0.0" from the root project
+  overridden c@"2.0.0" (was "^1.0.0") from b@1.0.0
+  node_modules/b
+    b@"^1.0.0" from the root project`)
   })
 
   test('an extraneous package has no dependents', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { createPaint, listTree, renderListJson, renderListParseable, renderListText, type ListOptions } from '../../src/query/index.ts'
-import { problemProject, treeOf, workspaceProject, type TreeLiteral } from './tree-literal.ts'
+import { overrideProject, problemProject, treeOf, workspaceProject, type TreeLiteral } from './tree-literal.ts'
 
 // expected texts are what npm 11.19 printed for the same node_modules, in a project at /p
 
@@ -112,6 +112,20 @@ describe('ls as text', () => {
 └─┬ ws-b@2.0.0 -> ./packages/ws-b
   └── ws-a@1.0.0 deduped -> ./packages/ws-a
 `)
+  })
+
+  test('packages an override set to its exact version are marked overridden', () => {
+    expect(text(overrideProject, { all: true })).toBe(`ov@1.0.0 /p
+├─┬ a@1.0.0
+│ ├── c@2.0.0 overridden
+│ └── d@1.5.0 overridden
+├─┬ b@1.0.0
+│ ├── c@2.0.0 deduped
+│ └── d@2.1.0
+└── e@1.2.0
+`)
+    const document = json(overrideProject, { all: true }) as { dependencies: Record<string, { dependencies: Record<string, unknown> }> }
+    expect(document.dependencies.a?.dependencies).toEqual({ c: { version: '2.0.0', overridden: true }, d: { version: '1.5.0', overridden: true } })
   })
 
   test('a filter nothing matches leaves an empty root', () => {

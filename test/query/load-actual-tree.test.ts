@@ -36,6 +36,28 @@ describe('loadActualTree from node_modules', () => {
     expect(tree.inventory.get('packages/w')?.resolved).toBeUndefined()
   })
 
+  test('where a package found on disk came from is read from the project lockfile, when the version agrees', async () => {
+    await using tmp = tempDir()
+    const root = tmp.path
+    writePackage(root, { name: 'app', version: '1.0.0', dependencies: { a: '1', b: '1' } })
+    writePackage(path.join(root, 'node_modules/a'), { name: 'a', version: '1.0.0' })
+    writePackage(path.join(root, 'node_modules/b'), { name: 'b', version: '1.1.0' })
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', dependencies: { a: '1', b: '1' } },
+        'node_modules/a': { version: '1.0.0', resolved: 'https://registry.example/a/-/a-1.0.0.tgz' },
+        'node_modules/b': { version: '1.0.0', resolved: 'https://registry.example/b/-/b-1.0.0.tgz' },
+      },
+    }
+    fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify(lock))
+    const tree = await loadActualTree(root)
+    expect(tree.inventory.get('node_modules/a')?.resolved).toBe('https://registry.example/a/-/a-1.0.0.tgz')
+    expect(tree.inventory.get('node_modules/b')?.resolved).toBeUndefined()
+  })
+
   test('a current hidden lockfile is read instead of the package folders', async () => {
     await using tmp = tempDir()
     const root = tmp.path

@@ -17,6 +17,7 @@ export interface TreeLiteral {
   source?: TreeSource
   /** `resolved` of packages, by location (what a hidden lockfile records) */
   resolved?: Record<string, string>
+  legacyPeerDeps?: boolean
 }
 
 export function treeOf(literal: TreeLiteral): ActualTree {
@@ -37,6 +38,7 @@ export function treeOf(literal: TreeLiteral): ActualTree {
     entries,
     workspaces: new Map(Object.entries(literal.workspaces ?? {})),
     source: literal.source ?? 'node_modules',
+    legacyPeerDeps: literal.legacyPeerDeps === true,
   })
 }
 
@@ -75,4 +77,17 @@ export const workspaceProject: TreeLiteral = {
     'node_modules/@s/x/node_modules/bun': { name: 'bun', version: '1.0.0' },
   },
   workspaces: { 'ws-a': 'packages/ws-a', 'ws-b': 'packages/ws-b' },
+}
+
+/** Overrides: a plain name, a name@range, a $reference. */
+export const overrideProject: TreeLiteral = {
+  root: { name: 'ov', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0', e: '^1.0.0' }, overrides: { c: '2.0.0', 'd@^1': '1.5.0', e: '$a' } },
+  packages: {
+    'node_modules/a': { name: 'a', version: '1.0.0', dependencies: { c: '^1.0.0', d: '^1.0.0' } },
+    'node_modules/b': { name: 'b', version: '1.0.0', dependencies: { c: '^1.0.0', d: '^2.0.0' } },
+    'node_modules/c': { name: 'c', version: '2.0.0' },
+    'node_modules/d': { name: 'd', version: '1.5.0' },
+    'node_modules/e': { name: 'e', version: '1.2.0' },
+    'node_modules/b/node_modules/d': { name: 'd', version: '2.1.0' },
+  },
 }

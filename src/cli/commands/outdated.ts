@@ -51,7 +51,7 @@ export default defineCommand({
     const flags = { ...npmFlags(args, rawArgs, outdatedArgs), 'prefer-online': true }
     const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version })
     const long = readBooleanSetting(args.long, config.raw.long)
-    const tree = await loadActualTree(config.projectDir)
+    const tree = await loadActualTree(config.projectDir, { legacyPeerDeps: config.legacyPeerDeps })
     const checks = selectOutdatedChecks(tree, { all: readBooleanSetting(args.all, config.raw.all), names: args._.map(String), omit: config.omit })
     const registry = createRegistryClient(config)
     const fetched = await fetchAll([...new Set(checks.map((check) => check.packageName))], async (name) => {

@@ -19,7 +19,7 @@ export default defineCommand({
     const wanted = args._.map(String)
     if (wanted.length === 0) throw new SkiffError('EUSAGE', 'name the package to explain', { hint: 'skiff why <name|name@range|node_modules/path>' })
     const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(args, rawArgs, whyArgs), version })
-    const tree = await loadActualTree(config.projectDir)
+    const tree = await loadActualTree(config.projectDir, { legacyPeerDeps: config.legacyPeerDeps })
     const nodes = new Set<TreeNode>()
     for (const arg of wanted) for (const node of findNodes(tree, arg, { cwd: process.cwd() })) nodes.add(node)
     if (nodes.size === 0) {
