@@ -28,6 +28,7 @@ const lsArgs = {
   link: { type: 'boolean', description: 'only linked packages (workspaces, file: folders)' },
   unicode: { type: 'boolean', description: 'draw the tree with unicode lines (default: with a UTF-8 locale)' },
   prefix: { type: 'string', description: 'the project folder' },
+  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
 } satisfies ArgsDef
 
 function lsCommand(name: 'ls' | 'll'): CommandDef<ArgsDef> {
@@ -56,7 +57,7 @@ function lsCommand(name: 'ls' | 'll'): CommandDef<ArgsDef> {
         process.stdout.write(`${renderListParseable(result, { long })}\n`)
       } else {
         const unicode = typeof args.unicode === 'boolean' ? args.unicode : config.raw.unicode === undefined ? isUnicodeLocale(process.env) : config.raw.unicode === 'true'
-        const paint = createPaint(shouldColor(process.stdout.isTTY, process.env))
+        const paint = createPaint(shouldColor(args.color ?? config.raw.color, process.stdout.isTTY, process.env))
         process.stdout.write(`${renderListText(result, tree, { unicode, long, paint, filtered: filters.length > 0 })}\n`)
       }
       if (failure) {

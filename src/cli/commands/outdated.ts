@@ -33,6 +33,7 @@ const outdatedArgs = {
   cache: { type: 'string', description: 'the metadata cache folder' },
   offline: { type: 'boolean', description: 'use only cached metadata' },
   prefix: { type: 'string', description: 'the project folder' },
+  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
 } satisfies ArgsDef
 
 /** Packuments fetched at once. */
@@ -76,7 +77,7 @@ export default defineCommand({
     } else if (readBooleanSetting(args.parseable, config.raw.parseable)) {
       if (rows.length > 0) process.stdout.write(`${renderOutdatedParseable(rows, { long })}\n`)
     } else if (rows.length > 0) {
-      process.stdout.write(`${renderOutdatedTable(rows, { long, paint: createPaint(shouldColor(process.stdout.isTTY, process.env)) })}\n`)
+      process.stdout.write(`${renderOutdatedTable(rows, { long, paint: createPaint(shouldColor(args.color ?? config.raw.color, process.stdout.isTTY, process.env)) })}\n`)
     }
     return rows.length > 0 ? 1 : 0
   },

@@ -24,6 +24,7 @@ const viewArgs = {
   cache: { type: 'string', description: 'the metadata cache folder' },
   offline: { type: 'boolean', description: 'use only cached metadata' },
   prefix: { type: 'string', description: 'the project folder' },
+  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
 } satisfies ArgsDef
 
 export default defineCommand({
@@ -43,7 +44,7 @@ export default defineCommand({
     const json = readBooleanSetting(args.json, config.raw.json)
     const { packument } = await createRegistryClient(config).fetchPackument(target.name, { fullMetadata: true })
     const data = selectViewData(packument, { rawSpec: spec.rawSpec, defaultTag: config.raw.tag || 'latest', fields, json })
-    const color = shouldColor(process.stdout.isTTY, process.env)
+    const color = shouldColor(args.color ?? config.raw.color, process.stdout.isTTY, process.env)
     if (fields.length === 0 && !json) {
       const unicode = config.raw.unicode === undefined ? isUnicodeLocale(process.env) : config.raw.unicode === 'true'
       for (const view of data.versions.values()) {

@@ -10,6 +10,7 @@ const whyArgs = {
   packages: { type: 'positional', required: false, description: 'a package name, name@range, or the folder of an installed package' },
   json: { type: 'boolean', description: 'print the explanations as JSON' },
   prefix: { type: 'string', description: 'the project folder' },
+  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
 } satisfies ArgsDef
 
 export default defineCommand({
@@ -30,7 +31,7 @@ export default defineCommand({
     if (readBooleanSetting(args.json, config.raw.json)) {
       process.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`)
     } else {
-      const paint = createPaint(shouldColor(process.stdout.isTTY, process.env))
+      const paint = createPaint(shouldColor(args.color ?? config.raw.color, process.stdout.isTTY, process.env))
       process.stdout.write(`${explanations.map((explanation) => renderExplanation(explanation, paint)).join('\n\n')}\n`)
     }
     return 0
