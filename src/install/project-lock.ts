@@ -8,12 +8,13 @@
  *    half-written.
  * 2. Taken by a live process: wait (polling), telling the caller once; after `timeoutMs`,
  *    ELOCKED naming the owner and the file. An abort signal ends the wait.
- * 3. Taken by a dead process of this host (it crashed or was killed): the stale file is
- *    renamed away — one rename wins — and checked to be the one judged dead, then removed.
- *    A record that cannot be read is stale once older than `STALE_UNREADABLE_MS`. A lock of
- *    another host (a project on a shared volume) is never judged: its owner's pid means
- *    nothing here.
- * 4. Release removes the file only while it still holds this owner's token.
+ * 3. The owner touches the file every few seconds. A lock is stale when it was not touched
+ *    for `STALE_AFTER_MS` (its owner is gone, whatever host it ran on: a container has a new
+ *    host name each run), or at once when its owner is a dead process of this host, or has
+ *    this process's own pid (an earlier run that got the same pid, as in a container, and
+ *    crashed). The stale file is renamed away — one rename wins — and checked to be the one
+ *    judged stale, then removed.
+ * 4. Release stops the touching and removes the file only while it holds this owner's token.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -39,9 +40,14 @@ export interface ProjectLockOptions {
   onWait?: (owner: LockOwner | undefined) => void
   signal?: AbortSignal
   pollMs?: number
+  /** how often the owner touches the lock (default 5 s) */
+  heartbeatMs?: number
+  /** a lock not touched for this long is stale (default 30 s) */
+  staleAfterMs?: number
 }
 
-const STALE_UNREADABLE_MS = 10_000
+const STALE_AFTER_MS = 30_000
+const HEARTBEAT_MS = 5_000
 const DEFAULT_POLL_MS = 50
 
 export async function acquireProjectLock(options: ProjectLockOptions): Promise<AsyncDisposable> {
@@ -53,9 +59,9 @@ export async function acquireProjectLock(options: ProjectLockOptions): Promise<A
   let told = false
   for (;;) {
     options.signal?.throwIfAborted()
-    if (tryCreate(file, mine)) return { [Symbol.asyncDispose]: async () => release(file, mine) }
+    if (tryCreate(file, mine)) return held(file, mine, options.heartbeatMs ?? HEARTBEAT_MS)
     const owner = readOwner(file)
-    if (isStale(file, owner, self, isAlive)) {
+    if (isStale(file, owner, { self, isAlive, staleAfterMs: options.staleAfterMs ?? STALE_AFTER_MS })) {
       removeStale(file, owner)
       continue
     }
@@ -99,12 +105,41 @@ function readOwner(file: string): LockOwner | undefined {
   return { pid, host, token }
 }
 
-function isStale(file: string, owner: LockOwner | undefined, self: { pid: number; host: string }, isAlive: (pid: number) => boolean): boolean {
-  if (owner) return owner.host === self.host && owner.pid !== self.pid && !isAlive(owner.pid)
+/** The lock while this process holds it: touched every `heartbeatMs`, released on dispose. */
+function held(file: string, mine: LockOwner, heartbeatMs: number): AsyncDisposable {
+  const heartbeat = setInterval(() => touch(file), heartbeatMs)
+  heartbeat.unref()
+  return {
+    async [Symbol.asyncDispose]() {
+      clearInterval(heartbeat)
+      release(file, mine)
+    },
+  }
+}
+
+function touch(file: string): void {
+  try {
+    const now = new Date()
+    fs.utimesSync(file, now, now)
+  } catch {
+    // removed by another process that judged it stale: nothing of ours is left to keep alive
+  }
+}
+
+interface StaleRule {
+  self: { pid: number; host: string }
+  isAlive: (pid: number) => boolean
+  staleAfterMs: number
+}
+
+function isStale(file: string, owner: LockOwner | undefined, rule: StaleRule): boolean {
   const stat = fs.statSync(file, { throwIfNoEntry: false })
   // gone since: the next attempt will create it
   if (!stat) return false
-  return Date.now() - stat.mtimeMs > STALE_UNREADABLE_MS
+  if (Date.now() - stat.mtimeMs > rule.staleAfterMs) return true
+  if (!owner || owner.host !== rule.self.host) return false
+  // this process has not taken the lock yet, so a record with its pid is an earlier run's
+  return owner.pid === rule.self.pid || !rule.isAlive(owner.pid)
 }
 
 /** Renames the stale lock away (one process wins) and removes it, unless it turned out to be a new owner's. */

@@ -107,13 +107,36 @@ describe('installs at once', () => {
 describe('project lock', () => {
   const host = 'this-host'
 
-  test('a lock of another host is never judged stale: ELOCKED after the timeout', async () => {
+  test('a lock of another host is waited on while its owner keeps touching it, and taken over once nobody has for staleAfterMs', async () => {
     await using tmp = tempDir()
-    writeLock(tmp.path, { pid: await deadPid(), host: 'another-host' })
-    const error = await acquireProjectLock({ projectDir: tmp.path, timeoutMs: 60, pollMs: 10, self: { pid: 1, host } }).catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(SkiffError)
-    expect((error as SkiffError).code).toBe('ELOCKED')
-    expect((error as SkiffError).message).toContain('on another-host')
+    writeLock(tmp.path, { pid: 2, host: 'another-host' })
+    const waited = await acquireProjectLock({ projectDir: tmp.path, timeoutMs: 60, pollMs: 10, self: { pid: 1, host }, isAlive: () => false }).catch((caught: unknown) => caught)
+    expect((waited as SkiffError).code).toBe('ELOCKED')
+    expect((waited as SkiffError).message).toContain('process 2 on another-host')
+    const old = new Date(Date.now() - 60_000)
+    fs.utimesSync(path.join(tmp.path, LOCK_FILE), old, old)
+    const lock = await acquireProjectLock({ projectDir: tmp.path, timeoutMs: 60, pollMs: 10, self: { pid: 1, host } })
+    expect(JSON.parse(fs.readFileSync(path.join(tmp.path, LOCK_FILE), 'utf8'))).toMatchObject({ pid: 1, host })
+    await lock[Symbol.asyncDispose]()
+  })
+
+  test('a lock holding this process\'s own pid is an earlier run\'s (a container reuses pids) and is taken over at once', async () => {
+    await using tmp = tempDir()
+    writeLock(tmp.path, { pid: 1, host })
+    const lock = await acquireProjectLock({ projectDir: tmp.path, timeoutMs: 30, pollMs: 10, self: { pid: 1, host }, isAlive: () => true })
+    expect(JSON.parse(fs.readFileSync(path.join(tmp.path, LOCK_FILE), 'utf8')).token).not.toBe('someone-else')
+    await lock[Symbol.asyncDispose]()
+  })
+
+  test('the owner touches its lock while it holds it, so a waiter never finds it stale', async () => {
+    await using tmp = tempDir()
+    const file = path.join(tmp.path, LOCK_FILE)
+    const lock = await acquireProjectLock({ projectDir: tmp.path, timeoutMs: 30, self: { pid: 1, host }, heartbeatMs: 10 })
+    const old = new Date(Date.now() - 60_000)
+    fs.utimesSync(file, old, old)
+    await waitFor(() => Date.now() - fs.statSync(file).mtimeMs < 30_000, 'the owner to touch its lock')
+    await lock[Symbol.asyncDispose]()
+    expect(fs.existsSync(file)).toBe(false)
   })
 
   test('a lock file that cannot be read is taken over once it is old, and waited on while it is new', async () => {
