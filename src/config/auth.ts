@@ -40,6 +40,8 @@ function authKindAt(prefix: string, values: ReadonlyMap<string, string>): AuthKi
 
 /** The match for `url`, falling back to `registry`'s when both are on one host:port. */
 export function matchAuth(url: string, registry: string, values: ReadonlyMap<string, string>): AuthMatch | undefined {
+  // no credentials at all (the common case): nothing to walk, for each of thousands of tarballs
+  if (values.size === 0) return undefined
   const direct = findAuth(url, values)
   if (direct) return direct
   if (url !== registry && new URL(url).host === new URL(registry).host) return findAuth(registry, values)

@@ -1,7 +1,8 @@
 /**
  * One registry GET, whole: credentials from config.authFor only, redirects followed by hand
- * (credentials dropped when the host changes or https becomes http), a stall timer that
- * aborts when no byte arrives for `fetchTimeout` ms, the body read and checked against
+ * (credentials dropped when the host changes or https becomes http), a timer that aborts when
+ * the headers, then the whole body, each take more than `fetchTimeout` ms (npm's request and
+ * body timeouts; with `onProgress`, when no byte arrives for that long), the body read and checked against
  * Content-Length, and retries with backoff (retry-policy.ts). Answers 2xx and 304;
  * everything else becomes a SkiffError whose message and `url` carry no credentials.
  *
@@ -48,6 +49,10 @@ const STALLED = Symbol('stalled')
 
 export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
   const message = (text: string): string => config.redact(text)
+  // One object for every request, the CAs as one PEM text: Bun converts a list of certificates
+  // again for each request (a system bundle of 144: ~90 µs of main thread a request), a single
+  // text hardly at all. A text of several PEM blocks is trusted exactly like the list.
+  const tls = { rejectUnauthorized: config.strictSsl, ...(config.ca.length > 0 ? { ca: config.ca.join('\n') } : {}) }
 
   async function fetchWithRetry(request: FetchRequest): Promise<FetchResult> {
     for (let failures = 0; ; failures++) {
@@ -106,7 +111,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
         signal: controller.signal,
         redirect: 'manual',
         proxy: pickProxy(url, config),
-        tls: { rejectUnauthorized: config.strictSsl, ...(config.ca.length > 0 ? { ca: [...config.ca] } : {}) },
+        tls,
       })
       touch()
       const body = await readBody(response, touch, request.onProgress)
@@ -241,6 +246,11 @@ async function readBody(
   touch: () => void,
   onProgress: ((bytes: number) => void) | undefined,
 ): Promise<Uint8Array> {
+  // Without a progress callback the body is read natively, in one call: Bun's stream costs
+  // ~50 µs of main thread per chunk (antd's 3.3k tarballs: 14k chunks, 0.7-0.9 s, against
+  // 0.13 s); even reading `response.body` once makes bytes() go through the stream. The timer
+  // armed at the headers then bounds the whole body, as npm's does.
+  if (!onProgress) return await response.bytes()
   if (!response.body) return new Uint8Array(0)
   const chunks: Uint8Array[] = []
   let total = 0

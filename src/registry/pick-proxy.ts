@@ -10,8 +10,10 @@ import type { Config } from '../config/index.ts'
 type ProxyConfig = Pick<Config, 'proxy' | 'httpsProxy' | 'proxyEnv' | 'noproxy'>
 
 export function pickProxy(url: string, config: ProxyConfig): string | false {
-  const target = new URL(url)
   const configured = config.httpsProxy ?? (config.proxy || null)
+  // no proxy anywhere (the common case): no URL to parse, for each of thousands of tarballs
+  if (configured === null && !config.proxyEnv.httpsProxy && !config.proxyEnv.httpProxy) return false
+  const target = new URL(url)
   const proxy = configured
     ?? (target.protocol === 'https:' ? config.proxyEnv.httpsProxy : config.proxyEnv.httpsProxy ?? config.proxyEnv.httpProxy)
   if (!proxy || isNoProxy(target.hostname, config.noproxy)) return false
