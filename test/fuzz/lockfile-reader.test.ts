@@ -63,11 +63,11 @@ const validDocument = fc
 
 describe('fuzz: lockfile reader', () => {
   test('any text is read or refused with EJSONPARSE', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (text) => void parse(text)), fuzzParameters(2000))
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (text) => void parse(text)), fuzzParameters(5000))
   }, FUZZ_TIMEOUT_MS)
 
   test('any lockfile-shaped document, hostile locations and wrong types included, is read or refused with EJSONPARSE', () => {
-    fc.assert(fc.property(shapedDocument, (document) => void parse(JSON.stringify(document))), fuzzParameters(2000))
+    fc.assert(fc.property(shapedDocument, (document) => void parse(JSON.stringify(document))), fuzzParameters(5000))
   }, FUZZ_TIMEOUT_MS)
 
   test('an accepted location never climbs out of node_modules, is never absolute and holds no control character', () => {
@@ -81,7 +81,7 @@ describe('fuzz: lockfile reader', () => {
           expect(/[\u0000-\u001f\u007f\\]/.test(location)).toBe(false)
         }
       }),
-      fuzzParameters(2000),
+      fuzzParameters(5000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -94,7 +94,7 @@ describe('fuzz: lockfile reader', () => {
         expect(Object.fromEntries(second.packages)).toEqual(Object.fromEntries(first.packages))
         expect(serializeLockfile(second, { indent, newline })).toBe(text)
       }),
-      fuzzParameters(500),
+      fuzzParameters(1000),
     )
   }, FUZZ_TIMEOUT_MS)
 })

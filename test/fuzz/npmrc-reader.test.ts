@@ -26,7 +26,7 @@ describe('fuzz: .npmrc reader', () => {
           expect(error.message).toMatch(/^\/p\/\.npmrc:\d+:\d+: /)
         }
       }),
-      fuzzParameters(3000),
+      fuzzParameters(6000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -36,7 +36,7 @@ describe('fuzz: .npmrc reader', () => {
       fc.property(syntaxText, fc.constantFrom('global' as const, 'user' as const, 'project' as const), (text, origin) => {
         onlySkiffErrors(['ECONFIG'], () => layerFromNpmrc(text, FILE, origin, context))
       }),
-      fuzzParameters(3000),
+      fuzzParameters(6000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -49,7 +49,7 @@ describe('fuzz: .npmrc reader', () => {
         const read = parseNpmrc(text, FILE).map((entry) => [entry.key, entry.value])
         expect(read).toEqual(pairs)
       }),
-      fuzzParameters(1000),
+      fuzzParameters(2000),
     )
   }, FUZZ_TIMEOUT_MS)
 })

@@ -24,7 +24,7 @@ describe('fuzz: spec parser', () => {
       fc.property(name, fc.oneof(fc.string(), specText), (dependency, spec) => {
         onlySkiffErrors(SPEC_ERRORS, () => parseSpec(dependency, spec, WHERE, HOME))
       }),
-      fuzzParameters(4000),
+      fuzzParameters(8000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -33,7 +33,7 @@ describe('fuzz: spec parser', () => {
       fc.property(fc.oneof(fc.string(), specText), (arg) => {
         onlySkiffErrors(SPEC_ERRORS, () => parseSpecArg(arg, WHERE, HOME))
       }),
-      fuzzParameters(4000),
+      fuzzParameters(8000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -46,7 +46,7 @@ describe('fuzz: spec parser', () => {
         const fromPackageJson = parseSpec(dependency, spec, WHERE, HOME)
         expect(fromArg).toEqual(fromPackageJson)
       }),
-      fuzzParameters(1000),
+      fuzzParameters(2000),
     )
   }, FUZZ_TIMEOUT_MS)
 })

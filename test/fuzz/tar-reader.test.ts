@@ -69,7 +69,7 @@ describe('fuzz: tar reader', () => {
       fc.property(mutatedTar, (tar) => {
         onlySkiffErrors(['EBADTARBALL'], () => parseTar(tar, PKG))
       }),
-      fuzzParameters(1500),
+      fuzzParameters(4000),
     )
   }, FUZZ_TIMEOUT_MS)
 
@@ -93,7 +93,7 @@ describe('fuzz: tar reader', () => {
           if (result) expect(written).toBe(result.unpackedBytes)
           else expect(written).toBe(0)
         }),
-        fuzzParameters(250),
+        fuzzParameters(800),
       )
     } finally {
       fs.rmSync(root, { recursive: true, force: true })
@@ -110,7 +110,7 @@ describe('fuzz: tar reader', () => {
           await onlySkiffErrorsAsync(['EBADTARBALL'], () => extractTarball(bytes, dest, { pkg: PKG }))
           fs.rmSync(dest, { recursive: true, force: true })
         }),
-        fuzzParameters(300),
+        fuzzParameters(800),
       )
     } finally {
       fs.rmSync(root, { recursive: true, force: true })
