@@ -11,7 +11,7 @@ import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker } from '../link/index.ts'
+import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { createRegistryClient, type RegistryClient } from '../registry/index.ts'
 import type { Limits } from '../scheduler/index.ts'
@@ -39,6 +39,8 @@ export interface InstallContext extends AsyncDisposable {
   store: Store
   planOptions: Omit<PlanOptions, 'projectDir'>
   services: ReifyServices
+  /** the os, cpu and libc packages are checked against */
+  platform: Platform
   /** the link backend, once something was linked */
   backend(): Backend | undefined
 }
@@ -143,6 +145,7 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
       tarballUrl: (name, entry) => registry.tarballUrl({ name, version: entry.version, resolved: entry.resolved }),
       privateCopies: !config.ignoreScripts,
     },
+    platform,
     backend: () => backend,
     async [Symbol.asyncDispose]() {
       await pools.disposeAsync()

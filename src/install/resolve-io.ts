@@ -57,12 +57,14 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
 async function contentsOf(stored: StoredPackage, integrity: string): Promise<TarballContents> {
   const manifest = (await readPackageJson(stored.dir)).data
   const bundled: TarballContents['bundled'] = []
-  for (const file of splitPaths(stored.index.files)) {
+  const files = splitPaths(stored.index.files)
+  for (const file of files) {
     if (!file.startsWith('node_modules/') || !isPackageJsonOfBundle(file)) continue
     const folder = path.posix.dirname(file)
     bundled.push({ path: folder, manifest: (await readPackageJson(path.join(stored.dir, folder))).data })
   }
-  return { integrity, manifest, bundled }
+  if (!files.includes('npm-shrinkwrap.json')) return { integrity, manifest, bundled }
+  return { integrity, manifest, bundled, shrinkwrap: await fs.readFile(path.join(stored.dir, 'npm-shrinkwrap.json'), 'utf8') }
 }
 
 /** node_modules/a/package.json, node_modules/@s/a/package.json, nested node_modules alike. */
@@ -72,8 +74,8 @@ function isPackageJsonOfBundle(file: string): boolean {
 
 function extrasOf(document: unknown): ManifestExtras {
   if (typeof document !== 'object' || document === null) return {}
-  const { license, libc, funding, workspaces, scripts } = document as Record<string, unknown>
-  return { license, libc, funding, workspaces, scripts }
+  const { license, libc, funding, workspaces, scripts, bundleDependencies, bundledDependencies } = document as Record<string, unknown>
+  return { license, libc, funding, workspaces, scripts, bundleDependencies, bundledDependencies }
 }
 
 function once<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {

@@ -43,7 +43,7 @@ export interface InstallPlanArgs {
 
 /** `install`, `uninstall` and `update` share everything but what they ask of the resolver. */
 export async function runInstallJob(command: string, request: InstallPlanArgs, context: InstallContext, reporter: Reporter): Promise<Summary> {
-  const { config, planOptions, services, registry, store } = context
+  const { config, planOptions, services, registry, store, platform } = context
   const projectDir = config.projectDir
   const saveType = saveTypeOf(request.flags)
   const saveExact = request.flags['save-exact'] === true
@@ -64,6 +64,8 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
       npmVersion: '11.19.1',
       omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
       registryFor: (name) => config.registryFor(name),
+      platform,
+      omit: [...config.omit],
       ...(request.preferDedupe ? { preferDedupe: true } : {}),
     },
     plan: planOptions,
