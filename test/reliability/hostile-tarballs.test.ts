@@ -53,6 +53,7 @@ const DEFS: PackageDef[] = [
   ]),
   { name: 'bomb', version: '1.0.0', tarball: makeTgz([manifest('bomb'), zeros(20 * 1024 * 1024)]) },
   { name: 'lying-bomb', version: '1.0.0', tarball: lyingTrailer(makeTgz([manifest('lying-bomb'), zeros(20 * 1024 * 1024)]), 1000) },
+  hostile('huge-entry', [{ name: 'package/huge.bin', size: 8 * 1024 ** 3, base256Size: true, data: 'tiny' }]),
   { name: 'huge-claim', version: '1.0.0', tarball: lyingTrailer(makeTgz([manifest('huge-claim'), zeros(1024)]), 0xfffffff0) },
 ]
 
@@ -146,6 +147,12 @@ describe('hostile tarballs through skiff ci', () => {
     await using tmp = tempDir()
     const run = await ciWith(tmp.path, 'lying-bomb', { npm_config_max_unpacked_bytes: String(1024 * 1024) })
     await expectRefused(run, 'lying-bomb@1.0.0', 'more than')
+  })
+
+  test('an entry declaring 8 GiB with a few bytes behind it is refused as truncated', async () => {
+    await using tmp = tempDir()
+    const run = await ciWith(tmp.path, 'huge-entry')
+    await expectRefused(run, 'huge-entry@1.0.0', 'truncated')
   })
 
   test('a tarball claiming 4 GiB in its gzip trailer is refused at the default limit', async () => {
