@@ -26,12 +26,26 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
   const { registry, store, signal } = deps
   const options = signal === undefined ? {} : { signal }
 
+  // Full packuments (what a registry that ignores the abbreviated Accept header sends) already
+  // hold every version's lockfile-only fields: kept per version, they spare a request each.
+  const extrasInPackument = new Map<string, Map<string, ManifestExtras>>()
+
   return {
     getPackument(name) {
-      return once(packuments, name, async () => parsePackument((await registry.fetchPackument(name, options)).packument, name))
+      return once(packuments, name, async () => {
+        const document = (await registry.fetchPackument(name, options)).packument
+        const full = fullDocumentExtras(document)
+        if (full) extrasInPackument.set(name, full)
+        return parsePackument(document, name)
+      })
     },
     getManifestExtras(name, version) {
-      return once(extras, `${name}@${version}`, async () => extrasOf((await registry.fetchVersionManifest(name, version, options)).packument))
+      return once(extras, `${name}@${version}`, async () => {
+        await packuments.get(name)?.catch(() => undefined)
+        const known = extrasInPackument.get(name)?.get(version)
+        if (known) return known
+        return extrasOf((await registry.fetchVersionManifest(name, version, options)).packument)
+      })
     },
     readTarball(source) {
       return once(tarballs, source.url ?? source.file ?? source.pkg, () => readTarball(source))
@@ -70,6 +84,14 @@ async function contentsOf(stored: StoredPackage, integrity: string): Promise<Tar
 /** node_modules/a/package.json, node_modules/@s/a/package.json, nested node_modules alike. */
 function isPackageJsonOfBundle(file: string): boolean {
   return /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/.test(file)
+}
+
+/** Each version's extras, when the document is a full packument (it has `time`; the abbreviated one has `modified` only). */
+function fullDocumentExtras(document: unknown): Map<string, ManifestExtras> | undefined {
+  if (typeof document !== 'object' || document === null) return undefined
+  const { time, versions } = document as Record<string, unknown>
+  if (typeof time !== 'object' || time === null || typeof versions !== 'object' || versions === null) return undefined
+  return new Map(Object.entries(versions).map(([version, manifest]) => [version, extrasOf(manifest)]))
 }
 
 function extrasOf(document: unknown): ManifestExtras {

@@ -68,6 +68,10 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
       ...(options.before === undefined ? {} : { before: options.before }),
       requiredBy,
     })
+    // the lockfile-only fields are needed before this package's dependencies are walked: ask
+    // for them now, with everything else in flight, not when placement reaches the package
+    // (the caller remembers the answer; a failure is reported when placement asks again)
+    void io.getManifestExtras?.(registrySpec.name, picked.version).catch(() => undefined)
     return packageFromManifest(picked, packument)
   }
 
