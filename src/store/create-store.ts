@@ -24,7 +24,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { SkiffError, errnoCode, isSkiffError } from '../error/index.ts'
 import type { ExtractOptions, Extractor, PackageIndex, PackageManifest } from '../tarball/index.ts'
-import { integrityError, parseIntegrity, strongestHashes } from './integrity.ts'
+import { hexDigest, integrityError, parseIntegrity, strongestHashes } from './integrity.ts'
 import { MARKER_VERSION, parseMarker, type Marker } from './read-marker.ts'
 import { hostTag, isLeftover, stagingName, type StagingOwner } from './staging-name.ts'
 import { keyPath, storeKeyFor } from './store-key.ts'
@@ -181,7 +181,8 @@ function digestToExpect(key: string, pkg: string, integrity: string): ExpectDige
   const candidates = strongestHashes(parseIntegrity(integrity))
   const algorithm = candidates[0]?.algorithm
   if (!algorithm) throw integrityError(pkg, integrity, { ok: false, reason: 'no-usable-hash' }, ' (nothing was stored)')
-  if (storeKeyFor({ integrity }) !== key) {
+  // the integrity's key (storeKeyFor): the first of these hashes that is a real digest
+  if (candidates.map(hexDigest).find((hex) => hex !== undefined) !== key) {
     throw new SkiffError('ESTORE', `${pkg}: store key ${key} is not the key of integrity ${integrity}`, { pkg })
   }
   return { algorithm, digests: candidates.map((hash) => hash.digest) }

@@ -10,7 +10,12 @@ import { hexDigest, parseIntegrity, strongestHashes } from './integrity.ts'
 
 const KEY_PATTERN = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|url-[0-9a-f]{64})$/
 
+/** The integrity almost every lock entry has: one sha512 hash and nothing else (the fast path). */
+const SHA512_ONLY = /^sha512-([A-Za-z0-9+/]{86}==)$/
+
 export function storeKeyFor(entry: { integrity?: string; resolved?: string }): string {
+  const sha512 = entry.integrity === undefined ? undefined : SHA512_ONLY.exec(entry.integrity)?.[1]
+  if (sha512) return Buffer.from(sha512, 'base64').toString('hex')
   if (entry.integrity) {
     for (const hash of strongestHashes(parseIntegrity(entry.integrity))) {
       const hex = hexDigest(hash)

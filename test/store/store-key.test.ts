@@ -20,6 +20,13 @@ describe('storeKeyFor', () => {
     expect(storeKeyFor({ resolved: 'https://r/b.tgz' })).not.toBe(byUrl)
   })
 
+  test('a lone sha512 gives the same key as the same hash with options or among others', () => {
+    for (const integrity of [`${SHA512}?opt`, ` ${SHA512} `, `${SHA1} ${SHA512}`, `${SHA512} sha512-${'A'.repeat(86)}==`]) {
+      expect(storeKeyFor({ integrity })).toBe(SHA512_HEX)
+    }
+    expect(storeKeyFor({ integrity: SHA512 })).toBe(SHA512_HEX)
+  })
+
   test('a package with neither cannot be keyed', () => {
     expect(() => storeKeyFor({})).toThrow(SkiffError)
   })
