@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
-import type { LockEntry } from '../lockfile/index.ts'
+import { removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
 import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
@@ -153,6 +153,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       signal: interrupt.signal,
       onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
     })
+    await removeWriteLeftovers(config.projectDir)
     await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
     const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
     const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)

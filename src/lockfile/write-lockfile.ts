@@ -20,3 +20,14 @@ export async function writeLockfileAtomic(file: string, text: string): Promise<v
     throw error
   }
 }
+
+const TEMP_NAME = /^\.(?:package-lock\.json|npm-shrinkwrap\.json|package\.json)\.\d+\.[0-9a-f]{8}\.tmp$/
+
+/**
+ * Removes the temp files of writes a killed process never renamed into place. Only safe while
+ * no other install writes in the folder: call it holding the project lock.
+ */
+export async function removeWriteLeftovers(dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  await Promise.all(names.filter((name) => TEMP_NAME.test(name)).map((name) => fs.rm(path.join(dir, name), { force: true })))
+}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { writeLockfileAtomic } from '../../src/lockfile/index.ts'
+import { removeWriteLeftovers, writeLockfileAtomic } from '../../src/lockfile/index.ts'
 import { createProject } from './helpers.ts'
 
 describe('writeLockfileAtomic', () => {
@@ -30,5 +30,16 @@ describe('writeLockfileAtomic', () => {
     await expect(writeLockfileAtomic(target, 'new')).rejects.toThrow()
     expect(fs.readFileSync(file, 'utf8')).toBe('old')
     expect(fs.readdirSync(project.dir).sort()).toEqual(['blocker', 'package-lock.json'])
+  })
+})
+
+describe('removeWriteLeftovers', () => {
+  test('removes the temp files killed writes left beside package.json and the lockfile, and nothing else', async () => {
+    using project = createProject({})
+    const leftovers = ['.package-lock.json.4242.0a1b2c3d.tmp', '.package.json.7.deadbeef.tmp', '.npm-shrinkwrap.json.99.12345678.tmp']
+    const kept = ['package-lock.json', 'package.json', '.package-lock.json.tmp', 'notes.4242.0a1b2c3d.tmp']
+    for (const name of [...leftovers, ...kept]) fs.writeFileSync(path.join(project.dir, name), 'x')
+    await removeWriteLeftovers(project.dir)
+    expect(fs.readdirSync(project.dir).sort()).toEqual([...kept].sort())
   })
 })
