@@ -51,11 +51,12 @@ const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 
 const LIST_FLAGS = new Set(['omit', 'include'])
 
 /** citty keeps only the last of repeated flags; npm accepts `--omit dev --omit optional`. */
-export function collectListFlag(rawArgs: readonly string[], name: string): string[] {
+export function collectListFlag(rawArgs: readonly string[], name: string, alias?: string): string[] {
   const values: string[] = []
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i] as string
-    if (arg === `--${name}`) {
+    if (arg === '--') break
+    if (arg === `--${name}` || (alias !== undefined && arg === `-${alias}`)) {
       const next = rawArgs[i + 1]
       if (next !== undefined && !next.startsWith('-')) values.push(next)
       i++

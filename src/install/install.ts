@@ -13,7 +13,8 @@
  *     fails (a missing version, an unreachable registry, ERESOLVE) leaves both untouched.
  */
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
+import { SkiffError } from '../error/index.ts'
 import {
   checkLockInSync,
   findWorkspaces,
@@ -25,7 +26,7 @@ import {
   type LockEntry,
   type Lockfile,
 } from '../lockfile/index.ts'
-import { buildIdealTree, lockfileFromTree, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
+import { buildIdealTree, folderPackage, lockfileFromTree, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
@@ -35,6 +36,11 @@ export interface InstallRequest {
   projectDir: string
   add: Array<{ spec: Spec; saveType?: SaveType }>
   remove: string[]
+  /**
+   * Where add and remove apply: workspace names (-w), every workspace (--workspaces), and
+   * whether the root too (--include-workspace-root). Default: the root only.
+   */
+  workspaces?: { names: string[]; all: boolean; includeRoot: boolean }
   update?: { all: boolean; names: string[] }
   /** write requests into package.json (false with --no-save) */
   save: boolean
@@ -79,6 +85,7 @@ export async function install(request: InstallRequest, services: InstallServices
 
   let running: RunningInstall | undefined
   let nextPackageJson = packageJson.data
+  let workspaceFiles = new Map<string, Record<string, unknown>>()
   let lock: Lockfile
   try {
     if (inSync) {
@@ -88,6 +95,7 @@ export async function install(request: InstallRequest, services: InstallServices
       const resolved = await resolveTree(request, services, packageJson.data, baseline, localManifests, running)
       lock = resolved.lock
       nextPackageJson = resolved.packageJson
+      workspaceFiles = resolved.workspaceFiles
       step('resolve')
     }
   } catch (error) {
@@ -123,6 +131,7 @@ export async function install(request: InstallRequest, services: InstallServices
     if (!reified.outcome.ok) return { resolved: !inSync, lock, plan, reified, packageJsonChanged: false, lockfileChanged: false }
   }
   if (packageJsonChanged) await writeLockfileAtomic(join(projectDir, 'package.json'), packageJsonText)
+  for (const [location, data] of workspaceFiles) await writeWorkspacePackageJson(join(projectDir, location), data)
   if (lockfileChanged) await writeLockfileAtomic(lockFile, lockText)
   step('write package.json and lockfile')
   return { resolved: !inSync, lock, plan, reified, packageJsonChanged, lockfileChanged }
@@ -135,17 +144,22 @@ async function resolveTree(
   baseline: Lockfile | undefined,
   localManifests: ReadonlyMap<string, Record<string, unknown>>,
   running: RunningInstall | undefined,
-): Promise<{ lock: Lockfile; packageJson: Record<string, unknown> }> {
+): Promise<{ lock: Lockfile; packageJson: Record<string, unknown>; workspaceFiles: Map<string, Record<string, unknown>> }> {
   const { projectDir } = request
   const workspaceFolders = findWorkspaces(packageJson, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const workspaces = new Map([...workspaceFolders.values()].map((location) => [location, localManifests.get(location) ?? {}]))
+  const targets = targetWorkspaces(request, workspaceFolders)
+  // requests for workspaces go into their package.json before resolution (specs as typed);
+  // the specs npm saves are known once the tree is built
+  const typed = { add: request.add.map(({ spec, saveType }) => ({ name: spec.name ?? '', spec: spec.rawSpec === '' ? '*' : rawSpecOf(spec), ...(saveType ? { saveType } : {}) })), remove: request.remove }
+  for (const location of targets.workspaces) workspaces.set(location, applyPackageJsonChanges(workspaces.get(location) ?? {}, typed))
   const tree = await buildIdealTree({
     projectDir,
     rootManifest: packageJson,
     workspaces,
     ...(baseline === undefined ? {} : { baseline }),
-    add: request.add,
-    remove: request.remove,
+    add: targets.root ? request.add : [],
+    remove: targets.root ? request.remove : [],
     ...(request.update === undefined ? {} : { update: request.update }),
     options: request.resolve,
     ...services.io,
@@ -169,26 +183,72 @@ async function resolveTree(
     },
     ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
   })
-  const saved = request.add.map(({ spec, saveType }, index) => {
-    // the resolver names specs that carry no name (tarballs, folders, git) from their manifests
-    const name = tree.requests.add[index]?.name ?? spec.name ?? ''
-    const installed = tree.root.edgesOut.get(name)?.to ?? undefined
-    const savedAs = savedSpec(
-      { name, spec, installedVersion: installed?.version, installedName: installed?.packageName ?? undefined },
-      { projectDir, savePrefix: request.savePrefix },
-    )
-    return { name, spec: savedAs, ...(saveType === undefined ? {} : { saveType }) }
-  })
-  const nextPackageJson = request.save ? applyPackageJsonChanges(packageJson, { add: saved, remove: request.remove }) : packageJson
+  const savedFor = (node: Node, named: boolean) =>
+    request.add.map(({ spec, saveType }, index) => {
+      // the resolver names specs that carry no name (tarballs, folders, git) from their manifests
+      const name = (named ? tree.requests.add[index]?.name : undefined) ?? spec.name ?? ''
+      const installed = node.edgesOut.get(name)?.to ?? undefined
+      const savedAs = savedSpec(
+        { name, spec, installedVersion: installed?.version, installedName: installed?.packageName ?? undefined },
+        { projectDir, savePrefix: request.savePrefix },
+      )
+      return { name, spec: savedAs, ...(saveType === undefined ? {} : { saveType }) }
+    })
+  const nextPackageJson = request.save && targets.root
+    ? applyPackageJsonChanges(packageJson, { add: savedFor(tree.root, true), remove: request.remove })
+    : packageJson
+  const workspaceFiles = new Map<string, Record<string, unknown>>()
+  for (const node of tree.root.fsChildren) {
+    const location = relative(projectDir, node.path).split(sep).join('/')
+    if (!request.save || !targets.workspaces.includes(location)) continue
+    const saved = applyPackageJsonChanges(localManifests.get(location) ?? {}, { add: savedFor(node, false), remove: request.remove })
+    workspaceFiles.set(location, saved)
+    // the lockfile's entry for the workspace records the specs as saved, not as typed
+    node.package = folderPackage(saved)
+  }
   const lock = lockfileFromTree(tree, nextPackageJson, {
     omitLockfileRegistryResolved: request.resolve.omitLockfileRegistryResolved,
     file: baseline?.file ?? join(projectDir, 'package-lock.json'),
   })
-  return { lock, packageJson: nextPackageJson }
+  return { lock, packageJson: nextPackageJson, workspaceFiles }
+}
+
+/** Which package.json files the requests change: the root, and the named or all workspaces. */
+function targetWorkspaces(request: InstallRequest, workspaceFolders: ReadonlyMap<string, string>): { root: boolean; workspaces: string[] } {
+  const chosen = request.workspaces
+  if (chosen === undefined || (!chosen.all && chosen.names.length === 0)) return { root: true, workspaces: [] }
+  const locations = new Set<string>()
+  for (const name of chosen.names) {
+    const byName = workspaceFolders.get(name)
+    const byFolder = [...workspaceFolders.values()].find((location) => location === name.replace(/^\.\//, '').replace(/\/+$/, ''))
+    const location = byName ?? byFolder
+    if (location === undefined) {
+      throw new SkiffError('EUSAGE', `no workspace named ${name}`, { hint: `the workspaces are: ${[...workspaceFolders.keys()].join(', ') || 'none'}` })
+    }
+    locations.add(location)
+  }
+  if (chosen.all) for (const location of workspaceFolders.values()) locations.add(location)
+  return { root: chosen.includeRoot, workspaces: [...locations] }
+}
+
+/** The spec part as npm writes a request into package.json before resolution. */
+function rawSpecOf(spec: Spec): string {
+  if (spec.type === 'alias') return `npm:${spec.subSpec.raw}`
+  if (spec.type === 'directory' || spec.type === 'file') return `file:${spec.path}`
+  if (spec.type === 'remote') return spec.url
+  if (spec.type === 'git') return spec.saveSpec
+  return spec.rawSpec
 }
 
 function asList(value: string | string[] | undefined): string[] | undefined {
   return typeof value === 'string' ? [value] : value
+}
+
+/** A workspace's package.json, rewritten in its own indent and newline when it changed. */
+async function writeWorkspacePackageJson(dir: string, data: Record<string, unknown>): Promise<void> {
+  const current = await readPackageJson(dir)
+  const text = formatPackageJson(data, { indent: current.indent, newline: current.newline })
+  if (text.trim() !== current.text.trim()) await writeLockfileAtomic(join(dir, 'package.json'), text)
 }
 
 function emptyLock(projectDir: string): Lockfile {

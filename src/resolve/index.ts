@@ -13,3 +13,4 @@ export type {
   TarballContents,
   TarballSource,
 } from './types.ts'
+export { folderPackage } from './node-factory.ts'

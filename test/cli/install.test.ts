@@ -150,4 +150,27 @@ describe('skiff install', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/wants-newer-base/node_modules'))).toBe(false)
     expect(readJson(path.join(dir, 'package.json'))).toEqual(packageJson)
   })
+
+  test('-w adds to a workspace: its package.json and lock entry get the saved range, the root stays as it was', async () => {
+    await using tmp = tempDir()
+    const root = { name: 'mono', version: '1.0.0', workspaces: ['packages/*'] }
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: root })
+    writeProject(path.join(dir, 'packages/a'), { packageJson: { name: 'a', version: '0.1.0' } })
+    writeProject(path.join(dir, 'packages/b'), { packageJson: { name: 'b', version: '0.2.0' } })
+    const run = await runSkiff(dir, ['install', 'helper', '-w', 'a'], { registry: registry.url })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual(root)
+    expect(readJson(path.join(dir, 'packages/a/package.json'))).toEqual({ name: 'a', version: '0.1.0', dependencies: { helper: '^3.1.4' } })
+    expect(readJson(path.join(dir, 'packages/b/package.json'))).toEqual({ name: 'b', version: '0.2.0' })
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, Record<string, unknown>> }
+    expect(lock.packages['packages/a']).toEqual({ version: '0.1.0', dependencies: { helper: '^3.1.4' } })
+    expect(lock.packages['node_modules/a']).toEqual({ resolved: 'packages/a', link: true })
+    expect(fs.readlinkSync(path.join(dir, 'node_modules/a'))).toBe('../packages/a')
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+
+    const unknown = await runSkiff(dir, ['install', 'helper', '-w', 'nope'], { registry: registry.url })
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('no workspace named nope')
+  })
 })

@@ -6,7 +6,7 @@ import { createResolveIO } from '../../install/resolve-io.ts'
 import type { SaveType } from '../../install/save-package-json.ts'
 import { defaultNodeVersion } from '../../resolve/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
-import { installArgs, reifySummary, runInstallCommand, type CommandArgs } from '../command-context.ts'
+import { collectListFlag, installArgs, reifySummary, runInstallCommand, type CommandArgs } from '../command-context.ts'
 import type { InstallContext } from '../install-context.ts'
 import type { Reporter, Summary } from '../../ui/reporter.ts'
 
@@ -20,6 +20,9 @@ export const saveArgs = {
   save: { type: 'boolean', default: true, description: 'write the requested packages into package.json', negativeDescription: 'do not change package.json' },
   'package-lock-only': { type: 'boolean', description: 'update package-lock.json only, not node_modules' },
   force: { type: 'boolean', alias: 'f', description: 'accept conflicting peer dependencies' },
+  workspace: { type: 'string', alias: 'w', description: 'add to (or remove from) this workspace, by name or folder (repeatable)' },
+  workspaces: { type: 'boolean', description: 'add to (or remove from) every workspace' },
+  'include-workspace-root': { type: 'boolean', description: 'with -w or --workspaces, change the root package.json too' },
 } as const
 
 const args = { ...installArgs, ...saveArgs, packages: { type: 'positional', required: false, description: 'packages to add: name, name@range, name@tag, npm:alias, git, URL or folder' } } as const
@@ -34,6 +37,7 @@ export function saveTypeOf(flags: CommandArgs): SaveType | undefined {
 
 export interface InstallPlanArgs {
   flags: CommandArgs
+  rawArgs: readonly string[]
   add?: string[]
   remove?: string[]
   update?: { all: boolean; names: string[] }
@@ -52,6 +56,11 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     projectDir,
     add: (request.add ?? []).map((arg) => ({ spec: parseSpecArg(arg, process.cwd(), process.env.HOME), ...(saveType === undefined ? {} : { saveType }) })),
     remove: request.remove ?? [],
+    workspaces: {
+      names: collectListFlag(request.rawArgs, 'workspace', 'w'),
+      all: request.flags.workspaces === true,
+      includeRoot: request.flags['include-workspace-root'] === true,
+    },
     ...(request.update === undefined ? {} : { update: request.update }),
     save: request.flags.save !== false && !(command === 'update' && request.flags.save !== true),
     savePrefix,
@@ -111,7 +120,7 @@ export default defineCommand({
       args: flags,
       rawArgs,
       argDefs: args,
-      run: (context, reporter) => runInstallJob('install', { flags, add: packages }, context, reporter),
+      run: (context, reporter) => runInstallJob('install', { flags, rawArgs, add: packages }, context, reporter),
     })
   },
 })

@@ -7,6 +7,9 @@ const args = {
   ...installArgs,
   save: saveArgs.save,
   'package-lock-only': saveArgs['package-lock-only'],
+  workspace: saveArgs.workspace,
+  workspaces: saveArgs.workspaces,
+  'include-workspace-root': saveArgs['include-workspace-root'],
   packages: { type: 'positional', required: false, description: 'names of the dependencies to remove' },
 } as const
 
@@ -21,7 +24,7 @@ export default defineCommand({
       args: flags,
       rawArgs,
       argDefs: args,
-      run: (context, reporter) => runInstallJob('uninstall', { flags, remove: names }, context, reporter),
+      run: (context, reporter) => runInstallJob('uninstall', { flags, rawArgs, remove: names }, context, reporter),
     })
   },
 })

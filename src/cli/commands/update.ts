@@ -19,7 +19,7 @@ export default defineCommand({
       args: flags,
       rawArgs,
       argDefs: args,
-      run: (context, reporter) => runInstallJob('update', { flags, update: { all: names.length === 0, names } }, context, reporter),
+      run: (context, reporter) => runInstallJob('update', { flags, rawArgs, update: { all: names.length === 0, names } }, context, reporter),
     })
   },
 })
