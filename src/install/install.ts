@@ -14,6 +14,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import semver from 'semver'
 import { SkiffError } from '../error/index.ts'
 import {
   checkLockInSync,
@@ -194,8 +195,9 @@ async function resolveTree(
       )
       return { name, spec: savedAs, ...(saveType === undefined ? {} : { saveType }) }
     })
+  const rootChanges = [...savedFor(tree.root, true), ...(request.update && request.save ? updatedRanges(tree.root, request) : [])]
   const nextPackageJson = request.save && targets.root
-    ? applyPackageJsonChanges(packageJson, { add: savedFor(tree.root, true), remove: request.remove })
+    ? applyPackageJsonChanges(packageJson, { add: rootChanges, remove: request.remove })
     : packageJson
   const workspaceFiles = new Map<string, Record<string, unknown>>()
   for (const node of tree.root.fsChildren) {
@@ -211,6 +213,39 @@ async function resolveTree(
     file: baseline?.file ?? join(projectDir, 'package-lock.json'),
   })
   return { lock, packageJson: nextPackageJson, workspaceFiles }
+}
+
+/**
+ * `update --save`: the ranges of updated direct dependencies move up to the installed version
+ * (`^1.0.0` with 1.4.2 installed becomes `^1.4.2`), where the new range stays within the old;
+ * a dependency pinned to an exact version is left alone (npm's saveIdealTree).
+ */
+function updatedRanges(root: Node, request: InstallRequest): Array<{ name: string; spec: string }> {
+  const names = request.update?.all ? [...root.edgesOut.keys()] : request.update?.names ?? []
+  const changes: Array<{ name: string; spec: string }> = []
+  for (const name of names) {
+    const edge = root.edgesOut.get(name)
+    const installed = edge?.to
+    if (!edge || !installed || !installed.version || isExact(edge.spec, installed.version)) continue
+    let spec: Spec
+    try {
+      spec = parseSpec(name, edge.spec, request.projectDir)
+    } catch {
+      continue
+    }
+    if (spec.type !== 'range' && spec.type !== 'version' && spec.type !== 'tag' && spec.type !== 'alias') continue
+    const saved = savedSpec({ name, spec, installedVersion: installed.version, installedName: installed.packageName ?? undefined }, { projectDir: request.projectDir, savePrefix: request.savePrefix })
+    if (saved !== edge.spec) changes.push({ name, spec: saved })
+  }
+  return changes
+}
+
+function isExact(range: string, version: string): boolean {
+  try {
+    return semver.subset(range, version)
+  } catch {
+    return false
+  }
 }
 
 /** Which package.json files the requests change: the root, and the named or all workspaces. */

@@ -173,4 +173,22 @@ describe('skiff install', () => {
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('no workspace named nope')
   })
+
+  test('update moves locked versions up within package.json ranges; --save writes the new ranges', async () => {
+    await using tmp = tempDir()
+    const packageJson = { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0', helper: '3.1.4' } }
+    const dir = writeProject(path.join(tmp.path, 'project'), {
+      packageJson,
+      lockfile: lockfileFor(registry, packageJson, [{ name: 'base', version: '1.0.0' }, { name: 'helper', version: '3.1.4' }]),
+    })
+    const run = await runSkiff(dir, ['update'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(read(dir, 'node_modules/base/index.js')).toBe('base 1.1\n')
+    expect(readJson(path.join(dir, 'package.json'))).toEqual(packageJson)
+    const saved = await runSkiff(dir, ['update', '--save'], { registry: registry.url })
+    expect(saved.code).toBe(0)
+    expect((readJson(path.join(dir, 'package.json')) as { dependencies: object }).dependencies).toEqual({ base: '^1.1.0', helper: '3.1.4' })
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { dependencies?: object }> }
+    expect(lock.packages['']?.dependencies).toEqual({ base: '^1.1.0', helper: '3.1.4' })
+  })
 })
