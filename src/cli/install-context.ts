@@ -4,6 +4,7 @@
  * work for them), the scheduler's limits and executors, and the reify steps that touch disk.
  * Disposing it stops the pools after their running jobs.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
 import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
@@ -91,6 +92,10 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? 3 }))
     return linker
   }
+  // Without node_modules this install will link: the workers start now, while the lockfile is
+  // read and checked, instead of after the first package is ready (the probe then writes in
+  // the project folder, as it would later).
+  if (fs.existsSync(config.projectDir) && !fs.existsSync(path.join(config.projectDir, 'node_modules'))) getLinker()
 
   // npm fetches plain-http tarballs without a word; skiff fetches them too, and says so once a host
   const warnedHosts = new Set<string>()
