@@ -128,53 +128,70 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
   let config: Config | undefined
   const interrupt = new AbortController()
   let exitCodeOfSignal = 0
+  let finished = false
   const onSignal = (signal: NodeJS.Signals) => {
     // a shell reports a process ended by a signal as 128 + its number (130 for SIGINT, 143 for SIGTERM)
     exitCodeOfSignal = 128 + (os.constants.signals[signal] ?? 0)
     interrupt.abort(new SkiffError('EABORT', `stopped by ${signal}`))
+    if (!finished) return
+    // the command had ended and the process was on its way out
+    process.stderr.write(`error EABORT stopped by ${signal}\n`)
+    process.exitCode = exitCodeOfSignal
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  try {
-    const tuning = tuningOf(job.args)
-    config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
-    reporter = createReporter({
-      loglevel: config.loglevel as LogLevel,
-      json,
-      live: Boolean(process.stderr.isTTY) && !process.env.CI,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      redact: config.redact,
-    })
-    for (const warning of config.warnings) reporter.warn(warning)
-    // one install at a time per project; released after the context below is disposed
-    await using projectLock = await acquireProjectLock({
-      projectDir: config.projectDir,
-      timeoutMs: config.lockTimeout,
-      signal: interrupt.signal,
-      onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
-    })
-    await removeWriteLeftovers(config.projectDir)
-    await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
-    const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
-    const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
-    // npm ci, and npm install with no packages named, run the project's own install scripts after reify
-    if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()
-    summary.scriptsNotRun = lifecycle.unreviewed()
-    interrupt.signal.throwIfAborted()
-    summary.elapsedMs = performance.now() - started
-    summary.backend = context.backend()?.kind
-    reporter.summary(summary)
-    return 0
-  } catch (error) {
-    // once a signal came, whatever failed after it failed because of it: report the signal
-    const printed = formatError(interrupt.signal.aborted ? interrupt.signal.reason : error, config?.redact ?? ((text) => text))
-    reporter.error(printed.text, printed.json)
-    return interrupt.signal.aborted ? exitCodeOfSignal : printed.exitCode
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    reporter.close()
+  const code = await runToEnd()
+  // Signals are events of the loop: none lands between here and the caller setting the exit
+  // code. One that came while the resources were disposed, after the last check, still counts;
+  // one that comes later sets the exit code itself. The handlers stay for the rest of the
+  // process; a second signal ends it at once.
+  finished = true
+  if (!interrupt.signal.aborted || code !== 0) return code
+  const printed = formatError(interrupt.signal.reason, config?.redact ?? ((text) => text))
+  reporter.error(printed.text, printed.json)
+  reporter.close()
+  return exitCodeOfSignal
+
+  async function runToEnd(): Promise<number> {
+    try {
+      const tuning = tuningOf(job.args)
+      config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
+      reporter = createReporter({
+        loglevel: config.loglevel as LogLevel,
+        json,
+        live: Boolean(process.stderr.isTTY) && !process.env.CI,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        redact: config.redact,
+      })
+      for (const warning of config.warnings) reporter.warn(warning)
+      // one install at a time per project; released after the context below is disposed
+      await using projectLock = await acquireProjectLock({
+        projectDir: config.projectDir,
+        timeoutMs: config.lockTimeout,
+        signal: interrupt.signal,
+        onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
+      })
+      await removeWriteLeftovers(config.projectDir)
+      await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
+      const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
+      const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
+      // npm ci, and npm install with no packages named, run the project's own install scripts after reify
+      if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()
+      summary.scriptsNotRun = lifecycle.unreviewed()
+      interrupt.signal.throwIfAborted()
+      summary.elapsedMs = performance.now() - started
+      summary.backend = context.backend()?.kind
+      reporter.summary(summary)
+      return 0
+    } catch (error) {
+      // once a signal came, whatever failed after it failed because of it: report the signal
+      const printed = formatError(interrupt.signal.aborted ? interrupt.signal.reason : error, config?.redact ?? ((text) => text))
+      reporter.error(printed.text, printed.json)
+      return interrupt.signal.aborted ? exitCodeOfSignal : printed.exitCode
+    } finally {
+      reporter.close()
+    }
   }
 }
 
