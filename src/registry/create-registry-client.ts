@@ -12,7 +12,7 @@
 import { type Config, stripUrlCredentials } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { createFetchWithRetry } from './fetch-with-retry.ts'
-import { cacheFile, type CacheEntry, isFresh, maxAgeMs, readCacheEntry, writeCacheEntry } from './packument-cache.ts'
+import { cacheSlot, type CacheEntry, type CacheWrite, isFresh, keepInCache, maxAgeMs, readCacheEntry, writeCacheEntry } from './packument-cache.ts'
 import { type TarballEntry, tarballUrl } from './tarball-url.ts'
 
 export const CORGI_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
@@ -34,10 +34,43 @@ export interface PackumentResult {
   fromCache: boolean
 }
 
+/**
+ * How a packument is kept in the metadata cache: the registry's body made into a text once
+ * (the whole document, or a reduced form of it), that text cached, and read back as the value.
+ */
+export interface PackumentForm<T> {
+  /** names the cached texts (and their version): texts of another form are other cache entries */
+  name: string
+  /**
+   * The body as the text to cache, kept with keepInCache(write, text) once it is known to be
+   * good (both may happen on another thread). A failure that is not a SkiffError means "not JSON".
+   */
+  toText(body: Uint8Array, name: string, write: CacheWrite): string | Promise<string>
+  /** a text toText made, as the value; a cached text it cannot read is fetched again */
+  fromText(text: string, name: string): T
+}
+
+const decoder = new TextDecoder()
+const jsonForm = (name: string): PackumentForm<unknown> => ({
+  name,
+  toText: (body, _name, write) => {
+    const text = decoder.decode(body)
+    JSON.parse(text)
+    keepInCache(write, text)
+    return text
+  },
+  fromText: (text) => JSON.parse(text),
+})
+/** the registry's document as it was sent, parsed (cache entries named as before forms existed) */
+const CORGI_JSON = jsonForm('corgi')
+const FULL_JSON = jsonForm('full')
+
 export interface RegistryClient {
   tarballUrl(entry: TarballEntry): string
   fetchTarball(request: TarballRequest): Promise<Uint8Array>
   fetchPackument(name: string, options?: { signal?: AbortSignal; fullMetadata?: boolean }): Promise<PackumentResult>
+  /** the same, kept and returned in the given form */
+  fetchPackumentAs<T>(name: string, form: PackumentForm<T>, options?: { signal?: AbortSignal; fullMetadata?: boolean }): Promise<{ packument: T; fromCache: boolean }>
   /**
    * One version's full document (`<registry>/<name>/<version>`): the fields the abbreviated
    * packument lacks (license, libc, funding) at a fraction of a full packument's size. A
@@ -70,62 +103,82 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     return result.body
   }
 
-  async function fetchPackument(
+  async function fetchPackument(name: string, options: { signal?: AbortSignal; fullMetadata?: boolean } = {}): Promise<PackumentResult> {
+    return fetchPackumentAs(name, options.fullMetadata ? FULL_JSON : CORGI_JSON, options)
+  }
+
+  async function fetchPackumentAs<T>(
     name: string,
+    form: PackumentForm<T>,
     options: { signal?: AbortSignal; fullMetadata?: boolean } = {},
-  ): Promise<PackumentResult> {
+  ): Promise<{ packument: T; fromCache: boolean }> {
     const registry = config.registryFor(name)
     const url = `${registry}${name.replace('/', '%2f')}`
-    const file = cacheFile(config.cache, url, options.fullMetadata ? 'full' : 'corgi')
-    const cached = await readCacheEntry(file)
+    const slot = cacheSlot(config.cache, url, form.name)
+    const cached = readCacheEntry(slot)
+    // a cached text that cannot be read any more (damaged, another format) is a miss
+    const readCached = (): T | undefined => {
+      if (!cached) return undefined
+      try {
+        return form.fromText(cached.body, name)
+      } catch {
+        return undefined
+      }
+    }
     if (config.offline) {
-      if (!cached) {
+      const value = readCached()
+      if (value === undefined) {
         throw new SkiffError('ENOTCACHED', `${name}: no cached metadata, and --offline forbids fetching ${stripUrlCredentials(url)}`, {
           pkg: name,
           url: stripUrlCredentials(url),
           hint: 'run once online, or drop --offline',
         })
       }
-      return fromCache(cached, name, url)
+      return { packument: value, fromCache: true }
     }
     if (cached && (config.preferOffline || (!config.preferOnline && isFresh(cached, Date.now())))) {
-      return fromCache(cached, name, url)
+      const value = readCached()
+      if (value !== undefined) return { packument: value, fromCache: true }
     }
-    const conditional: Record<string, string> = {}
-    if (cached?.etag) conditional['if-none-match'] = cached.etag
-    if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified
-    const result = await fetchWithRetry({
+    const request = (conditional: Record<string, string>) => fetchWithRetry({
       url,
       pkg: name,
       registry,
       headers: { accept: options.fullMetadata ? FULL_ACCEPT : CORGI_ACCEPT, ...conditional },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
-    const storedAtMs = Date.now()
-    const freshFor = maxAgeMs(result.headers.get('cache-control'))
+    const conditional: Record<string, string> = {}
+    if (cached?.etag) conditional['if-none-match'] = cached.etag
+    if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified
+    let result = await request(conditional)
     if (result.status === 304 && cached) {
-      // only freshness changes; without a max-age there is nothing worth rewriting
-      if (freshFor !== null || cached.maxAgeMs !== null) await writeCacheEntry(file, { ...cached, storedAtMs, maxAgeMs: freshFor })
-      return fromCache(cached, name, url)
+      const value = readCached()
+      const freshFor = maxAgeMs(result.headers.get('cache-control'))
+      if (value !== undefined) {
+        // only freshness changes; without a max-age there is nothing worth rewriting
+        if (freshFor !== null || cached.maxAgeMs !== null) writeCacheEntry(slot, { ...cached, storedAtMs: Date.now(), maxAgeMs: freshFor })
+        return { packument: value, fromCache: true }
+      }
+      result = await request({})
     }
-    const body = new TextDecoder().decode(result.body)
-    const packument = parseJson(body, name, url)
-    await writeCacheEntry(file, {
+    const entry = {
       url,
       etag: result.headers.get('etag'),
       lastModified: result.headers.get('last-modified'),
-      storedAtMs,
-      maxAgeMs: freshFor,
-      body,
-    })
+      storedAtMs: Date.now(),
+      maxAgeMs: maxAgeMs(result.headers.get('cache-control')),
+    }
+    const { body } = result
+    const text = await fromBody(() => form.toText(body, name, { slot, entry }), name, url)
+    const packument = await fromBody(() => form.fromText(text, name), name, url)
     return { packument, fromCache: false }
   }
 
   async function fetchVersionManifest(name: string, version: string, options: { signal?: AbortSignal } = {}): Promise<PackumentResult> {
     const registry = config.registryFor(name)
     const url = `${registry}${name.replace('/', '%2f')}/${encodeURIComponent(version)}`
-    const file = cacheFile(config.cache, url, 'version')
-    const cached = await readCacheEntry(file)
+    const slot = cacheSlot(config.cache, url, 'version')
+    const cached = readCacheEntry(slot)
     if (cached) return fromCache(cached, name, url)
     if (config.offline) {
       throw new SkiffError('ENOTCACHED', `${name}@${version}: no cached metadata, and --offline forbids fetching ${stripUrlCredentials(url)}`, {
@@ -141,9 +194,9 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
       headers: { accept: FULL_ACCEPT },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
-    const body = new TextDecoder().decode(result.body)
+    const body = decoder.decode(result.body)
     const manifest = parseJson(body, name, url)
-    await writeCacheEntry(file, { url, etag: null, lastModified: null, storedAtMs: Date.now(), maxAgeMs: null, body })
+    writeCacheEntry(slot, { url, etag: null, lastModified: null, storedAtMs: Date.now(), maxAgeMs: null, body })
     return { packument: manifest, fromCache: false }
   }
 
@@ -151,6 +204,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     tarballUrl: (entry) => tarballUrl(entry, config),
     fetchTarball,
     fetchPackument,
+    fetchPackumentAs,
     fetchVersionManifest,
   }
 }
@@ -159,17 +213,31 @@ function fromCache(entry: CacheEntry, name: string, url: string): PackumentResul
   return { packument: parseJson(entry.body, name, url), fromCache: true }
 }
 
+/** What a form makes of a body, its failures as the registry's fault: EJSONPARSE unless it named its own error. */
+async function fromBody<T>(make: () => T | Promise<T>, name: string, url: string): Promise<T> {
+  try {
+    return await make()
+  } catch (error) {
+    if (error instanceof SkiffError) throw error
+    throw notJson(name, url, error)
+  }
+}
+
 function parseJson(body: string, name: string, url: string): unknown {
   try {
     return JSON.parse(body)
   } catch (error) {
-    throw new SkiffError('EJSONPARSE', `${name}: the registry sent metadata that is not JSON (${stripUrlCredentials(url)})`, {
-      pkg: name,
-      url: stripUrlCredentials(url),
-      cause: error,
-      hint: 'the registry or a proxy in between answered with something else; try again',
-    })
+    throw notJson(name, url, error)
   }
+}
+
+function notJson(name: string, url: string, error: unknown): SkiffError {
+  return new SkiffError('EJSONPARSE', `${name}: the registry sent metadata that is not JSON (${stripUrlCredentials(url)})`, {
+    pkg: name,
+    url: stripUrlCredentials(url),
+    cause: error,
+    hint: 'the registry or a proxy in between answered with something else; try again',
+  })
 }
 
 /** `@scope/name@1.0.0` -> `@scope/name`; `name@1.0.0` -> `name`. */

@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type Config, loadConfig } from '../../src/config/index.ts'
-import { isSkiffError, type SkiffError } from '../../src/error/index.ts'
-import { CORGI_ACCEPT, createRegistryClient } from '../../src/registry/index.ts'
+import { isSkiffError, SkiffError } from '../../src/error/index.ts'
+import { CORGI_ACCEPT, createRegistryClient, keepInCache, type PackumentForm } from '../../src/registry/index.ts'
 import { createTestRegistry, type TestRegistry } from './index.ts'
 
 const temps: string[] = []
@@ -291,8 +291,8 @@ describe('packuments', () => {
     expect(second).toEqual({ packument: first.packument, fromCache: true })
     const [, revalidation] = registry.requests
     expect(revalidation?.headers['if-none-match']).toMatch(/^"[0-9a-f]+"$/)
-    const metaDir = path.join(config.cache, 'v1', 'meta')
-    expect(fs.readdirSync(metaDir).filter((file) => file.endsWith('.tmp'))).toEqual([])
+    // one database for all metadata, not a file per document
+    expect(fs.readdirSync(path.join(config.cache, 'v1')).filter((file) => !file.startsWith('metadata.sqlite'))).toEqual([])
   })
 
   test('a changed packument replaces the cached one', async () => {
@@ -362,6 +362,91 @@ describe('packuments', () => {
     const client = createRegistryClient(await configFor(registry))
     registry.fault('/a', { status: 200, body: '<html>proxy login</html>' })
     expect((await failure(client.fetchPackument('a'))).code).toBe('EJSONPARSE')
+  })
+})
+
+describe('packuments kept in a form', () => {
+  /** a form that keeps only the dist-tags, counting how often each side runs */
+  function tagsForm(name = 'tags-1') {
+    const calls = { toText: 0, fromText: 0 }
+    const form: PackumentForm<Record<string, string>> = {
+      name,
+      toText(body, _name, write) {
+        calls.toText++
+        const text = JSON.stringify(JSON.parse(new TextDecoder().decode(body))['dist-tags'])
+        keepInCache(write, text)
+        return text
+      },
+      fromText(text) {
+        calls.fromText++
+        const value: unknown = JSON.parse(text)
+        if (typeof value !== 'object' || value === null) throw new Error('not a form-1 text')
+        return value as Record<string, string>
+      },
+    }
+    return { form, calls }
+  }
+
+  test('the text a form made is what the cache keeps and what a 304 and prefer-offline serve', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    const { form, calls } = tagsForm()
+    const first = await createRegistryClient(config).fetchPackumentAs('a', form)
+    expect(first).toEqual({ packument: { latest: '1.0.0' }, fromCache: false })
+    const again = await createRegistryClient(config).fetchPackumentAs('a', form)
+    expect(again).toEqual({ packument: { latest: '1.0.0' }, fromCache: true })
+    expect(registry.requests[1]?.headers['if-none-match']).toMatch(/^"[0-9a-f]+"$/)
+    await createRegistryClient(Object.freeze({ ...config, preferOffline: true })).fetchPackumentAs('a', form)
+    expect(registry.requests).toHaveLength(2)
+    expect(calls.toText).toBe(1)
+  })
+
+  test('each form has its own entries, beside the raw document', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry, { flags: { 'prefer-offline': true } })
+    await createRegistryClient(config).fetchPackumentAs('a', tagsForm('tags-1').form)
+    await createRegistryClient(config).fetchPackumentAs('a', tagsForm('tags-2').form)
+    await createRegistryClient(config).fetchPackument('a')
+    expect(registry.requests).toHaveLength(3)
+  })
+
+  test('a cached text the form cannot read is fetched again; offline it is not cached at all', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    const writer = tagsForm()
+    writer.form.toText = (_body, _name, write) => {
+      keepInCache(write, 'null')
+      return '{"latest":"1.0.0"}'
+    }
+    await createRegistryClient(config).fetchPackumentAs('a', writer.form)
+    const offline = await failure(createRegistryClient(Object.freeze({ ...config, offline: true })).fetchPackumentAs('a', tagsForm().form))
+    expect(offline.code).toBe('ENOTCACHED')
+    const again = await createRegistryClient(config).fetchPackumentAs('a', tagsForm().form)
+    expect(again).toEqual({ packument: { latest: '1.0.0' }, fromCache: false })
+    // the refused entry was revalidated first; its 304 was not trusted
+    expect(registry.requests.map((request) => request.headers['if-none-match'] === undefined)).toEqual([true, false, true])
+  })
+
+  test("a form's own SkiffError is passed on; any other failure to read the body is EJSONPARSE", async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const client = createRegistryClient(await configFor(registry))
+    const refusing = tagsForm()
+    refusing.form.toText = () => {
+      throw new SkiffError('EBADPACKUMENT', 'a: not a packument', { pkg: 'a' })
+    }
+    expect((await failure(client.fetchPackumentAs('a', refusing.form))).code).toBe('EBADPACKUMENT')
+    registry.fault('/a', { status: 200, body: '<html>proxy login</html>' })
+    expect((await failure(client.fetchPackumentAs('a', tagsForm().form))).code).toBe('EJSONPARSE')
+  })
+
+  test('a cache database that cannot be read is a cache that misses', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    fs.mkdirSync(path.join(config.cache, 'v1'), { recursive: true })
+    fs.writeFileSync(path.join(config.cache, 'v1', 'metadata.sqlite'), 'not a database'.repeat(100))
+    const { form } = tagsForm()
+    expect(await createRegistryClient(config).fetchPackumentAs('a', form)).toEqual({ packument: { latest: '1.0.0' }, fromCache: false })
+    expect(await createRegistryClient(config).fetchPackumentAs('a', form)).toEqual({ packument: { latest: '1.0.0' }, fromCache: false })
   })
 })
 
