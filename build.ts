@@ -22,7 +22,7 @@ const targets: Record<string, Bun.Build.CompileTarget> = {
  * Files run as Bun Workers must be entrypoints of the compiled build, named flat so they sit
  * beside the main bundle (src/tarball/README.md, src/link/README.md).
  */
-const workerEntrypoints = ['./src/tarball/extract-worker.ts', './src/link/link-worker.ts']
+const workerEntrypoints = ['./src/tarball/extract-worker.ts', './src/link/link-worker.ts', './src/install/packument-worker.ts']
 
 function hostTarget(): string {
   const libc = process.platform === 'linux' && isMusl() ? '-musl' : ''

@@ -8,13 +8,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
 import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
+import { createPackumentPool, type PackumentPool } from '../install/packument-pool.ts'
 import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
-import { createRegistryClient, type RegistryClient } from '../registry/index.ts'
+import { createRegistryClient, type CacheWrite, type RegistryClient } from '../registry/index.ts'
 import type { Limits } from '../scheduler/index.ts'
 import { createStore, type Store } from '../store/index.ts'
 import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
@@ -44,6 +45,8 @@ export interface InstallContext extends AsyncDisposable {
   platform: Platform
   /** the link backend, once something was linked */
   backend(): Backend | undefined
+  /** a packument's compact text, made and cached on worker threads (started with the first) */
+  packumentText(body: Uint8Array, name: string, write: CacheWrite): Promise<string>
 }
 
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
@@ -74,6 +77,11 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
       return extractor.extract(bytes, destDir, { ...options, maxUnpackedBytes: config.maxUnpackedBytes })
     },
   })
+  let packuments: PackumentPool | undefined
+  const packumentText = (body: Uint8Array, name: string, write: CacheWrite): Promise<string> => {
+    packuments ??= pools.use(createPackumentPool({ workers: cores }))
+    return packuments.text(body, name, write)
+  }
   // Staging folders that stopped runs left in the store go while this run works; the removal
   // is awaited when the context is disposed, so nothing runs on after the command ends.
   const cleaning = store.cleanStaging(STAGING_MAX_AGE_MS).catch((error: unknown) => {
@@ -152,6 +160,7 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     },
     platform,
     backend: () => backend,
+    packumentText,
     async [Symbol.asyncDispose]() {
       await pools.disposeAsync()
       await cleaning

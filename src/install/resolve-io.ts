@@ -8,8 +8,8 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { readPackageJson } from '../lockfile/index.ts'
-import type { RegistryClient } from '../registry/index.ts'
-import { parsePackument, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
+import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
+import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
 import { splitPaths } from '../tarball/index.ts'
 
@@ -17,6 +17,8 @@ export interface ResolveIODeps {
   registry: RegistryClient
   store: Store
   signal?: AbortSignal
+  /** makes the compact text of a packument's bytes and caches it, on worker threads (packument-pool.ts); on this thread without it */
+  packumentText?: (body: Uint8Array, name: string, write: CacheWrite) => Promise<string>
 }
 
 export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> {
@@ -25,25 +27,27 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
   const tarballs = new Map<string, Promise<TarballContents>>()
   const { registry, store, signal } = deps
   const options = signal === undefined ? {} : { signal }
-
-  // Full packuments (what a registry that ignores the abbreviated Accept header sends) already
-  // hold every version's lockfile-only fields: kept per version, they spare a request each.
-  const extrasInPackument = new Map<string, Map<string, ManifestExtras>>()
+  // packuments are cached and handed over compact: what the resolver needs, checked once
+  const form: PackumentForm<Packument> = {
+    name: PACKUMENT_TEXT_FORMAT,
+    toText: deps.packumentText ?? ((body, name, write) => {
+      const text = packumentText(body, name)
+      keepInCache(write, text)
+      return text
+    }),
+    fromText: packumentFromText,
+  }
 
   return {
     getPackument(name) {
-      return once(packuments, name, async () => {
-        const document = (await registry.fetchPackument(name, options)).packument
-        const full = fullDocumentExtras(document)
-        if (full) extrasInPackument.set(name, full)
-        return parsePackument(document, name)
-      })
+      return once(packuments, name, async () => (await registry.fetchPackumentAs(name, form, options)).packument)
     },
     getManifestExtras(name, version) {
       return once(extras, `${name}@${version}`, async () => {
-        await packuments.get(name)?.catch(() => undefined)
-        const known = extrasInPackument.get(name)?.get(version)
-        if (known) return known
+        // full packuments (what a registry that ignores the abbreviated Accept header sends)
+        // already hold every version's lockfile-only fields: they spare a request each
+        const packument = await packuments.get(name)?.catch(() => undefined)
+        if (packument?.extras !== undefined) return packument.extras.get(version) ?? {}
         return extrasOf((await registry.fetchVersionManifest(name, version, options)).packument)
       })
     },
@@ -84,14 +88,6 @@ async function contentsOf(stored: StoredPackage, integrity: string): Promise<Tar
 /** node_modules/a/package.json, node_modules/@s/a/package.json, nested node_modules alike. */
 function isPackageJsonOfBundle(file: string): boolean {
   return /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/.test(file)
-}
-
-/** Each version's extras, when the document is a full packument (it has `time`; the abbreviated one has `modified` only). */
-function fullDocumentExtras(document: unknown): Map<string, ManifestExtras> | undefined {
-  if (typeof document !== 'object' || document === null) return undefined
-  const { time, versions } = document as Record<string, unknown>
-  if (typeof time !== 'object' || time === null || typeof versions !== 'object' || versions === null) return undefined
-  return new Map(Object.entries(versions).map(([version, manifest]) => [version, extrasOf(manifest)]))
 }
 
 function extrasOf(document: unknown): ManifestExtras {

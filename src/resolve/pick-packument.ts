@@ -9,8 +9,13 @@
  * object whose `versions` entries are objects with a string `version` and a `dist.tarball`.
  * Optional fields with the wrong type are dropped, as old publishes carry odd values npm
  * tolerates; `engines`, `license` and `funding` are kept verbatim.
+ *
+ * compactPackument does all of that and keeps only what is needed, as plain JSON (what the
+ * install's metadata cache holds and its worker threads hand over); packumentFromCompact only
+ * wraps it in Maps.
  */
 import { SkiffError } from '../error/index.ts'
+import type { ManifestExtras } from './types.ts'
 
 export interface Dist {
   tarball: string
@@ -57,31 +62,70 @@ export interface Packument {
   modified?: string
   /** versions staged for publish, offered only with `includeStaged` */
   stagedVersions?: ReadonlyMap<string, Manifest>
+  /**
+   * Full documents only: each version's fields the lockfile records and the abbreviated
+   * document lacks, as published (a version without any has no entry).
+   */
+  extras?: ReadonlyMap<string, ManifestExtras>
+}
+
+/**
+ * A packument reduced to what version choice and the lockfile need, already checked: plain
+ * JSON (records where the Packument has Maps), so it can be sent between threads and cached
+ * as text. A small fraction of a full document's size.
+ */
+export interface CompactPackument {
+  name: string
+  distTags: Record<string, string>
+  versions: Record<string, Manifest>
+  time?: Record<string, string>
+  modified?: string
+  stagedVersions?: Record<string, Manifest>
+  extras?: Record<string, ManifestExtras>
 }
 
 type Json = Record<string, unknown>
 
 export function parsePackument(json: unknown, name: string): Packument {
-  if (!isObject(json)) throw malformed(name, 'the document is not a JSON object')
-  const docName = typeof json.name === 'string' ? json.name : name
-  return {
-    name: docName,
-    distTags: stringMap(json['dist-tags']),
-    versions: parseVersions(json.versions, docName, 'versions'),
-    ...optional('time', isObject(json.time) ? stringMap(json.time) : undefined),
-    ...optional('modified', typeof json.modified === 'string' ? json.modified : undefined),
-    ...optional('stagedVersions', isObject(json.stagedVersions)
-      ? parseVersions(json.stagedVersions.versions, docName, 'stagedVersions.versions')
-      : undefined),
-  }
+  return packumentFromCompact(compactPackument(json, name))
 }
 
-function parseVersions(value: unknown, name: string, field: string): Map<string, Manifest> {
-  const versions = new Map<string, Manifest>()
-  if (value === undefined || value === null) return versions
+/** The registry's document checked and reduced (EBADPACKUMENT when its structure is wrong). */
+export function compactPackument(json: unknown, name: string): CompactPackument {
+  if (!isObject(json)) throw malformed(name, 'the document is not a JSON object')
+  const docName = typeof json.name === 'string' ? json.name : name
+  const compact: CompactPackument = {
+    name: docName,
+    distTags: stringRecord(json['dist-tags']) ?? {},
+    versions: parseVersions(json.versions, docName, 'versions'),
+  }
+  if (isObject(json.time)) compact.time = stringRecord(json.time)
+  if (typeof json.modified === 'string') compact.modified = json.modified
+  if (isObject(json.stagedVersions)) compact.stagedVersions = parseVersions(json.stagedVersions.versions, docName, 'stagedVersions.versions')
+  // a full document (it has `time`; the abbreviated one has `modified` only) holds every
+  // version's lockfile-only fields
+  if (isObject(json.time) && isObject(json.versions)) compact.extras = versionExtras(json.versions)
+  return compact
+}
+
+/** Maps over the records; no field is checked again (compactPackument did). */
+export function packumentFromCompact(compact: CompactPackument): Packument {
+  const packument: Packument = {
+    name: compact.name,
+    distTags: new Map(Object.entries(compact.distTags)),
+    versions: new Map(Object.entries(compact.versions)),
+  }
+  if (compact.time !== undefined) packument.time = new Map(Object.entries(compact.time))
+  if (compact.modified !== undefined) packument.modified = compact.modified
+  if (compact.stagedVersions !== undefined) packument.stagedVersions = new Map(Object.entries(compact.stagedVersions))
+  if (compact.extras !== undefined) packument.extras = new Map(Object.entries(compact.extras))
+  return packument
+}
+
+function parseVersions(value: unknown, name: string, field: string): Record<string, Manifest> {
+  if (value === undefined || value === null) return {}
   if (!isObject(value)) throw malformed(name, `"${field}" is not an object`)
-  for (const [key, entry] of Object.entries(value)) versions.set(key, parseManifest(entry, name, key))
-  return versions
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, parseManifest(entry, name, key)]))
 }
 
 function parseManifest(entry: unknown, packageName: string, key: string): Manifest {
@@ -91,52 +135,70 @@ function parseManifest(entry: unknown, packageName: string, key: string): Manife
   const dist = entry.dist
   if (!isObject(dist) || typeof dist.tarball !== 'string') throw malformed(id, 'the version entry has no "dist.tarball" URL')
   const bundle = entry.bundleDependencies ?? entry.bundledDependencies
-  return {
-    name: typeof entry.name === 'string' ? entry.name : packageName,
-    version: entry.version,
-    ...optional('dependencies', stringRecord(entry.dependencies)),
-    ...optional('optionalDependencies', stringRecord(entry.optionalDependencies)),
-    ...optional('peerDependencies', stringRecord(entry.peerDependencies)),
-    ...optional('peerDependenciesMeta', peerMeta(entry.peerDependenciesMeta)),
-    ...optional('acceptDependencies', stringRecord(entry.acceptDependencies)),
-    ...optional('bundleDependencies', typeof bundle === 'boolean' ? bundle : stringArray(bundle)),
-    ...optional('bin', typeof entry.bin === 'string' ? entry.bin : stringRecord(entry.bin)),
-    ...optional('engines', Array.isArray(entry.engines) ? stringArray(entry.engines) : stringRecord(entry.engines)),
-    ...optional('os', stringOrList(entry.os)),
-    ...optional('cpu', stringOrList(entry.cpu)),
-    ...optional('libc', stringOrList(entry.libc)),
-    ...optional('deprecated', deprecation(entry.deprecated)),
-    ...optional('hasInstallScript', typeof entry.hasInstallScript === 'boolean' ? entry.hasInstallScript : undefined),
-    ...optional('hasShrinkwrap', typeof entry._hasShrinkwrap === 'boolean' ? entry._hasShrinkwrap : undefined),
-    dist: {
-      tarball: dist.tarball,
-      ...optional('integrity', typeof dist.integrity === 'string' ? dist.integrity : undefined),
-      ...optional('shasum', typeof dist.shasum === 'string' ? dist.shasum : undefined),
-    },
-    ...optional('license', license(entry.license)),
-    ...optional('funding', entry.funding ?? undefined),
-  }
+  const manifest: Manifest = { name: typeof entry.name === 'string' ? entry.name : packageName, version: entry.version, dist: { tarball: dist.tarball } }
+  setIfDefined(manifest, 'dependencies', stringRecord(entry.dependencies))
+  setIfDefined(manifest, 'optionalDependencies', stringRecord(entry.optionalDependencies))
+  setIfDefined(manifest, 'peerDependencies', stringRecord(entry.peerDependencies))
+  setIfDefined(manifest, 'peerDependenciesMeta', peerMeta(entry.peerDependenciesMeta))
+  setIfDefined(manifest, 'acceptDependencies', stringRecord(entry.acceptDependencies))
+  setIfDefined(manifest, 'bundleDependencies', typeof bundle === 'boolean' ? bundle : stringArray(bundle))
+  setIfDefined(manifest, 'bin', typeof entry.bin === 'string' ? entry.bin : stringRecord(entry.bin))
+  setIfDefined(manifest, 'engines', Array.isArray(entry.engines) ? stringArray(entry.engines) : stringRecord(entry.engines))
+  setIfDefined(manifest, 'os', stringOrList(entry.os))
+  setIfDefined(manifest, 'cpu', stringOrList(entry.cpu))
+  setIfDefined(manifest, 'libc', stringOrList(entry.libc))
+  setIfDefined(manifest, 'deprecated', deprecation(entry.deprecated))
+  if (typeof entry.hasInstallScript === 'boolean') manifest.hasInstallScript = entry.hasInstallScript
+  if (typeof entry._hasShrinkwrap === 'boolean') manifest.hasShrinkwrap = entry._hasShrinkwrap
+  if (typeof dist.integrity === 'string') manifest.dist.integrity = dist.integrity
+  if (typeof dist.shasum === 'string') manifest.dist.shasum = dist.shasum
+  setIfDefined(manifest, 'license', license(entry.license))
+  setIfDefined(manifest, 'funding', entry.funding ?? undefined)
+  return manifest
 }
 
-/** `{ [key]: value }` when there is a value, `{}` otherwise: absent fields stay absent. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+const EXTRA_FIELDS = ['license', 'libc', 'funding', 'workspaces', 'scripts', 'bundleDependencies', 'bundledDependencies'] as const
+
+/** Each version's lockfile-only fields as published; of the scripts, only the install ones (they make `hasInstallScript`). */
+function versionExtras(versions: Json): Record<string, ManifestExtras> {
+  const extras: Array<[string, ManifestExtras]> = []
+  for (const [version, entry] of Object.entries(versions)) {
+    if (!isObject(entry)) continue
+    const found: ManifestExtras = {}
+    let any = false
+    for (const field of EXTRA_FIELDS) {
+      const value = field === 'scripts' ? installScripts(entry.scripts) : entry[field]
+      if (value === undefined) continue
+      found[field] = value
+      any = true
+    }
+    if (any) extras.push([version, found])
+  }
+  return Object.fromEntries(extras)
+}
+
+function installScripts(scripts: unknown): unknown {
+  if (!isObject(scripts)) return scripts
+  const kept: Json = {}
+  for (const name of ['preinstall', 'install', 'postinstall']) if (scripts[name] !== undefined) kept[name] = scripts[name]
+  return kept
+}
+
+function setIfDefined<K extends keyof Manifest>(manifest: Manifest, key: K, value: Manifest[K] | undefined): void {
+  if (value !== undefined) manifest[key] = value
 }
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function stringMap(value: unknown): Map<string, string> {
-  const map = new Map<string, string>()
-  if (!isObject(value)) return map
-  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') map.set(key, entry)
-  return map
-}
-
+/** The object's string entries; the object itself when all are strings (a JSON object from the registry is never changed). */
 function stringRecord(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+  for (const key in value) {
+    if (typeof value[key] !== 'string') return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+  }
+  return value as Record<string, string>
 }
 
 function stringArray(value: unknown): string[] | undefined {

@@ -166,17 +166,74 @@ interface Candidate {
   keys: [number, number, number, number, number]
 }
 
+/**
+ * The best version in range: the first by the preference keys, then the highest. Versions are
+ * visited highest first, so the first one preferred on every key wins outright, and only the
+ * manifests of versions in range are looked at (a packument read from text parses them then).
+ */
 function bestInRange(context: Context, range: string): Picked | undefined {
-  const published = [...context.packument.versions, ...context.staged].filter(([version]) => isBefore(context, version))
-  if (published.length === 0) throw noVersions(context.packument, context.options)
+  if (!hasPublished(context)) throw noVersions(context.packument, context.options)
   const wantedRange = parseRange(range)
+  if (wantedRange === undefined) return undefined
   let best: Candidate | undefined
-  for (const [version, manifest] of published) {
-    if (wantedRange === undefined || !wantedRange.test(version)) continue
+  for (const { version, parsed, manifest: known } of byVersion(context)) {
+    if (!isBefore(context, version) || !wantedRange.test(parsed)) continue
+    const manifest = known ?? context.packument.versions.get(version)
+    if (manifest === undefined) continue
     const candidate = rank(context, version, manifest)
-    if (best === undefined || isBetter(candidate, best)) best = candidate
+    // a later version is never higher: only better keys replace the best
+    if (best === undefined || hasBetterKeys(candidate, best)) best = candidate
+    if (best.keys.every((key) => key === 1)) break
   }
   return best === undefined ? undefined : withAvoid(context, best.manifest)
+}
+
+interface Sortable {
+  version: string
+  parsed: semver.SemVer
+  /** staged versions carry their manifest (they are not in `versions`) */
+  manifest?: Manifest
+}
+
+/** Each packument's versions semver can read, highest first (equal ones in the document's order), parsed once. */
+const sortedVersions = new WeakMap<Packument, Sortable[]>()
+
+function byVersion(context: Context): Sortable[] {
+  const { packument, staged } = context
+  let sorted = sortedVersions.get(packument)
+  if (sorted === undefined) {
+    sorted = sortable([...packument.versions.keys()].map((version) => ({ version })))
+    sortedVersions.set(packument, sorted)
+  }
+  if (staged.size === 0) return sorted
+  const versions = [...packument.versions.keys()].map((version) => ({ version }))
+  return sortable([...versions, ...[...staged].map(([version, manifest]) => ({ version, manifest }))])
+}
+
+function sortable(entries: Array<{ version: string; manifest?: Manifest }>): Sortable[] {
+  const parsed: Sortable[] = []
+  for (const entry of entries) {
+    const version = parseVersion(entry.version)
+    if (version !== undefined) parsed.push({ ...entry, parsed: version })
+  }
+  return parsed.sort((a, b) => b.parsed.compare(a.parsed))
+}
+
+/** What semver.Range#test makes of a version string (an unreadable one satisfies no range). */
+function parseVersion(version: string): semver.SemVer | undefined {
+  try {
+    return new semver.SemVer(version, { loose: true })
+  } catch {
+    return undefined
+  }
+}
+
+/** Some version (readable or not) was published before `before`. */
+function hasPublished(context: Context): boolean {
+  const { packument, staged } = context
+  for (const version of packument.versions.keys()) if (isBefore(context, version)) return true
+  for (const version of staged.keys()) if (isBefore(context, version)) return true
+  return false
 }
 
 function rank(context: Context, version: string, manifest: Manifest): Candidate {
@@ -187,13 +244,13 @@ function rank(context: Context, version: string, manifest: Manifest): Candidate 
   return { version, manifest, keys: [notAvoided, notStaged, engineOk & notDeprecated, engineOk, notDeprecated] }
 }
 
-/** Strictly better: an earlier key wins, then the higher version; ties keep the earlier entry. */
-function isBetter(candidate: Candidate, best: Candidate): boolean {
+/** An earlier key decides; equal keys are not better. */
+function hasBetterKeys(candidate: Candidate, best: Candidate): boolean {
   for (let index = 0; index < candidate.keys.length; index++) {
     const difference = (candidate.keys[index] ?? 0) - (best.keys[index] ?? 0)
     if (difference !== 0) return difference > 0
   }
-  return semver.compare(candidate.version, best.version, true) > 0
+  return false
 }
 
 function parseRange(range: string): semver.Range | undefined {
@@ -215,7 +272,8 @@ function isAvoided(context: Context, version: string): boolean {
 
 /** Published at or before `before`; versions without a recorded time always count as published. */
 function isBefore(context: Context, version: string): boolean {
+  if (context.beforeMs === Infinity) return true
   const published = context.packument.time?.get(version)
-  if (context.beforeMs === Infinity || published === undefined) return true
+  if (published === undefined) return true
   return Date.parse(published) <= context.beforeMs
 }
