@@ -1,21 +1,23 @@
 /**
- * A registry document cut down, as bytes, to the fields compactPackument reads, before any of
- * it is parsed: a full packument is mostly readmes, descriptions, maintainers, repository and
+ * A registry document cut down, as bytes, to the fields the resolver reads, before any of it
+ * is parsed: a full packument is mostly readmes, descriptions, maintainers, repository and
  * signature data (antd's 2,851 documents: 309 MB, of which 90 MB are kept), and JSON.parse
- * would build objects for all of it. The result is the same document with the other members
- * left out, so JSON.parse of it gives compactPackument exactly what the whole would:
+ * would build objects for all of it. What is kept of a member is the same JSON text, so
+ * parsing it gives the same values the whole document would:
  *
  *   - the root object keeps name, dist-tags, time, modified and stagedVersions as they are,
  *     and `versions`, whose every entry keeps the manifest fields, `dist` (tarball, integrity,
  *     shasum) and `scripts` (the install ones);
  *   - a member whose key has an escape is kept whole (its name is only known once parsed);
  *   - a member listed twice is kept twice (JSON.parse then takes the last, as it would);
- *   - anything other than an object where one is expected is kept whole, for
- *     compactPackument to judge, and a document that is not an object is returned as is.
+ *   - anything other than an object where one is expected is kept whole, for the reader to
+ *     judge, and a document that is not an object is returned as is.
  *
- * Left-out values are only walked over (strings, brackets), not checked as JSON. Brackets out
- * of place around a kept member, a missing colon or comma, or the end of the document inside a
- * value throw a SyntaxError.
+ * filterPackument gives the cut-down document; splitPackument gives its parts (the root
+ * members, the version keys, one line per version), for packument-text.ts to store without
+ * parsing the versions at all. Left-out values are only walked over (strings, brackets), not
+ * checked as JSON. Brackets out of place around a kept member, a missing colon or comma, or
+ * the end of the document inside a value throw a SyntaxError.
  */
 
 const QUOTE = 0x22
@@ -55,18 +57,108 @@ const VERSIONS = encoder.encode('versions')
 const DIST = encoder.encode('dist')
 const SCRIPTS = encoder.encode('scripts')
 
+const ROOT_MEMBERS = ['name', 'dist-tags', 'time', 'modified', 'stagedVersions'] as const
+type RootMember = (typeof ROOT_MEMBERS)[number]
+const ROOT_MEMBER_BYTES = ROOT_MEMBERS.map((member) => [member, encoder.encode(member)] as const)
+
 /** Reused between documents (one thread filters one document at a time). */
 let scratch = new Uint8Array(1 << 20)
+let keyScratch = new Uint8Array(1 << 16)
 
-/** The document with only what compactPackument reads, as text. */
+function scratchFor(length: number): Uint8Array {
+  if (scratch.length < length) scratch = new Uint8Array(Math.ceil(length * 1.25))
+  return scratch
+}
+
+/** The document with only what the resolver reads, as text. */
 export function filterPackument(bytes: Uint8Array): string {
   const start = skipSpace(bytes, 0)
   if (bytes[start] !== OPEN_BRACE) return decoder.decode(bytes)
-  if (scratch.length < bytes.length) scratch = new Uint8Array(Math.ceil(bytes.length * 1.25))
-  const filter = new Filter(bytes, scratch)
+  const filter = new Filter(bytes, scratchFor(bytes.length))
   const end = skipSpace(bytes, filter.object(start, 'root'))
   if (end !== bytes.length) throw new SyntaxError(`unexpected data at byte ${end} of the document`)
-  return decoder.decode(scratch.subarray(0, filter.written))
+  return decoder.decode(filter.output.subarray(0, filter.written))
+}
+
+/** A document's parts, as JSON texts: what each is, is for the reader to check. */
+export interface PackumentParts {
+  /** the root members the resolver reads (the last one written, as JSON.parse would take) */
+  members: Partial<Record<RootMember, string>>
+  /** the `versions` member, when there is one: an object's keys and entries, or the text of anything else */
+  versions?: { keys: string; lines: string } | { other: string }
+}
+
+/**
+ * The parts of a document, or undefined when it cannot be split into lines: not an object, or
+ * a line break somewhere in it (pretty-printed JSON; filterPackument reads those).
+ * `keys` is a JSON array of the version keys in the document's order, `lines` the entries cut
+ * down as filterPackument cuts them, one a line, in the same order.
+ */
+export function splitPackument(bytes: Uint8Array): PackumentParts | undefined {
+  let end = bytes.length
+  while (end > 0 && isSpace(bytes[end - 1])) end--
+  const start = skipSpace(bytes, 0)
+  if (bytes[start] !== OPEN_BRACE || bytes[end - 1] !== CLOSE_BRACE) return undefined
+  const newline = bytes.indexOf(0x0a, start)
+  const carriageReturn = bytes.indexOf(0x0d, start)
+  if ((newline >= 0 && newline < end) || (carriageReturn >= 0 && carriageReturn < end)) return undefined
+  const input = bytes.subarray(0, end)
+  const parts: PackumentParts = { members: {} }
+  const close = eachMember(input, start, (keyStart, keyEnd, valueStart) => {
+    const member = rootMember(input, keyStart, keyEnd)
+    if (member === 'versions' && input[valueStart] === OPEN_BRACE) {
+      const versions = splitVersions(input, valueStart)
+      parts.versions = { keys: versions.keys, lines: versions.lines }
+      return versions.end
+    }
+    const at = endOfValue(input, valueStart)
+    if (member === 'versions') parts.versions = { other: decoder.decode(input.subarray(valueStart, at)) }
+    else if (member !== undefined) parts.members[member] = decoder.decode(input.subarray(valueStart, at))
+    return at
+  })
+  if (close !== input.length) throw new SyntaxError(`unexpected data at byte ${close} of the document`)
+  return parts
+}
+
+/** Which root member the key input[start, end) (quotes included) names, if one the resolver reads. */
+function rootMember(input: Uint8Array, start: number, end: number): RootMember | 'versions' | undefined {
+  const key = input.subarray(start + 1, end - 1)
+  if (sameBytes(key, VERSIONS)) return 'versions'
+  for (const [member, bytes] of ROOT_MEMBER_BYTES) if (sameBytes(key, bytes)) return member
+  if (!key.includes(BACKSLASH)) return undefined
+  const decoded: unknown = JSON.parse(decoder.decode(input.subarray(start, end)))
+  return decoded === 'versions' || ROOT_MEMBERS.includes(decoded as RootMember) ? (decoded as RootMember | 'versions') : undefined
+}
+
+/** The `versions` object at `start`: its keys as a JSON array, each entry cut down on a line of its own. */
+function splitVersions(input: Uint8Array, start: number): { keys: string; lines: string; end: number } {
+  const filter = new Filter(input, scratchFor(input.length))
+  if (keyScratch.length < input.length) keyScratch = new Uint8Array(Math.ceil(input.length * 1.25))
+  const keys = new Filter(input, keyScratch)
+  keys.put(OPEN_BRACKET)
+  const end = eachMember(input, start, (keyStart, keyEnd, valueStart) => {
+    if (keys.written > 1) {
+      keys.put(COMMA)
+      filter.put(0x0a)
+    }
+    keys.copy(keyStart, keyEnd)
+    if (input[valueStart] === OPEN_BRACE) return filter.object(valueStart, 'version')
+    const at = endOfValue(input, valueStart)
+    filter.copy(valueStart, at)
+    return at
+  })
+  keys.put(CLOSE_BRACKET)
+  return { keys: decoder.decode(keys.output.subarray(0, keys.written)), lines: decoder.decode(filter.output.subarray(0, filter.written)), end }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
+}
+
+function isSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 }
 
 class Filter {
@@ -81,41 +173,21 @@ class Filter {
   object(start: number, level: Level): number {
     const input = this.input
     this.put(OPEN_BRACE)
-    let at = skipSpace(input, start + 1)
-    if (input[at] === CLOSE_BRACE) {
-      this.put(CLOSE_BRACE)
-      return at + 1
-    }
     let first = true
-    for (;;) {
-      if (input[at] !== QUOTE) throw unexpected(at)
-      const keyStart = at
-      const keyEnd = endOfString(input, at)
-      at = skipSpace(input, keyEnd)
-      if (input[at] !== COLON) throw unexpected(at)
-      const valueStart = skipSpace(input, at + 1)
-      const isObject = input[valueStart] === OPEN_BRACE
-      const next = this.nextLevel(keyStart + 1, keyEnd - 1, level, isObject)
-      if (next !== undefined) {
-        if (!first) this.put(COMMA)
-        first = false
-        this.copy(keyStart, keyEnd)
-        this.put(COLON)
-      }
-      if (next === undefined) at = endOfValue(input, valueStart)
-      else if (next === 'keep') {
-        at = endOfValue(input, valueStart)
-        this.copy(valueStart, at)
-      } else at = this.object(valueStart, next)
-      at = skipSpace(input, at)
-      if (input[at] === COMMA) {
-        at = skipSpace(input, at + 1)
-        continue
-      }
-      if (input[at] !== CLOSE_BRACE) throw unexpected(at)
-      this.put(CLOSE_BRACE)
-      return at + 1
-    }
+    const end = eachMember(input, start, (keyStart, keyEnd, valueStart) => {
+      const next = this.nextLevel(keyStart + 1, keyEnd - 1, level, input[valueStart] === OPEN_BRACE)
+      if (next === undefined) return endOfValue(input, valueStart)
+      if (!first) this.put(COMMA)
+      first = false
+      this.copy(keyStart, keyEnd)
+      this.put(COLON)
+      if (next !== 'keep') return this.object(valueStart, next)
+      const at = endOfValue(input, valueStart)
+      this.copy(valueStart, at)
+      return at
+    })
+    this.put(CLOSE_BRACE)
+    return end
   }
 
   /** What happens to the member whose key is input[start, end): left out, kept, or filtered at a level. */
@@ -167,6 +239,27 @@ class Filter {
 
   put(byte: number): void {
     this.output[this.written++] = byte
+  }
+}
+
+/**
+ * Walks the members of the object at `start` (its opening brace): `visit` gets each member's
+ * key (quotes included) and where its value starts, and returns where the value ends. Returns
+ * where the object ends (after its closing brace).
+ */
+function eachMember(input: Uint8Array, start: number, visit: (keyStart: number, keyEnd: number, valueStart: number) => number): number {
+  let at = skipSpace(input, start + 1)
+  if (input[at] === CLOSE_BRACE) return at + 1
+  for (;;) {
+    if (input[at] !== QUOTE) throw unexpected(at)
+    const keyStart = at
+    const keyEnd = endOfString(input, at)
+    at = skipSpace(input, keyEnd)
+    if (input[at] !== COLON) throw unexpected(at)
+    at = skipSpace(input, visit(keyStart, keyEnd, skipSpace(input, at + 1)))
+    if (input[at] === CLOSE_BRACE) return at + 1
+    if (input[at] !== COMMA) throw unexpected(at)
+    at = skipSpace(input, at + 1)
   }
 }
 

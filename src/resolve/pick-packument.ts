@@ -10,9 +10,8 @@
  * Optional fields with the wrong type are dropped, as old publishes carry odd values npm
  * tolerates; `engines`, `license` and `funding` are kept verbatim.
  *
- * compactPackument does all of that and keeps only what is needed, as plain JSON (what the
- * install's metadata cache holds and its worker threads hand over); packumentFromCompact only
- * wraps it in Maps.
+ * packumentHead, versionFromEntry and extrasFromEntry are the same checks piece by piece, for
+ * packument-text.ts, which checks a version when it is first asked for.
  */
 import { SkiffError } from '../error/index.ts'
 import type { ManifestExtras } from './types.ts'
@@ -69,63 +68,70 @@ export interface Packument {
   extras?: ReadonlyMap<string, ManifestExtras>
 }
 
-/**
- * A packument reduced to what version choice and the lockfile need, already checked: plain
- * JSON (records where the Packument has Maps), so it can be sent between threads and cached
- * as text. A small fraction of a full document's size.
- */
-export interface CompactPackument {
+/** What a document says besides its versions, checked: all a packument needs before a version is looked at. */
+export interface PackumentHead {
   name: string
   distTags: Record<string, string>
-  versions: Record<string, Manifest>
   time?: Record<string, string>
   modified?: string
   stagedVersions?: Record<string, Manifest>
-  extras?: Record<string, ManifestExtras>
+  /** a full document (it has `time`; the abbreviated one has `modified` only): its versions carry their lockfile-only fields */
+  full: boolean
 }
 
 type Json = Record<string, unknown>
 
+/** The registry's document as a Packument, every version checked (EBADPACKUMENT when its structure is wrong). */
 export function parsePackument(json: unknown, name: string): Packument {
-  return packumentFromCompact(compactPackument(json, name))
-}
-
-/** The registry's document checked and reduced (EBADPACKUMENT when its structure is wrong). */
-export function compactPackument(json: unknown, name: string): CompactPackument {
-  if (!isObject(json)) throw malformed(name, 'the document is not a JSON object')
+  if (!isObject(json)) throw notAnObject(name)
   const docName = typeof json.name === 'string' ? json.name : name
-  const compact: CompactPackument = {
-    name: docName,
-    distTags: stringRecord(json['dist-tags']) ?? {},
-    versions: parseVersions(json.versions, docName, 'versions'),
+  const kind = versionsKind(json.versions, docName)
+  const entries = isObject(json.versions) ? Object.entries(json.versions) : []
+  const versions = new Map(entries.map(([key, entry]) => [key, versionFromEntry(entry, docName, key)]))
+  const head = packumentHead(json, name, kind)
+  const packument: Packument = { name: head.name, distTags: new Map(Object.entries(head.distTags)), versions }
+  if (head.time !== undefined) packument.time = new Map(Object.entries(head.time))
+  if (head.modified !== undefined) packument.modified = head.modified
+  if (head.stagedVersions !== undefined) packument.stagedVersions = new Map(Object.entries(head.stagedVersions))
+  if (head.full) {
+    const extras = entries.map(([key, entry]) => [key, extrasFromEntry(entry)] as const)
+    packument.extras = new Map(extras.filter((pair): pair is [string, ManifestExtras] => pair[1] !== undefined))
   }
-  if (isObject(json.time)) compact.time = stringRecord(json.time)
-  if (typeof json.modified === 'string') compact.modified = json.modified
-  if (isObject(json.stagedVersions)) compact.stagedVersions = parseVersions(json.stagedVersions.versions, docName, 'stagedVersions.versions')
-  // a full document (it has `time`; the abbreviated one has `modified` only) holds every
-  // version's lockfile-only fields
-  if (isObject(json.time) && isObject(json.versions)) compact.extras = versionExtras(json.versions)
-  return compact
-}
-
-/** Maps over the records; no field is checked again (compactPackument did). */
-export function packumentFromCompact(compact: CompactPackument): Packument {
-  const packument: Packument = {
-    name: compact.name,
-    distTags: new Map(Object.entries(compact.distTags)),
-    versions: new Map(Object.entries(compact.versions)),
-  }
-  if (compact.time !== undefined) packument.time = new Map(Object.entries(compact.time))
-  if (compact.modified !== undefined) packument.modified = compact.modified
-  if (compact.stagedVersions !== undefined) packument.stagedVersions = new Map(Object.entries(compact.stagedVersions))
-  if (compact.extras !== undefined) packument.extras = new Map(Object.entries(compact.extras))
   return packument
 }
 
-function parseVersions(value: unknown, name: string, field: string): Record<string, Manifest> {
-  if (value === undefined || value === null) return {}
+/**
+ * The document's members other than `versions`, checked; `versions` is the kind of its
+ * `versions` member (versionsKind).
+ */
+export function packumentHead(json: Json, name: string, versions: 'object' | 'none'): PackumentHead {
+  const docName = typeof json.name === 'string' ? json.name : name
+  const head: PackumentHead = { name: docName, distTags: stringRecord(json['dist-tags']) ?? {}, full: isObject(json.time) && versions === 'object' }
+  if (isObject(json.time)) head.time = stringRecord(json.time)
+  if (typeof json.modified === 'string') head.modified = json.modified
+  if (isObject(json.stagedVersions)) {
+    const staged = json.stagedVersions.versions
+    versionsKind(staged, docName, 'stagedVersions.versions')
+    head.stagedVersions = isObject(staged) ? Object.fromEntries(Object.entries(staged).map(([key, entry]) => [key, versionFromEntry(entry, docName, key)])) : {}
+  }
+  return head
+}
+
+/** EBADPACKUMENT for a document that is not an object. */
+export function notAnObject(name: string): SkiffError {
+  return malformed(name, 'the document is not a JSON object')
+}
+
+/** `versions` must be an object, or absent (or null): no versions. */
+export function versionsKind(value: unknown, name: string, field = 'versions'): 'object' | 'none' {
+  if (value === undefined || value === null) return 'none'
   if (!isObject(value)) throw malformed(name, `"${field}" is not an object`)
-  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, parseManifest(entry, name, key)]))
+  return 'object'
+}
+
+/** One version entry as the resolver reads it (EBADPACKUMENT when it is not a version). */
+export function versionFromEntry(entry: unknown, packageName: string, key: string): Manifest {
+  return parseManifest(entry, packageName, key)
 }
 
 function parseManifest(entry: unknown, packageName: string, key: string): Manifest {
@@ -159,22 +165,15 @@ function parseManifest(entry: unknown, packageName: string, key: string): Manife
 
 const EXTRA_FIELDS = ['license', 'libc', 'funding', 'workspaces', 'scripts', 'bundleDependencies', 'bundledDependencies'] as const
 
-/** Each version's lockfile-only fields as published; of the scripts, only the install ones (they make `hasInstallScript`). */
-function versionExtras(versions: Json): Record<string, ManifestExtras> {
-  const extras: Array<[string, ManifestExtras]> = []
-  for (const [version, entry] of Object.entries(versions)) {
-    if (!isObject(entry)) continue
-    const found: ManifestExtras = {}
-    let any = false
-    for (const field of EXTRA_FIELDS) {
-      const value = field === 'scripts' ? installScripts(entry.scripts) : entry[field]
-      if (value === undefined) continue
-      found[field] = value
-      any = true
-    }
-    if (any) extras.push([version, found])
+/** A version entry's lockfile-only fields as published (of the scripts, the install ones: they make `hasInstallScript`); undefined when it has none. */
+export function extrasFromEntry(entry: unknown): ManifestExtras | undefined {
+  if (!isObject(entry)) return undefined
+  let found: ManifestExtras | undefined
+  for (const field of EXTRA_FIELDS) {
+    const value = field === 'scripts' ? installScripts(entry.scripts) : entry[field]
+    if (value !== undefined) (found ??= {})[field] = value
   }
-  return Object.fromEntries(extras)
+  return found
 }
 
 function installScripts(scripts: unknown): unknown {

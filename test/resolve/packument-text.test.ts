@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { isSkiffError } from '../../src/error/index.ts'
 import { filterPackument } from '../../src/resolve/packument-filter.ts'
 import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText } from '../../src/resolve/packument-text.ts'
-import { compactPackument, parsePackument, type Packument } from '../../src/resolve/pick-packument.ts'
+import { parsePackument, type Packument } from '../../src/resolve/pick-packument.ts'
 import { pickVersion } from '../../src/resolve/pick-version.ts'
 
 const encoder = new TextEncoder()
@@ -62,6 +62,26 @@ const fullDocument = {
   users: { someone: true },
 }
 
+/** What parsePackument makes of a JSON text: the packument's contents, or its error message. */
+function parsed(text: string, name: string) {
+  try {
+    return summary(parsePackument(JSON.parse(text), name))
+  } catch (error) {
+    if (isSkiffError(error)) return error.message
+    throw error
+  }
+}
+
+/** The same for the text form (a version is checked when summary asks for it). */
+function fromText(bytes: Uint8Array, name: string) {
+  try {
+    return summary(packumentFromText(packumentText(bytes, name), name))
+  } catch (error) {
+    if (isSkiffError(error)) return error.message
+    throw error
+  }
+}
+
 function summary(packument: Packument) {
   return {
     name: packument.name,
@@ -75,10 +95,10 @@ function summary(packument: Packument) {
 }
 
 describe('filterPackument', () => {
-  test('keeps exactly what compactPackument reads from a full document, and little else', () => {
+  test('keeps exactly what the resolver reads from a full document, and little else', () => {
     const text = JSON.stringify(fullDocument, null, 2)
     const filtered = filterPackument(bytes(text))
-    expect(compactPackument(JSON.parse(filtered), 'a')).toEqual(compactPackument(JSON.parse(text), 'a'))
+    expect(parsed(filtered, 'a')).toEqual(parsed(text, 'a'))
     expect(filtered).not.toContain('readme')
     expect(filtered).not.toContain('maintainers')
     expect(filtered).not.toContain('signatures')
@@ -88,15 +108,17 @@ describe('filterPackument', () => {
 
   test('a member whose key is escaped is kept, and a member listed twice keeps its last value', () => {
     const text = '{"name":"a","versions":{"1.0.0":{"version":"1.0.0","dist":{"tarball":"t"},"depend\\u0065ncies":{"b":"1"},"os":["linux"],"os":["darwin"]}}}'
-    const compact = compactPackument(JSON.parse(filterPackument(bytes(text))), 'a')
-    expect(compact.versions['1.0.0']?.dependencies).toEqual({ b: '1' })
-    expect(compact.versions['1.0.0']?.os).toEqual(['darwin'])
+    for (const packument of [parsePackument(JSON.parse(filterPackument(bytes(text))), 'a'), packumentFromText(packumentText(bytes(text), 'a'), 'a')]) {
+      expect(packument.versions.get('1.0.0')?.dependencies).toEqual({ b: '1' })
+      expect(packument.versions.get('1.0.0')?.os).toEqual(['darwin'])
+    }
   })
 
-  test('values of the wrong kind are kept whole for compactPackument to judge', () => {
+  test('values of the wrong kind are kept whole for the reader to judge', () => {
     for (const document of [{ name: 'a', versions: ['1.0.0'] }, { name: 'a', versions: { '1.0.0': 'x' } }, { name: 'a', versions: { '1.0.0': { version: '1.0.0', dist: 'x' } } }]) {
       const text = JSON.stringify(document)
-      expect(() => compactPackument(JSON.parse(filterPackument(bytes(text))), 'a')).toThrow(/malformed registry document/)
+      expect(parsed(filterPackument(bytes(text)), 'a')).toMatch(/^malformed registry document for a/)
+      expect(fromText(bytes(text), 'a')).toEqual(parsed(text, 'a'))
     }
     expect(filterPackument(bytes('[1,2]'))).toBe('[1,2]')
   })
@@ -108,7 +130,7 @@ describe('filterPackument', () => {
     }
   })
 
-  test('for any document, what is kept parses to the same compact packument as the whole', () => {
+  test('for any document, what is kept, and the text form, read as the same packument as the whole', () => {
     const key = fc.oneof(
       fc.constantFrom('name', 'version', 'versions', 'dist', 'tarball', 'scripts', 'install', 'dependencies', 'os', 'engines', 'time', 'dist-tags', 'readme', 'x'),
       fc.string({ maxLength: 6 }),
@@ -141,22 +163,16 @@ describe('filterPackument', () => {
     const document = withOthers(fc.record({
       name: fc.oneof(fc.string({ maxLength: 4 }), json.value),
       'dist-tags': json.value,
-      versions: fc.oneof(fc.dictionary(fc.constantFrom('1.0.0', '2.0.0', '__proto__', 'constructor'), version, { maxKeys: 3 }), json.value),
+      versions: fc.oneof(fc.dictionary(fc.constantFrom('1.0.0', '2.0.0', '__proto__', 'constructor', '10', '2', '01'), version, { maxKeys: 4 }), json.value),
       time: json.value,
       readme: json.value,
     }, { requiredKeys: [] }))
     fc.assert(
       fc.property(document, fc.constantFrom(0, 1), (value, indent) => {
         const text = JSON.stringify(value, null, indent)
-        const outcome = (source: string) => {
-          try {
-            return compactPackument(JSON.parse(source), 'p')
-          } catch (error) {
-            if (isSkiffError(error)) return error.message
-            throw error
-          }
-        }
-        expect(outcome(filterPackument(bytes(text)))).toEqual(outcome(text))
+        const whole = parsed(text, 'p')
+        expect(parsed(filterPackument(bytes(text)), 'p')).toEqual(whole)
+        expect(fromText(bytes(text), 'p')).toEqual(whole)
       }),
       { numRuns: 1500 },
     )
@@ -183,6 +199,23 @@ describe('packument text', () => {
     expect(summary(fromText)).toEqual(summary(parsePackument(corgi, 'c')) as ReturnType<typeof summary>)
     expect(fromText.extras).toBeUndefined()
     expect(fromText.time).toBeUndefined()
+  })
+
+  test('versions are listed in the order JSON.parse gives them, array indexes first, and a version listed twice has its last entry', () => {
+    const entry = (version: string, dependency: string) => `{"version":"${version}","dist":{"tarball":"t"},"dependencies":{"${dependency}":"1"}}`
+    const text = `{"name":"a","versions":{"1.0.0":${entry('1.0.0', 'first')},"10":${entry('10', 'x')},"2":${entry('2', 'y')},"1.0.0":${entry('1.0.0', 'last')}}}`
+    const fromText = packumentFromText(packumentText(bytes(text), 'a'), 'a')
+    expect([...fromText.versions.keys()]).toEqual(['2', '10', '1.0.0'])
+    expect(summary(fromText)).toEqual(summary(parsePackument(JSON.parse(text), 'a')))
+    expect(fromText.versions.get('1.0.0')?.dependencies).toEqual({ last: '1' })
+  })
+
+  test('a version entry that is not one fails with EBADPACKUMENT when it is asked for; the others are read', () => {
+    const text = '{"name":"a","versions":{"1.0.0":{"version":"1.0.0","dist":{"tarball":"t"}},"2.0.0":{"version":2},"3.0.0":{"version":"3.0.0","dist":{"tarball":"t"},"os":[tru]}}}'
+    const packument = packumentFromText(packumentText(bytes(text), 'a'), 'a')
+    expect(packument.versions.get('1.0.0')?.version).toBe('1.0.0')
+    expect(() => packument.versions.get('2.0.0')).toThrow('malformed registry document for a@2.0.0: the version entry has no "version" string')
+    expect(() => packument.versions.get('3.0.0')).toThrow('malformed registry document for a@3.0.0: the version entry is not JSON')
   })
 
   test('a package without versions reads back empty', () => {
