@@ -9,6 +9,7 @@ import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
 import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
 import { createPackumentPool, type PackumentPool } from '../install/packument-pool.ts'
+import { createGitPackages, isGitResolved, type GitPackages } from '../install/git-packages.ts'
 import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
@@ -39,6 +40,8 @@ export interface InstallContext extends AsyncDisposable {
   config: Config
   registry: RegistryClient
   store: Store
+  /** git dependencies: resolved, packed and stored */
+  git: GitPackages
   planOptions: Omit<PlanOptions, 'projectDir'>
   services: ReifyServices
   /** the os, cpu and libc packages are checked against */
@@ -114,6 +117,9 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     reporter.warn(`tarballs from ${host} come over plain http: anyone on the way could change them, and only the lockfile's integrity would notice`)
   }
 
+  // git runs with this process's environment: the user's ssh agent, credential helpers, PATH
+  const git = createGitPackages({ store, env: process.env, signal })
+
   const services: ReifyServices = {
     limits,
     signal,
@@ -122,6 +128,8 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     isStored: (key) => store.get(key) !== undefined,
     executors: {
       fetch: (job, jobSignal) => {
+        // a git package missing from the store (ci from a lockfile) is checked out and packed
+        if (isGitResolved(job.source.url)) return git.pack(job.source.url, job.pkg)
         warnPlainHttp(job.source.url)
         return registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal })
       },
@@ -150,6 +158,7 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
     config,
     registry,
     store,
+    git,
     services,
     planOptions: {
       omit: config.omit,

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'EBADSPEC'
   | 'ECONFIG'
   | 'EFETCH'
+  | 'EGIT'
+  | 'ENOGIT'
   | 'EHTTP'
   | 'EINTEGRITY'
   | 'EINTERNAL'

@@ -52,7 +52,7 @@ export interface InstallRequest {
 }
 
 export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
-  io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>>
+  io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
   currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
   emptyNodeModules: (lock: Lockfile) => Promise<void>

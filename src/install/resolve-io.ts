@@ -2,7 +2,8 @@
  * The resolver's I/O for real installs: packuments through the registry client (its metadata
  * cache, auth and retries), the fields npm locks that abbreviated packuments lack from each
  * version's own document, tarballs (remote and `file:` ones, and packages that bundle
- * dependencies) through the store, so a tarball read for resolution is never fetched twice.
+ * dependencies) through the store, so a tarball read for resolution is never fetched twice;
+ * git dependencies through git-packages.ts, which stores their packed files as it resolves them.
  * Every lookup is deduplicated while in flight; a failed one is forgotten so a retry can work.
  */
 import fs from 'node:fs/promises'
@@ -11,7 +12,9 @@ import { readPackageJson } from '../lockfile/index.ts'
 import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
 import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
+import type { GitSpec } from '../spec/index.ts'
 import { splitPaths } from '../tarball/index.ts'
+import type { GitPackage, GitPackages } from './git-packages.ts'
 
 export interface ResolveIODeps {
   registry: RegistryClient
@@ -19,13 +22,16 @@ export interface ResolveIODeps {
   signal?: AbortSignal
   /** makes the compact text of a packument's bytes and caches it, on worker threads (packument-pool.ts); on this thread without it */
   packumentText?: (body: Uint8Array, name: string, write: CacheWrite) => Promise<string>
+  /** git dependencies (without it they are EUNSUPPORTED) */
+  git?: GitPackages
 }
 
-export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> {
+export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'> {
   const packuments = new Map<string, Promise<Packument>>()
   const extras = new Map<string, Promise<ManifestExtras>>()
   const tarballs = new Map<string, Promise<TarballContents>>()
-  const { registry, store, signal } = deps
+  const gitPackages = new Map<string, Promise<GitPackage>>()
+  const { registry, store, signal, git } = deps
   const options = signal === undefined ? {} : { signal }
   // packuments are cached and handed over compact: what the resolver needs, checked once
   const form: PackumentForm<Packument> = {
@@ -57,6 +63,7 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
     async readFolderManifest(dir) {
       return (await readPackageJson(dir)).data
     },
+    ...(git === undefined ? {} : { readGit: (spec: GitSpec) => once(gitPackages, spec.rawSpec, () => git.resolve(spec)) }),
   }
 
   async function readTarball(source: TarballSource): Promise<TarballContents> {

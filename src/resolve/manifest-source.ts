@@ -1,7 +1,7 @@
 /**
  * Where a spec's package data comes from (pacote.manifest's role in arborist): registry specs
  * through the injected getPackument and pickVersion, remote and `file:` tarballs through the
- * injected readTarball, folders through readFolderManifest. Results are remembered by spec,
+ * injected readTarball, git repositories through readGit, folders through readFolderManifest. Results are remembered by spec,
  * so the same `name@range` is picked once.
  *
  * Prefetch: as soon as a registry package's version is known, the packuments of its
@@ -11,7 +11,7 @@
  * same spec reports them.
  */
 import { SkiffError } from '../error/index.ts'
-import type { RegistrySpec, Spec } from '../spec/index.ts'
+import type { GitSpec, RegistrySpec, Spec } from '../spec/index.ts'
 import { parsedSpec } from './dep-valid.ts'
 import { normalizePackage, type PackageData } from './package-data.ts'
 import { type Manifest, type Packument, pickVersion } from './pick-version.ts'
@@ -52,10 +52,7 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
       case 'directory':
         throw new SkiffError('EINTERNAL', `${spec.raw} is a folder: it is linked, not fetched`)
       case 'git':
-        throw new SkiffError('EUNSUPPORTED', `${spec.raw}: git dependencies are not supported yet`, {
-          pkg: spec.name ?? spec.raw,
-          hint: 'use a registry version or a tarball URL of this package instead',
-        })
+        return gitManifest(spec)
     }
   }
 
@@ -81,6 +78,15 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
     }
     const contents = await io.readTarball({ ...source, pkg: spec.name ?? spec.raw })
     return { ...normalizePackage(contents.manifest), _resolved: resolved, _integrity: contents.integrity }
+  }
+
+  async function gitManifest(spec: GitSpec): Promise<PackageData> {
+    if (io.readGit === undefined) {
+      throw new SkiffError('EUNSUPPORTED', `${spec.raw}: git dependencies need the git reader`, { pkg: spec.name ?? spec.raw })
+    }
+    // no integrity: a git package is known by its commit (pacote drops any integrity it is given)
+    const { resolved, manifest } = await io.readGit(spec)
+    return { ...normalizePackage(manifest), _resolved: resolved }
   }
 
   function prefetch(name: string, rawSpec: string, requiredBy: string): void {

@@ -3,7 +3,7 @@
  * may do, injected, so every decision stays testable with literal data.
  */
 import type { Lockfile } from '../lockfile/index.ts'
-import type { Spec } from '../spec/index.ts'
+import type { GitSpec, Spec } from '../spec/index.ts'
 import type { Packument } from './pick-version.ts'
 
 export type SaveType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional'
@@ -84,6 +84,8 @@ export interface ResolveIO {
   readFolderManifest?(dir: string): Promise<Record<string, unknown>>
   /** a tarball's manifest, integrity and bundled packages: remote and `file:` tarballs, and packages that bundle */
   readTarball?(source: TarballSource): Promise<TarballContents>
+  /** a git dependency: the commit its spec names (`resolved`: `<repository>#<sha>`) and that commit's package.json */
+  readGit?(spec: GitSpec): Promise<{ resolved: string; manifest: Record<string, unknown> }>
   /** a version was placed in the tree: its tarball can be fetched now */
   onResolved?(node: ResolvedPackage): void
   /** a conflict npm accepts with a warning */

@@ -81,7 +81,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
   }
   const result = await install(installRequest, {
     ...services,
-    io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText }),
+    io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git }),
     keyFor: (entry) => store.keyFor(entry),
     currentTree: () => currentTree(projectDir),
     emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import fs from 'node:fs'
+import path from 'node:path'
+import { runSkiff, tempDir, type TempDir } from '../helpers/index.ts'
+import { filesWithModes, makeGitRepo } from './git-repos.ts'
+import { GIT_CASES, GIT_NPM_DIR, REPO, type NpmGitRecord } from './record-git-locks.ts'
+
+let tmp: TempDir
+let repo: string
+
+beforeAll(() => {
+  tmp = tempDir()
+  repo = makeGitRepo(tmp.path)
+})
+
+afterAll(async () => {
+  await tmp[Symbol.asyncDispose]()
+})
+
+const APP = `${JSON.stringify({ name: 'app', version: '1.0.0' }, null, 2)}\n`
+
+function project(name: string): string {
+  const dir = path.join(tmp.path, 'projects', name, 'app')
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'package.json'), APP)
+  return dir
+}
+
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8')
+const npmRecord = (name: string) => JSON.parse(fs.readFileSync(path.join(GIT_NPM_DIR, `${name}.json`), 'utf8')) as NpmGitRecord
+const withPlaceholder = (text: string) => text.split(repo).join(REPO)
+
+describe('git dependencies: what npm 11 writes and installs', () => {
+  for (const [name, suffix] of Object.entries(GIT_CASES)) {
+    test(`install git+file://…${suffix || ' (no committish)'} saves, locks and installs what npm does`, async () => {
+      const dir = project(name)
+      const run = await runSkiff(dir, ['install', `git+file://${repo}${suffix}`])
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      const npm = npmRecord(name)
+      expect(withPlaceholder(read(dir, 'package.json'))).toBe(npm.packageJson)
+      expect(withPlaceholder(read(dir, 'package-lock.json'))).toBe(npm.lockfile)
+      expect(filesWithModes(path.join(dir, 'node_modules/gitpkg'))).toEqual(npm.files)
+      expect(fs.readlinkSync(path.join(dir, 'node_modules/.bin/gp'))).toBe('../gitpkg/bin/gp.js')
+    })
+  }
+
+  test('ci from the lockfile checks out the locked commit; with the store warm it needs no git', async () => {
+    const dir = project('ci')
+    const npm = npmRecord('branch')
+    fs.writeFileSync(path.join(dir, 'package.json'), npm.packageJson.split(REPO).join(repo))
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), npm.lockfile.split(REPO).join(repo))
+    const cold = await runSkiff(dir, ['ci'])
+    expect(cold.stderr).toBe('')
+    expect(cold.code).toBe(0)
+    expect(filesWithModes(path.join(dir, 'node_modules/gitpkg'))).toEqual(npm.files)
+    expect(JSON.parse(read(dir, 'node_modules/gitpkg/package.json')).version).toBe('3.0.0-dev')
+
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+    const emptyPath = path.join(tmp.path, 'no-git-bin')
+    fs.mkdirSync(emptyPath, { recursive: true })
+    const warm = await runSkiff(dir, ['ci'], { env: { PATH: emptyPath } })
+    expect(warm.stderr).toBe('')
+    expect(warm.code).toBe(0)
+    expect(filesWithModes(path.join(dir, 'node_modules/gitpkg'))).toEqual(npm.files)
+  })
+
+  test('a short sha is found in the repository and locked as the full one', async () => {
+    const dir = project('short-sha')
+    const run = await runSkiff(dir, ['install', `git+file://${repo}#3befeac`])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toEqual({ gitpkg: `git+file://${repo}#3befeac` })
+    expect(withPlaceholder(read(dir, 'package-lock.json'))).toBe(npmRecord('sha').lockfile.replace('#3befeacd30a17522551fd7a233f918af9fbb3985"\n', '#3befeac"\n'))
+  })
+
+  test('a github: shorthand is saved as written and locked as git+ssh, the clone going over https first', async () => {
+    const dir = project('github')
+    const gitconfig = path.join(tmp.path, 'gitconfig-github')
+    // the https URL npm clones first is served by the local repository
+    fs.writeFileSync(gitconfig, `[url "file://${repo}"]\n\tinsteadOf = https://github.com/someone/gitpkg.git\n`)
+    const run = await runSkiff(dir, ['install', 'github:someone/gitpkg#dev'], { env: { GIT_CONFIG_GLOBAL: gitconfig } })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toEqual({ gitpkg: 'github:someone/gitpkg#dev' })
+    const lock = JSON.parse(read(dir, 'package-lock.json'))
+    expect(lock.packages['node_modules/gitpkg']).toEqual({
+      version: '3.0.0-dev',
+      resolved: 'git+ssh://git@github.com/someone/gitpkg.git#430fb55c99767b770aa8e5e49973e98b5f5707b6',
+      license: 'MIT',
+      bin: { gp: 'bin/gp.js' },
+      engines: { node: '>=14' },
+    })
+  })
+})
+
+describe('git dependencies: errors leave package.json and the lockfile alone', () => {
+  const cases: Array<[string, () => string, string, string]> = [
+    ['a repository that does not exist', () => `git+file://${tmp.path}/missing.git`, 'EGIT', 'does not appear to be a git repository'],
+    ['an unknown branch', () => `git+file://${repo}#no-such-branch`, 'EGIT', 'no branch, tag or commit "no-such-branch"'],
+    ['no tag satisfying semver:', () => `git+file://${repo}#semver:^9`, 'ETARGET', 'no tag of the repository satisfies semver:^9'],
+  ]
+  for (const [what, spec, code, message] of cases) {
+    test(`${what}: ${code} naming the dependency`, async () => {
+      const dir = project(`error-${code}-${what.length}`)
+      const run = await runSkiff(dir, ['install', spec()])
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain(code)
+      expect(run.stderr).toContain(message)
+      expect(run.stderr).toContain(spec())
+      expect(read(dir, 'package.json')).toBe(APP)
+      expect(fs.existsSync(path.join(dir, 'package-lock.json'))).toBe(false)
+    })
+  }
+
+  test('without git on PATH: ENOGIT saying git is needed', async () => {
+    const dir = project('no-git')
+    const emptyPath = path.join(tmp.path, 'no-git-bin')
+    fs.mkdirSync(emptyPath, { recursive: true })
+    const run = await runSkiff(dir, ['install', `git+file://${repo}#dev`], { env: { PATH: emptyPath } })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('ENOGIT')
+    expect(run.stderr).toContain('need git')
+    expect(read(dir, 'package.json')).toBe(APP)
+  })
+})
