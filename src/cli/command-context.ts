@@ -173,8 +173,8 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
         onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
       })
       await removeWriteLeftovers(config.projectDir)
-      await using context = createInstallContext(config, tuning, reporter, interrupt.signal)
       const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
+      await using context = createInstallContext(config, tuning, reporter, interrupt.signal, lifecycle.prepareGitCheckout)
       const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
       // npm ci, and npm install with no packages named, run the project's own install scripts after reify
       if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()

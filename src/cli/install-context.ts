@@ -9,7 +9,7 @@ import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
 import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
 import { createPackumentPool, type PackumentPool } from '../install/packument-pool.ts'
-import { createGitPackages, isGitResolved, type GitPackages } from '../install/git-packages.ts'
+import { createGitPackages, isGitResolved, type GitPackages, type GitPackagesDeps } from '../install/git-packages.ts'
 import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
@@ -55,7 +55,14 @@ export interface InstallContext extends AsyncDisposable {
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
-export function createInstallContext(config: Config, tuning: InstallTuning, reporter: Reporter, signal: AbortSignal): InstallContext {
+export function createInstallContext(
+  config: Config,
+  tuning: InstallTuning,
+  reporter: Reporter,
+  signal: AbortSignal,
+  /** installs and prepares a git dependency's checkout (the install lifecycle's); without it such packages are EUNSUPPORTED */
+  prepareGit?: GitPackagesDeps['prepare'],
+): InstallContext {
   let lastStep = performance.now()
   // read once, before any worker runs (reading it can reset it for the whole process)
   const umask = readUmask()
@@ -118,7 +125,7 @@ export function createInstallContext(config: Config, tuning: InstallTuning, repo
   }
 
   // git runs with this process's environment: the user's ssh agent, credential helpers, PATH
-  const git = createGitPackages({ store, env: process.env, signal })
+  const git = createGitPackages({ store, env: process.env, signal, ...(prepareGit === undefined ? {} : { prepare: prepareGit }) })
 
   const services: ReifyServices = {
     limits,

@@ -4,9 +4,9 @@
  *   - no committish: the commit HEAD names;
  *   - a committish: the branch, tag or full ref of that name (annotated tags peeled to their
  *     commit);
- *   - `semver:<range>`: tags `vX.Y.Z` / `X.Y.Z` are versions; the version HEAD points at wins
- *     when it satisfies the range (npm-pick-manifest prefers the `latest` dist-tag, which for a
- *     repository is the version at HEAD), else the highest satisfying one.
+ *   - `semver:<range>`: tags `vX.Y.Z` / `X.Y.Z` are versions; the version at a ref named
+ *     `latest`, else at HEAD, wins when it satisfies the range (npm-pick-manifest prefers the
+ *     `latest` dist-tag, which is that version for a repository), else the highest satisfying.
  * Undefined means the refs do not answer it: the caller then looks for the committish in a
  * clone (a short sha), as pacote does. A full sha needs no refs at all.
  */
@@ -57,9 +57,10 @@ export function pickCommit(refs: GitRefs, wanted: { committish: string | undefin
 }
 
 function pickTagVersion(refs: GitRefs, range: string): string | undefined {
-  const head = refs.refs.get('HEAD')
-  const atHead = [...refs.versions].find(([, sha]) => sha === head)?.[0]
-  if (atHead !== undefined && semver.satisfies(atHead, range, { loose: true })) return refs.versions.get(atHead)
+  // the `latest` dist-tag of a repository: the version at a ref named `latest`, else at HEAD
+  const latestSha = refs.refs.get('latest') ?? refs.refs.get('HEAD')
+  const latest = [...refs.versions].findLast(([, sha]) => sha === latestSha)?.[0]
+  if (latest !== undefined && semver.satisfies(latest, range, { loose: true })) return refs.versions.get(latest)
   const best = semver.maxSatisfying([...refs.versions.keys()], range, { loose: true })
   return best === null ? undefined : refs.versions.get(best)
 }

@@ -23,7 +23,7 @@ import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import { checkoutCommit, listRefs, packlist, pickCommit, type GitEnv, type GitRefs } from '../git/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
-import { parseSpec, type GitSpec } from '../spec/index.ts'
+import { gitResolved, parseSpec, type GitSpec } from '../spec/index.ts'
 import type { Store } from '../store/index.ts'
 import { createTar, type TarEntry } from '../tarball/index.ts'
 
@@ -64,14 +64,14 @@ export function createGitPackages(deps: GitPackagesDeps): GitPackages {
       throw new SkiffError('EUNSUPPORTED', `${pkg}: git dependencies in a folder of their repository (#path:) are not supported`, { pkg })
     }
     const sha = await commitOf(spec, pkg)
-    const resolved = `${spec.url}#${sha ?? spec.committish ?? ''}`
+    const resolved = gitResolved(spec, sha ?? spec.committish ?? '')
     if (sha !== undefined) {
       const stored = store.get(store.keyFor({ resolved }))
       if (stored) return { resolved, manifest: (await readPackageJson(stored.dir)).data }
     }
     // a committish the refs do not name: the checkout finds its sha
     return withCheckout(spec, sha ?? spec.committish ?? 'HEAD', pkg, async (dir, foundSha) => {
-      const found = `${spec.url}#${foundSha}`
+      const found = gitResolved(spec, foundSha)
       const stored = store.get(store.keyFor({ resolved: found })) ?? (await store.add(store.keyFor({ resolved: found }), await packDir(dir, pkg, found), { pkg }))
       return { resolved: found, manifest: (await readPackageJson(stored.dir)).data }
     })
@@ -93,7 +93,7 @@ export function createGitPackages(deps: GitPackagesDeps): GitPackages {
     if (spec.type !== 'git' || spec.committish === undefined) {
       throw new SkiffError('EGIT', `${pkg}: "${resolved}" is not a git URL with a commit`, { pkg, hint: 'lock entries of git dependencies end in #<sha>' })
     }
-    return withCheckout(spec, spec.committish, pkg, (dir, sha) => packDir(dir, pkg, `${spec.url}#${sha}`))
+    return withCheckout(spec, spec.committish, pkg, (dir, sha) => packDir(dir, pkg, gitResolved(spec, sha)))
   }
 
   async function withCheckout<T>(spec: GitSpec, committish: string, pkg: string, use: (dir: string, sha: string) => Promise<T>): Promise<T> {

@@ -20,6 +20,8 @@ import { collectBuildNodes } from './collect-build-nodes.ts'
 import { planBuild, type BuildNode } from './plan-build.ts'
 import { runBuild } from './run-build.ts'
 import { scriptRunnerFor } from './command-host.ts'
+import { prepareGitCheckout, type PrepareGitOptions } from './prepare-git-checkout.ts'
+import { skiffInvocation } from './script-settings.ts'
 import { lifecycleError, type ScriptRunner } from './script-runner.ts'
 import { scriptSettings } from './script-settings.ts'
 
@@ -54,9 +56,11 @@ export interface InstallLifecycle {
   runRootScripts(): Promise<void>
   /** name@version of packages whose install scripts were held back (after build) */
   unreviewed(): string[]
+  /** installs and prepares a git dependency's checkout before it is packed (prepare-git-checkout.ts) */
+  prepareGitCheckout(dir: string, pkg: string, resolved: string): Promise<void>
 }
 
-export function createInstallLifecycle(options: InstallLifecycleOptions): InstallLifecycle {
+export function createInstallLifecycle(options: InstallLifecycleOptions & { git?: Omit<PrepareGitOptions, 'policy' | 'ignoreScripts' | 'dangerouslyAllowAllScripts' | 'projectDir' | 'signal'> }): InstallLifecycle {
   let unreviewed: BuildNode[] = []
   return {
     async build(input) {
@@ -88,6 +92,10 @@ export function createInstallLifecycle(options: InstallLifecycleOptions): Instal
     },
     unreviewed() {
       return unreviewed.map(displayName)
+    },
+    async prepareGitCheckout(dir, pkg, resolved) {
+      if (options.git === undefined) throw new SkiffError('EUNSUPPORTED', `${pkg}: this command cannot prepare git dependencies`, { pkg })
+      await prepareGitCheckout(dir, pkg, resolved, { ...options, ...options.git })
     },
   }
 }
@@ -158,7 +166,7 @@ export async function runRootScripts(run: ScriptRunner, dir: string, events: rea
 }
 
 export interface InstallScriptsInput {
-  config: Pick<Config, 'raw' | 'userAgent' | 'projectDir' | 'cache' | 'ignoreScripts'>
+  config: Pick<Config, 'raw' | 'userAgent' | 'projectDir' | 'cache' | 'ignoreScripts' | 'registry'>
   /** npm_command */
   command: string
   /** `--allow-scripts` as given on the command line */
@@ -193,5 +201,6 @@ export async function installLifecycleFor(input: InstallScriptsInput): Promise<I
   })
   for (const warning of settings.warnings) input.warn(warning)
   const run = scriptRunnerFor(config, input)
-  return createInstallLifecycle({ ...settings, run, projectDir: config.projectDir, verbose: input.verbose, warn: input.warn, signal: input.signal })
+  const git = { skiff: skiffInvocation(input.process).skiff, env: input.env, cache: config.cache, registry: config.registry }
+  return createInstallLifecycle({ ...settings, run, projectDir: config.projectDir, verbose: input.verbose, warn: input.warn, signal: input.signal, git })
 }

@@ -67,3 +67,12 @@ function gitSpec(base: SpecBase, cloneUrl: string, fragment: string | undefined)
 function withGitPlus(url: string): string {
   return url.startsWith('git+') ? url : `git+${url}`
 }
+
+/**
+ * What npm locks as `resolved` for a git spec at a commit: `url` + `#<sha>` (pacote's addGitSha
+ * then repoUrl: hosted repositories as git+ssh, or git+https when the spec carried credentials;
+ * other URLs as written, `#...` replaced).
+ */
+export function gitResolved(spec: GitSpec, sha: string): string {
+  return `${spec.url}#${sha}`
+}

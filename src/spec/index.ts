@@ -1,5 +1,6 @@
 export { parseSpec } from './parse-spec.ts'
 export { parseSpecArg } from './parse-spec-arg.ts'
+export { gitResolved } from './git-spec.ts'
 export { classifyRegistrySpec, type RegistrySpecType } from './classify-registry-spec.ts'
 export { validatePackageName, type NameValidation } from './validate-package-name.ts'
 export type { AliasSpec, GitHostName, GitSpec, HostedGit, LocalSpec, RegistrySpec, RemoteSpec, Spec, SpecBase } from './types.ts'

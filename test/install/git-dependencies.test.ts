@@ -2,18 +2,24 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runSkiff, tempDir, type TempDir } from '../helpers/index.ts'
-import { filesWithModes, makeGitRepo } from './git-repos.ts'
+import { createTestRegistry, type TestRegistry } from '../registry/index.ts'
+import { filesWithModes, makeGitRepo, makePreparedRepo } from './git-repos.ts'
 import { GIT_CASES, GIT_NPM_DIR, REPO, type NpmGitRecord } from './record-git-locks.ts'
 
 let tmp: TempDir
 let repo: string
+let prepared: string
+let registry: TestRegistry
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = tempDir()
   repo = makeGitRepo(tmp.path)
+  registry = await createTestRegistry({ packages: [{ name: 'build-tool', version: '1.0.0', files: { 'index.js': 'module.exports = 1\n' } }] })
+  prepared = makePreparedRepo(tmp.path, { name: 'build-tool', version: '1.0.0' })
 })
 
 afterAll(async () => {
+  await registry.close()
   await tmp[Symbol.asyncDispose]()
 })
 
@@ -121,5 +127,39 @@ describe('git dependencies: errors leave package.json and the lockfile alone', (
     expect(run.stderr).toContain('ENOGIT')
     expect(run.stderr).toContain('need git')
     expect(read(dir, 'package.json')).toBe(APP)
+  })
+})
+
+describe('git dependencies with a prepare script', () => {
+  // npm 11.19 on the same repository: node_modules/prepared holds dist/index.js ("built") and
+  // package.json, and the lock entry is { version, resolved } (prepare is not an install script)
+  test('with allowScripts: the checkout gets its dependencies, prepare runs, the built files are installed; ci does it again', async () => {
+    const dir = project('prepare')
+    const packageJson = { name: 'app', version: '1.0.0', allowScripts: { [`git+file://${prepared}`]: true } }
+    fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`)
+    const run = await runSkiff(dir, ['install', `git+file://${prepared}`], { registry: registry.url })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(filesWithModes(path.join(dir, 'node_modules/prepared'))).toEqual(['dist/index.js 644', 'package.json 644'])
+    expect(read(dir, 'node_modules/prepared/dist/index.js')).toBe('built\n')
+    const lock = JSON.parse(read(dir, 'package-lock.json'))
+    expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/prepared'])
+    expect(lock.packages['node_modules/prepared']).toEqual({ version: '1.0.0', resolved: expect.stringMatching(new RegExp(`^git\\+file://${prepared}#[0-9a-f]{40}$`)) })
+
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+    const ci = await runSkiff(dir, ['ci'], { registry: registry.url, cache: path.join(tmp.path, 'prepare-ci-cache') })
+    expect(ci.stderr).toBe('')
+    expect(ci.code).toBe(0)
+    expect(read(dir, 'node_modules/prepared/dist/index.js')).toBe('built\n')
+  })
+
+  test('without allowScripts: EALLOWSCRIPTS naming the package and the key to add; nothing is written', async () => {
+    const dir = project('prepare-denied')
+    const run = await runSkiff(dir, ['install', `git+file://${prepared}`], { registry: registry.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('EALLOWSCRIPTS')
+    expect(run.stderr).toContain(`"allowScripts": { "git+file://${prepared}": true }`)
+    expect(read(dir, 'package.json')).toBe(APP)
+    expect(fs.existsSync(path.join(dir, 'package-lock.json'))).toBe(false)
   })
 })

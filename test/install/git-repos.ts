@@ -58,41 +58,21 @@ function manifest(version: string, extra: Record<string, unknown> = {}): string 
 
 /** Makes the bare repository `<dir>/repo.git`; returns its path. */
 export function makeGitRepo(dir: string): string {
-  const work = path.join(dir, 'work')
-  const env = gitEnv(path.join(dir, 'git-home'))
-  fs.mkdirSync(env.HOME as string, { recursive: true })
-  const git = (...args: string[]) => {
-    const run = Bun.spawnSync(['git', ...args], { cwd: work, env, stdout: 'pipe', stderr: 'pipe' })
-    if (run.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr.toString()}`)
-  }
-  const write = (files: Files) => {
-    for (const [file, value] of Object.entries(files)) {
-      const full = path.join(work, file)
-      fs.mkdirSync(path.dirname(full), { recursive: true })
-      fs.writeFileSync(full, typeof value === 'string' ? value : value.content)
-      fs.chmodSync(full, typeof value === 'string' ? 0o644 : value.mode)
-    }
-  }
-  const commit = (message: string) => {
-    git('add', '-f', '-A')
-    git('commit', '-q', '-m', message)
-  }
-  fs.mkdirSync(work, { recursive: true })
-  git('init', '-q', '-b', 'main')
-  write({ ...common, 'package.json': manifest('1.0.0') })
-  commit('1.0.0')
-  git('tag', 'v1.0.0')
-  write({ 'package.json': manifest('1.1.0') })
-  commit('1.1.0')
-  git('tag', '-a', '-m', 'release 1.1.0', 'v1.1.0')
-  write({ 'package.json': manifest('2.0.0') })
-  commit('2.0.0')
-  git('tag', 'v2.0.0')
-  git('checkout', '-q', '-b', 'dev')
-  write({ 'package.json': manifest('3.0.0-dev') })
-  commit('3.0.0-dev')
-  git('checkout', '-q', '-b', 'files', 'main')
-  write({
+  const repo = repoBuilder(dir, 'work')
+  repo.write({ ...common, 'package.json': manifest('1.0.0') })
+  repo.commit('1.0.0')
+  repo.git('tag', 'v1.0.0')
+  repo.write({ 'package.json': manifest('1.1.0') })
+  repo.commit('1.1.0')
+  repo.git('tag', '-a', '-m', 'release 1.1.0', 'v1.1.0')
+  repo.write({ 'package.json': manifest('2.0.0') })
+  repo.commit('2.0.0')
+  repo.git('tag', 'v2.0.0')
+  repo.git('checkout', '-q', '-b', 'dev')
+  repo.write({ 'package.json': manifest('3.0.0-dev') })
+  repo.commit('3.0.0-dev')
+  repo.git('checkout', '-q', '-b', 'files', 'main')
+  repo.write({
     'package.json': manifest('4.0.0', { files: ['lib', './extra/one.js', 'docs/*'] }),
     'lib/.npmignore': 'secret.js\n',
     'extra/one.js': 'named in files\n',
@@ -100,12 +80,57 @@ export function makeGitRepo(dir: string): string {
     'docs/guide.md': 'guide\n',
     'docs/deep/more.md': 'under docs/*\n',
   })
-  commit('4.0.0')
-  git('checkout', '-q', 'main')
-  const bare = path.join(dir, 'repo.git')
-  const clone = Bun.spawnSync(['git', 'clone', '-q', '--bare', work, bare], { env, stdout: 'pipe', stderr: 'pipe' })
-  if (clone.exitCode !== 0) throw new Error(`git clone --bare: ${clone.stderr.toString()}`)
-  return bare
+  repo.commit('4.0.0')
+  repo.git('checkout', '-q', 'main')
+  return repo.bare(path.join(dir, 'repo.git'))
+}
+
+/**
+ * `<dir>/prepared.git`: a package whose prepare script builds dist/index.js (the only folder
+ * `files` packs, and one .gitignore leaves out of the repository) with a dev dependency the
+ * script requires.
+ */
+export function makePreparedRepo(dir: string, devDependency: { name: string; version: string }): string {
+  const repo = repoBuilder(dir, 'prepared-work')
+  const script = `node -e "require('${devDependency.name}')" && mkdir -p dist && echo built > dist/index.js`
+  repo.write({
+    'package.json': `${JSON.stringify({ name: 'prepared', version: '1.0.0', files: ['dist'], main: 'dist/index.js', scripts: { prepare: script }, devDependencies: { [devDependency.name]: devDependency.version } }, null, 2)}\n`,
+    '.gitignore': 'dist\n',
+  })
+  repo.commit('1.0.0')
+  return repo.bare(path.join(dir, 'prepared.git'))
+}
+
+function repoBuilder(dir: string, name: string) {
+  const work = path.join(dir, name)
+  const env = gitEnv(path.join(dir, 'git-home'))
+  fs.mkdirSync(env.HOME as string, { recursive: true })
+  fs.mkdirSync(work, { recursive: true })
+  const git = (...args: string[]) => {
+    const run = Bun.spawnSync(['git', ...args], { cwd: work, env, stdout: 'pipe', stderr: 'pipe' })
+    if (run.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr.toString()}`)
+  }
+  git('init', '-q', '-b', 'main')
+  return {
+    git,
+    write(files: Files) {
+      for (const [file, value] of Object.entries(files)) {
+        const full = path.join(work, file)
+        fs.mkdirSync(path.dirname(full), { recursive: true })
+        fs.writeFileSync(full, typeof value === 'string' ? value : value.content)
+        fs.chmodSync(full, typeof value === 'string' ? 0o644 : value.mode)
+      }
+    },
+    commit(message: string) {
+      git('add', '-f', '-A')
+      git('commit', '-q', '-m', message)
+    },
+    bare(target: string): string {
+      const clone = Bun.spawnSync(['git', 'clone', '-q', '--bare', work, target], { env, stdout: 'pipe', stderr: 'pipe' })
+      if (clone.exitCode !== 0) throw new Error(`git clone --bare: ${clone.stderr.toString()}`)
+      return target
+    },
+  }
 }
 
 /** Every file under `dir` with its mode, sorted: `bin/gp.js 755`. */
