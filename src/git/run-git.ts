@@ -27,9 +27,12 @@ export async function runGit(args: string[], options: GitEnv & { cwd?: string },
       hint: 'install git (https://git-scm.com), or depend on a registry version of this package',
     })
   }
-  const child = Bun.spawn([git, ...args], {
+  // as @npmcli/git runs it: replace objects ignored, a new ssh host accepted (a known one that
+  // changed still fails), unless the user set their own ssh command
+  const ssh = options.env.GIT_SSH_COMMAND === undefined && options.env.GIT_SSH === undefined ? { GIT_SSH_COMMAND: 'ssh -oStrictHostKeyChecking=accept-new' } : {}
+  const child = Bun.spawn([git, '--no-replace-objects', ...args], {
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    env: { ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
+    env: { ...options.env, ...ssh, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', LC_ALL: 'C' },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

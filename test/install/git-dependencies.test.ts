@@ -3,12 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runSkiff, tempDir, type TempDir } from '../helpers/index.ts'
 import { createTestRegistry, type TestRegistry } from '../registry/index.ts'
-import { filesWithModes, makeGitRepo, makePreparedRepo } from './git-repos.ts'
+import { filesWithModes, makeDependentRepo, makeGitRepo, makePreparedRepo } from './git-repos.ts'
 import { GIT_CASES, GIT_NPM_DIR, REPO, type NpmGitRecord } from './record-git-locks.ts'
 
 let tmp: TempDir
 let repo: string
 let prepared: string
+let dependent: string
 let registry: TestRegistry
 
 beforeAll(async () => {
@@ -16,6 +17,7 @@ beforeAll(async () => {
   repo = makeGitRepo(tmp.path)
   registry = await createTestRegistry({ packages: [{ name: 'build-tool', version: '1.0.0', files: { 'index.js': 'module.exports = 1\n' } }] })
   prepared = makePreparedRepo(tmp.path, { name: 'build-tool', version: '1.0.0' })
+  dependent = makeDependentRepo(tmp.path, { name: 'build-tool', range: '^1.0.0' })
 })
 
 afterAll(async () => {
@@ -96,6 +98,29 @@ describe('git dependencies: what npm 11 writes and installs', () => {
       bin: { gp: 'bin/gp.js' },
       engines: { node: '>=14' },
     })
+  })
+})
+
+describe('git dependencies with dependencies of their own', () => {
+  test('their registry dependencies are resolved, locked and installed beside them; ci installs both', async () => {
+    const dir = project('dependent')
+    const run = await runSkiff(dir, ['install', `git+file://${dependent}`], { registry: registry.url })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const lock = JSON.parse(read(dir, 'package-lock.json'))
+    expect(lock.packages['node_modules/dependent']).toEqual({
+      version: '0.1.0',
+      resolved: expect.stringMatching(new RegExp(`^git\\+file://${dependent}#[0-9a-f]{40}$`)),
+      license: 'ISC',
+      dependencies: { 'build-tool': '^1.0.0' },
+    })
+    expect(lock.packages['node_modules/build-tool']).toMatchObject({ version: '1.0.0', resolved: registry.tarballUrl('build-tool', '1.0.0') })
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+    const ci = await runSkiff(dir, ['ci'], { registry: registry.url, cache: path.join(tmp.path, 'dependent-ci-cache') })
+    expect(ci.stderr).toBe('')
+    expect(ci.code).toBe(0)
+    expect(read(dir, 'node_modules/dependent/index.js')).toContain('build-tool')
+    expect(read(dir, 'node_modules/build-tool/index.js')).toBe('module.exports = 1\n')
   })
 })
 

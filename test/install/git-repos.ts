@@ -101,6 +101,17 @@ export function makePreparedRepo(dir: string, devDependency: { name: string; ver
   return repo.bare(path.join(dir, 'prepared.git'))
 }
 
+/** `<dir>/dependent.git`: a package with a registry dependency. */
+export function makeDependentRepo(dir: string, dependency: { name: string; range: string }): string {
+  const repo = repoBuilder(dir, 'dependent-work')
+  repo.write({
+    'package.json': `${JSON.stringify({ name: 'dependent', version: '0.1.0', license: 'ISC', dependencies: { [dependency.name]: dependency.range } }, null, 2)}\n`,
+    'index.js': 'module.exports = require("build-tool")\n',
+  })
+  repo.commit('0.1.0')
+  return repo.bare(path.join(dir, 'dependent.git'))
+}
+
 function repoBuilder(dir: string, name: string) {
   const work = path.join(dir, name)
   const env = gitEnv(path.join(dir, 'git-home'))
