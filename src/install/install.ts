@@ -171,10 +171,12 @@ async function resolveTree(
       // The packument is already loaded (the version was just picked from it).
       // Never rejects: prefetch settles with a result, and a failure that matters fails the
       // target that needs the package later.
-      void services.io.getPackument(node.name, parseSpec(node.name, node.version)).then(
-        (packument) => {
+      // (libc is a lockfile-only field, asked for when the version was picked)
+      const extras = services.io.getManifestExtras(node.name, node.version).catch(() => undefined)
+      void Promise.all([services.io.getPackument(node.name, parseSpec(node.name, node.version)), extras]).then(
+        ([packument, known]) => {
           const manifest = packument.versions.get(node.version)
-          if (manifest && !request.plan.isCompatible({ os: asList(manifest.os), cpu: asList(manifest.cpu) })) return
+          if (manifest && !request.plan.isCompatible({ os: asList(manifest.os), cpu: asList(manifest.cpu), libc: asList(known?.libc) })) return
           const key = services.keyFor({ integrity: node.integrity ?? undefined, resolved: node.resolved })
           const source = { url: node.resolved, ...(node.integrity ? { integrity: node.integrity } : {}) }
           void install.scheduler.prefetch({ key, pkg: `${node.name}@${node.version}`, source, stored: services.isStored(key) })
@@ -275,8 +277,9 @@ function rawSpecOf(spec: Spec): string {
   return spec.rawSpec
 }
 
-function asList(value: string | string[] | undefined): string[] | undefined {
-  return typeof value === 'string' ? [value] : value
+function asList(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined
 }
 
 /** A workspace's package.json, rewritten in its own indent and newline when it changed. */

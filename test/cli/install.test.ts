@@ -3,8 +3,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 import { readJson, runSkiff, tempDir } from '../helpers/index.ts'
+import { detectPlatform } from '../../src/link/detect-platform.ts'
 
 let registry: TestRegistry
+const otherLibc = detectPlatform().libc === 'musl' ? 'glibc' : 'musl'
 
 beforeAll(async () => {
   registry = await createTestRegistry({
@@ -15,6 +17,7 @@ beforeAll(async () => {
       { name: 'uses-base', version: '1.0.0', dependencies: { base: '^2.0.0' }, bin: { ub: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
       { name: 'helper', version: '3.1.4', license: 'ISC' },
       { name: 'wants-newer-base', version: '1.0.0', dependencies: { base: '^1.1.0' } },
+      { name: 'for-other-libc', version: '1.0.0', os: ['linux'], libc: [otherLibc], files: { 'index.js': 'other libc\n' } },
     ],
   })
 })
@@ -107,6 +110,21 @@ describe('skiff install', () => {
     expect(tarballs()).toBe(tarballsBefore)
     const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, unknown> }
     expect(Object.keys(lock.packages)).toEqual(['', 'node_modules/base', 'node_modules/uses-base'])
+  })
+
+  test.if(process.platform === 'linux')('an optional package built for the other C library is locked but its tarball is never fetched', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), {
+      packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' }, optionalDependencies: { 'for-other-libc': '1.0.0' } },
+    })
+    const fetched = () => registry.requests.filter((r) => r.path.endsWith('.tgz') && r.path.includes('for-other-libc')).length
+    const run = await runSkiff(dir, ['install'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(fs.existsSync(path.join(dir, 'node_modules/base/index.js'))).toBe(true)
+    expect(fs.existsSync(path.join(dir, 'node_modules/for-other-libc'))).toBe(false)
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { libc?: string[]; optional?: boolean }> }
+    expect(lock.packages['node_modules/for-other-libc']).toMatchObject({ libc: [otherLibc], optional: true })
+    expect(fetched()).toBe(0)
   })
 
   test('uninstall removes the dependency from package.json, the lockfile and node_modules', async () => {
