@@ -64,16 +64,17 @@ export function createGitPackages(deps: GitPackagesDeps): GitPackages {
       throw new SkiffError('EUNSUPPORTED', `${pkg}: git dependencies in a folder of their repository (#path:) are not supported`, { pkg })
     }
     const sha = await commitOf(spec, pkg)
-    const resolved = gitResolved(spec, sha ?? spec.committish ?? '')
     if (sha !== undefined) {
-      const stored = store.get(store.keyFor({ resolved }))
-      if (stored) return { resolved, manifest: (await readPackageJson(stored.dir)).data }
+      const resolved = gitResolved(spec, sha)
+      const known = store.get(store.keyFor({ resolved }))
+      if (known) return { resolved, manifest: (await readPackageJson(known.dir)).data }
     }
-    // a committish the refs do not name: the checkout finds its sha
+    // without a sha (a committish the refs do not name), the checkout finds it
     return withCheckout(spec, sha ?? spec.committish ?? 'HEAD', pkg, async (dir, foundSha) => {
-      const found = gitResolved(spec, foundSha)
-      const stored = store.get(store.keyFor({ resolved: found })) ?? (await store.add(store.keyFor({ resolved: found }), await packDir(dir, pkg, found), { pkg }))
-      return { resolved: found, manifest: (await readPackageJson(stored.dir)).data }
+      const resolved = gitResolved(spec, foundSha)
+      const key = store.keyFor({ resolved })
+      const stored = store.get(key) ?? (await store.add(key, await packDir(dir, pkg, resolved), { pkg }))
+      return { resolved, manifest: (await readPackageJson(stored.dir)).data }
     })
   }
 
