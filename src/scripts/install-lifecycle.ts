@@ -10,11 +10,11 @@
  *      allowScripts policy does not cover, for the summary line.
  * --ignore-scripts runs nothing (root scripts included) and lists nothing.
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { readPackageJson, type LockEntry } from '../lockfile/index.ts'
+import { readPackageJson, writeLockfileAtomic, type LockEntry } from '../lockfile/index.ts'
 import { trustedIdentity, type Policy } from './allow-scripts.ts'
 import { collectBuildNodes } from './collect-build-nodes.ts'
 import { planBuild, type BuildNode } from './plan-build.ts'
@@ -30,6 +30,8 @@ export const ROOT_INSTALL_EVENTS = ['preinstall', 'install', 'postinstall', 'pre
 export interface InstallLifecycleOptions {
   run: ScriptRunner
   projectDir: string
+  /** the cache root: the list of held-back scripts lives there (heldFileFor) */
+  cache: string
   policy: Policy | null
   ignoreScripts: boolean
   dangerouslyAllowAllScripts: boolean
@@ -65,7 +67,7 @@ export function createInstallLifecycle(options: InstallLifecycleOptions & { git?
   return {
     async build(input) {
       // packages whose scripts an earlier install held back are due once they may run
-      const heldFile = path.join(options.projectDir, 'node_modules', HELD_FILE)
+      const heldFile = heldFileFor(options.cache, options.projectDir)
       const built = new Set(input.built)
       for (const location of await readHeld(heldFile)) if (input.installed.has(location)) built.add(location)
       if (options.ignoreScripts) {
@@ -101,11 +103,15 @@ export function createInstallLifecycle(options: InstallLifecycleOptions & { git?
 }
 
 /**
- * node_modules/.skiff-scripts-held.json: the packages whose install scripts were not run
- * (held back by the policy, or by --ignore-scripts). An install that keeps them in place runs
- * their scripts once they may run, so the result is what a clean install would make.
+ * The packages of a project whose install scripts were not run (held back by the policy, or by
+ * --ignore-scripts), by lock location. An install that keeps them in place runs their scripts
+ * once they may run, so the result is what a clean install would make. The list is kept in the
+ * cache, one file per project folder, because node_modules must hold only what npm puts there.
  */
-const HELD_FILE = '.skiff-scripts-held.json'
+function heldFileFor(cache: string, projectDir: string): string {
+  const id = new Bun.CryptoHasher('sha256').update(path.resolve(projectDir)).digest('hex').slice(0, 32)
+  return path.join(cache, 'v1', 'scripts-held', `${id}.json`)
+}
 
 async function readHeld(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8').catch(() => undefined)
@@ -126,7 +132,7 @@ async function writeHeld(file: string, locations: readonly string[]): Promise<vo
   const text = `${JSON.stringify([...locations].sort(), null, 2)}\n`
   if ((await readFile(file, 'utf8').catch(() => undefined)) === text) return
   await mkdir(path.dirname(file), { recursive: true })
-  await writeFile(file, text)
+  await writeLockfileAtomic(file, text)
 }
 
 function strictError(unreviewed: readonly BuildNode[]): SkiffError {
@@ -202,5 +208,5 @@ export async function installLifecycleFor(input: InstallScriptsInput): Promise<I
   for (const warning of settings.warnings) input.warn(warning)
   const run = scriptRunnerFor(config, input)
   const git = { skiff: skiffInvocation(input.process).skiff, env: input.env, cache: config.cache, registry: config.registry }
-  return createInstallLifecycle({ ...settings, run, projectDir: config.projectDir, verbose: input.verbose, warn: input.warn, signal: input.signal, git })
+  return createInstallLifecycle({ ...settings, run, projectDir: config.projectDir, cache: config.cache, verbose: input.verbose, warn: input.warn, signal: input.signal, git })
 }

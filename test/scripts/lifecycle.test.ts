@@ -199,6 +199,8 @@ describe('dependency lifecycle scripts', () => {
     const env = { ORDER_FILE: orderFile }
     expect((await runSkiff(dir, ['ci', '--ignore-scripts'], { registry: registry.url, env })).code).toBe(0)
     expect(lines(orderFile)).toEqual([])
+    // what was held back is remembered outside node_modules, which holds only what npm puts there
+    expect(fs.readdirSync(path.join(dir, 'node_modules')).filter((name) => name.startsWith('.')).sort()).toEqual(['.package-lock.json'])
     expect((await runSkiff(dir, ['ci'], { registry: registry.url, env })).code).toBe(0)
     expect(lines(orderFile)).toEqual(['pinned:postinstall:nobins'])
     const packageJsonFile = path.join(dir, 'package.json')

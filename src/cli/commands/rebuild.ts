@@ -66,7 +66,7 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
         installed: tree.installed,
         linkBins: () => syncBinLinks(projectDir, tree.installed, { pruneStale: false, allEntries: tree.entries, umask: readUmask() }),
       },
-      { ...settings, run: host.run, projectDir, verbose: (text) => reporter.verbose(text), warn: (text) => reporter.warn(text), signal: interrupt.signal },
+      { ...settings, run: host.run, projectDir, cache: host.config.cache, verbose: (text) => reporter.verbose(text), warn: (text) => reporter.warn(text), signal: interrupt.signal },
     )
     if (result.unreviewed.length > 0) {
       const count = result.unreviewed.length
