@@ -7,8 +7,7 @@
  * options (matchBase, dot, nocase). The strict rules always keep package.json, readme, license,
  * licence, copying, `main`, `browser` and the bins, and always drop .git, node_modules, .npmrc
  * and lockfiles. Only files and folders are packed (symlinks are not), and nothing whose name
- * holds a `*`. Folders of a package's workspaces and bundled dependencies are not handled: a git
- * dependency with either is prepared by an install first, which is not done (see git-package).
+ * holds a `*`. Bundled dependencies are packed from node_modules (packPackage).
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -41,10 +40,77 @@ interface Walker {
 
 /** Paths relative to `dir`, `/`-separated, sorted. `manifest` is the package's package.json. */
 export async function packlist(dir: string, manifest: Record<string, unknown>): Promise<string[]> {
-  const result: string[] = []
-  const root: Walker = { dir, basename: path.basename(dir), parent: undefined, order: [DEFAULTS, 'package.json', '.npmignore', '.gitignore', STRICT], rules: new Map(), exact: false }
-  await walk(root, dir, result, await rootRules(dir, manifest))
-  return result.sort()
+  const result = new Set<string>()
+  await packPackage({ dir, manifest, isProjectRoot: true, isLink: false }, dir, result, new Set())
+  return [...result].sort()
+}
+
+interface PackedPackage {
+  dir: string
+  manifest: Record<string, unknown>
+  isProjectRoot: boolean
+  /** a symlinked bundled package: its own ignore files and the defaults apply, as for the root */
+  isLink: boolean
+}
+
+/**
+ * One package's files, then those of the packages it bundles (npm-packlist's gatherBundles): the
+ * project root bundles its `bundleDependencies` (not dev or peer ones), a bundled package all of
+ * its dependencies and optional dependencies, each found as Node finds it from the package and
+ * walked with only its package.json and the strict rules (a symlinked one with the defaults
+ * and its ignore files too). Each package is bundled once.
+ */
+async function packPackage(pkg: PackedPackage, projectDir: string, result: Set<string>, seen: Set<string>): Promise<void> {
+  const order: RuleSetName[] = pkg.isProjectRoot || pkg.isLink ? [DEFAULTS, 'package.json', '.npmignore', '.gitignore', STRICT] : ['package.json', STRICT]
+  const files: string[] = []
+  const realDir = pkg.isLink ? await fs.realpath(pkg.dir) : pkg.dir
+  await walk({ dir: realDir, basename: path.basename(realDir), parent: undefined, order, rules: new Map(), exact: false }, realDir, files, await rootRules(realDir, pkg.manifest))
+  const prefix = path.relative(projectDir, pkg.dir).split(path.sep).join('/')
+  for (const file of files) result.add(prefix === '' ? file : `${prefix}/${file}`)
+  if (seen.has(pkg.dir)) return
+  seen.add(pkg.dir)
+  for (const name of bundledNames(pkg.manifest, pkg.isProjectRoot)) {
+    const found = await findPackage(name, pkg.dir, projectDir)
+    if (found === undefined) continue
+    await packPackage({ ...found, isProjectRoot: false }, projectDir, result, seen)
+  }
+}
+
+function bundledNames(manifest: Record<string, unknown>, isProjectRoot: boolean): string[] {
+  const dependencies = Object.keys(asRecord(manifest.dependencies))
+  const optional = Object.keys(asRecord(manifest.optionalDependencies))
+  if (!isProjectRoot) return [...dependencies, ...optional]
+  const bundle = manifest.bundleDependencies ?? manifest.bundledDependencies
+  const wanted = bundle === true ? dependencies : Array.isArray(bundle) ? bundle.filter((name): name is string => typeof name === 'string') : []
+  // dev and peer dependencies are never bundled, nor names that are no dependency at all
+  const prod = new Set([...dependencies, ...optional])
+  const peer = asRecord(manifest.peerDependencies)
+  return wanted.filter((name) => prod.has(name) && !(name in peer))
+}
+
+/** `name` as Node resolves it from `fromDir`, looking no higher than the project. */
+async function findPackage(name: string, fromDir: string, projectDir: string): Promise<Omit<PackedPackage, 'isProjectRoot'> | undefined> {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    if (path.basename(dir) !== 'node_modules') {
+      const candidate = path.join(dir, 'node_modules', name)
+      const stat = await fs.lstat(candidate).catch(() => undefined)
+      const manifest = stat === undefined ? undefined : await readManifest(candidate)
+      if (stat !== undefined && manifest !== undefined) return { dir: candidate, manifest, isLink: stat.isSymbolicLink() }
+    }
+    if (dir === projectDir || !dir.startsWith(`${projectDir}${path.sep}`)) return undefined
+  }
+}
+
+async function readManifest(dir: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return asRecord(JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')))
+  } catch {
+    return undefined
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
 interface RootRules {

@@ -8,13 +8,14 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { SkiffError } from '../error/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
 import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
 import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
 import type { GitSpec } from '../spec/index.ts'
 import { splitPaths } from '../tarball/index.ts'
-import type { GitPackage, GitPackages } from './git-packages.ts'
+import { isGitResolved, type GitPackage, type GitPackages } from './git-packages.ts'
 
 export interface ResolveIODeps {
   registry: RegistryClient
@@ -67,6 +68,7 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
   }
 
   async function readTarball(source: TarballSource): Promise<TarballContents> {
+    if (source.url !== undefined && isGitResolved(source.url)) return readGitPackage(source.url, source.pkg)
     const known = source.integrity === undefined ? undefined : store.get(store.keyFor({ integrity: source.integrity }))
     if (known) return contentsOf(known, source.integrity as string)
     const bytes = source.file !== undefined
@@ -76,10 +78,19 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
     const stored = await store.add(store.keyFor({ integrity }), bytes, { pkg: source.pkg, integrity })
     return contentsOf(stored, integrity)
   }
+
+  /** A git dependency's packed files: stored when it was resolved, else checked out and packed again. */
+  async function readGitPackage(resolved: string, pkg: string): Promise<TarballContents> {
+    const key = store.keyFor({ resolved })
+    const known = store.get(key)
+    if (known) return contentsOf(known, undefined)
+    if (git === undefined) throw new SkiffError('EUNSUPPORTED', `${pkg}: git dependencies need git support here`, { pkg })
+    return contentsOf(await store.add(key, await git.pack(resolved, pkg), { pkg }), undefined)
+  }
 }
 
 /** The tarball's package.json and those of the packages bundled under its node_modules. */
-async function contentsOf(stored: StoredPackage, integrity: string): Promise<TarballContents> {
+async function contentsOf(stored: StoredPackage, integrity: string | undefined): Promise<TarballContents> {
   const manifest = (await readPackageJson(stored.dir)).data
   const bundled: TarballContents['bundled'] = []
   const files = splitPaths(stored.index.files)
@@ -88,8 +99,9 @@ async function contentsOf(stored: StoredPackage, integrity: string): Promise<Tar
     const folder = path.posix.dirname(file)
     bundled.push({ path: folder, manifest: (await readPackageJson(path.join(stored.dir, folder))).data })
   }
-  if (!files.includes('npm-shrinkwrap.json')) return { integrity, manifest, bundled }
-  return { integrity, manifest, bundled, shrinkwrap: await fs.readFile(path.join(stored.dir, 'npm-shrinkwrap.json'), 'utf8') }
+  const contents = { ...(integrity === undefined ? {} : { integrity }), manifest, bundled }
+  if (!files.includes('npm-shrinkwrap.json')) return contents
+  return { ...contents, shrinkwrap: await fs.readFile(path.join(stored.dir, 'npm-shrinkwrap.json'), 'utf8') }
 }
 
 /** node_modules/a/package.json, node_modules/@s/a/package.json, nested node_modules alike. */

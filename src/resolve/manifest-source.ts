@@ -77,7 +77,7 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
       throw new SkiffError('EUNSUPPORTED', `${spec.raw}: tarball dependencies need the tarball reader`, { pkg: spec.name ?? spec.raw })
     }
     const contents = await io.readTarball({ ...source, pkg: spec.name ?? spec.raw })
-    return { ...normalizePackage(contents.manifest), _resolved: resolved, _integrity: contents.integrity }
+    return { ...normalizePackage(contents.manifest), _resolved: resolved, ...(contents.integrity === undefined ? {} : { _integrity: contents.integrity }) }
   }
 
   async function gitManifest(spec: GitSpec): Promise<PackageData> {

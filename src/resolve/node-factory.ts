@@ -127,7 +127,8 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     if (!hasBundle && !node.hasShrinkwrap) return
     if (node.isProjectRoot || node.resolved === null || node.inert || opened.has(node) || io.readTarball === undefined) return
     opened.add(node)
-    const fromUrl = /^https?:/.test(node.resolved)
+    // a git dependency's packed files are read from its `resolved` URL too (the store has them)
+    const fromUrl = /^(?:https?|git(?:\+[a-z]+)?):/i.test(node.resolved)
     const id = `${node.packageName ?? node.name}@${node.version}`
     const contents = await io.readTarball({
       ...(fromUrl ? { url: node.resolved } : { file: path.resolve(root.path, node.resolved.replace(/^file:/, '')) }),

@@ -28,7 +28,7 @@ export interface ResolveOptions {
   omit?: ReadonlyArray<'dev' | 'optional' | 'peer'>
 }
 
-/** Where a tarball is read from: a URL (remote specs, registry packages) or a file on disk. */
+/** Where a tarball is read from: a URL (remote specs, registry packages, git dependencies' `resolved`) or a file on disk. */
 export interface TarballSource {
   url?: string
   file?: string
@@ -38,8 +38,8 @@ export interface TarballSource {
 }
 
 export interface TarballContents {
-  /** SRI of the tarball bytes (sha512) */
-  integrity: string
+  /** SRI of the tarball bytes (sha512); absent for a git dependency's packed files */
+  integrity?: string
   /** its package.json */
   manifest: Record<string, unknown>
   /** the package.json of every package under its node_modules, by path: `node_modules/a`, `node_modules/a/node_modules/b` */

@@ -30,12 +30,33 @@ const cases: Record<string, Record<string, string | null>> = {
     'src/.gitignore': '*.gen.js\n', 'src/a.js': 'a', 'src/a.gen.js': 'g', 'src/sub/.npmignore': 'x.js\n', 'src/sub/.gitignore': 'y.js\n', 'src/sub/x.js': 'x', 'src/sub/y.js': 'y',
     'src/node_modules/dep/index.js': 'd', 'test.js': 't',
   },
+  bundled: {
+    'package.json': JSON.stringify({ name: 'root', version: '1.0.0', dependencies: { a: '1', b: '1', c: '1' }, optionalDependencies: { o: '1' }, devDependencies: { d: '1' }, bundleDependencies: ['a', 'd', 'o', 'missing'] }),
+    'index.js': 'x',
+    'node_modules/a/package.json': JSON.stringify({ name: 'a', version: '1.0.0', dependencies: { b: '1', n: '1' }, files: ['lib'] }),
+    'node_modules/a/lib/x.js': 'x', 'node_modules/a/other.js': 'o', 'node_modules/a/.npmignore': 'lib\n', 'node_modules/a/README.md': 'r',
+    'node_modules/a/node_modules/n/package.json': JSON.stringify({ name: 'n', version: '1.0.0' }), 'node_modules/a/node_modules/n/i.js': 'i', 'node_modules/a/node_modules/n/.DS_Store': 'd', 'node_modules/a/node_modules/n/sub/.DS_Store': 'd',
+    'node_modules/b/package.json': JSON.stringify({ name: 'b', version: '1.0.0' }), 'node_modules/b/b.js': 'b', 'node_modules/b/node_modules/z/package.json': JSON.stringify({ name: 'z', version: '1.0.0' }),
+    'node_modules/c/package.json': JSON.stringify({ name: 'c', version: '1.0.0' }), 'node_modules/c/c.js': 'c',
+    'node_modules/d/package.json': JSON.stringify({ name: 'd', version: '1.0.0' }),
+    'node_modules/o/package.json': JSON.stringify({ name: 'o', version: '1.0.0' }), 'node_modules/o/o.js': 'o', 'node_modules/o/.gitignore': 'o.js\n',
+  },
+  bundleTrue: {
+    'package.json': JSON.stringify({ name: 'root2', version: '1.0.0', dependencies: { '@s/a': '1' }, bundleDependencies: true }),
+    'node_modules/@s/a/package.json': JSON.stringify({ name: '@s/a', version: '1.0.0' }), 'node_modules/@s/a/a.js': 'a', 'node_modules/@s/a/yarn.lock': 'y', 'node_modules/@s/a/node_modules/q/package.json': JSON.stringify({ name: 'q', version: '1.0.0' }),
+  },
 }
 
 const expected: Record<string, string[]> = {
   npmignore: ['LICENCE', 'README~', 'Readme.md.orig', 'build/other.gypi', 'copying.txt', 'keep.log', 'lib/docs/b.md', 'lib/node_modules/x.js', 'lib/x.js', 'lib/yarn.lock', 'package.json', 'readme.markdown', 'sub/deeper/r.md', 'x.swp'],
   files: ['README.md', 'browser.js', 'cli.js', 'lib/a.js', 'lib/deep/b.js', 'lib/ignored-by-npmignore.js', 'license', 'main.js', 'package.json', 'single.d.ts', 'types/index.d.ts'],
   gitignoreNested: ['package.json', 'src/a.js', 'src/node_modules/dep/index.js', 'src/sub/y.js'],
+  bundled: [
+    'index.js', 'node_modules/a/README.md', 'node_modules/a/lib/x.js', 'node_modules/a/node_modules/n/.DS_Store', 'node_modules/a/node_modules/n/i.js',
+    'node_modules/a/node_modules/n/package.json', 'node_modules/a/package.json', 'node_modules/b/b.js', 'node_modules/b/package.json',
+    'node_modules/o/.gitignore', 'node_modules/o/o.js', 'node_modules/o/package.json', 'package.json',
+  ],
+  bundleTrue: ['node_modules/@s/a/a.js', 'node_modules/@s/a/package.json', 'package.json'],
 }
 
 function build(root: string, files: Record<string, string | null>): void {
@@ -56,6 +77,8 @@ describe('packlist: the files npm pack packs', () => {
     npmignore: '.npmignore wins over .gitignore; default ignores, always-kept readme/licence/copying, lockfiles and .npmrc dropped only where npm drops them',
     files: '`files` with globs and negations, main/browser/bin always kept, .npmignore inside a listed folder still applies',
     gitignoreNested: 'nested .gitignore and .npmignore files apply to their folder; node_modules is dropped only at the root',
+    bundled: 'bundleDependencies (not dev ones, not missing ones) with the dependencies they need, each by its package.json and the strict rules only',
+    bundleTrue: 'bundleDependencies: true bundles every dependency, scoped ones included, without their own lockfiles',
   }
   for (const [name, files] of Object.entries(cases)) {
     test(descriptions[name] ?? name, async () => {

@@ -3,10 +3,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runSkiff, tempDir, type TempDir } from '../helpers/index.ts'
 import { createTestRegistry, type TestRegistry } from '../registry/index.ts'
-import { filesWithModes, makeDependentRepo, makeGitRepo, makePreparedRepo } from './git-repos.ts'
-import { GIT_CASES, GIT_NPM_DIR, REPO, type NpmGitRecord } from './record-git-locks.ts'
+import { filesWithModes, makeDependentRepo, makePreparedRepo } from './git-repos.ts'
+import { GIT_CASES, GIT_NPM_DIR, makeCaseRepos, REPO, type NpmGitRecord } from './record-git-locks.ts'
 
 let tmp: TempDir
+let repos: ReturnType<typeof makeCaseRepos>
 let repo: string
 let prepared: string
 let dependent: string
@@ -14,7 +15,8 @@ let registry: TestRegistry
 
 beforeAll(async () => {
   tmp = tempDir()
-  repo = makeGitRepo(tmp.path)
+  repos = makeCaseRepos(tmp.path)
+  repo = repos.gitpkg
   registry = await createTestRegistry({ packages: [{ name: 'build-tool', version: '1.0.0', files: { 'index.js': 'module.exports = 1\n' } }] })
   prepared = makePreparedRepo(tmp.path, { name: 'build-tool', version: '1.0.0' })
   dependent = makeDependentRepo(tmp.path, { name: 'build-tool', range: '^1.0.0' })
@@ -39,19 +41,26 @@ const npmRecord = (name: string) => JSON.parse(fs.readFileSync(path.join(GIT_NPM
 const withPlaceholder = (text: string) => text.split(repo).join(REPO)
 
 describe('git dependencies: what npm 11 writes and installs', () => {
-  for (const [name, suffix] of Object.entries(GIT_CASES)) {
-    test(`install git+file://…${suffix || ' (no committish)'} saves, locks and installs what npm does`, async () => {
+  for (const [name, { repo: repoName, suffix, folder }] of Object.entries(GIT_CASES)) {
+    test(`install git+file://…/${repoName}${suffix || ' (no committish)'} saves, locks and installs what npm does`, async () => {
       const dir = project(name)
-      const run = await runSkiff(dir, ['install', `git+file://${repo}${suffix}`])
+      const caseRepo = repos[repoName]
+      const run = await runSkiff(dir, ['install', `git+file://${caseRepo}${suffix}`])
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
       const npm = npmRecord(name)
-      expect(withPlaceholder(read(dir, 'package.json'))).toBe(npm.packageJson)
-      expect(withPlaceholder(read(dir, 'package-lock.json'))).toBe(npm.lockfile)
-      expect(filesWithModes(path.join(dir, 'node_modules/gitpkg'))).toEqual(npm.files)
-      expect(fs.readlinkSync(path.join(dir, 'node_modules/.bin/gp'))).toBe('../gitpkg/bin/gp.js')
+      const placeholder = (text: string) => text.split(caseRepo).join(REPO)
+      expect(placeholder(read(dir, 'package.json'))).toBe(npm.packageJson)
+      expect(placeholder(read(dir, 'package-lock.json'))).toBe(npm.lockfile)
+      expect(filesWithModes(path.join(dir, 'node_modules', folder))).toEqual(npm.files)
     })
   }
+
+  test('the bins of a git dependency are linked', async () => {
+    const dir = project('bins')
+    expect((await runSkiff(dir, ['install', `git+file://${repo}#dev`])).code).toBe(0)
+    expect(fs.readlinkSync(path.join(dir, 'node_modules/.bin/gp'))).toBe('../gitpkg/bin/gp.js')
+  })
 
   test('ci from the lockfile checks out the locked commit; with the store warm it needs no git', async () => {
     const dir = project('ci')

@@ -5,6 +5,8 @@
  *
  *   main: v1.0.0, v1.1.0 (annotated tag), v2.0.0 = HEAD     dev: 3.0.0-dev     files: 4.0.0 with `files`
  *
+ * and smaller ones beside it (bundler.git, prepared.git, dependent.git) built the same way.
+ *
  * Every file the packlist rules drop is committed anyway (`git add -f`), so the rules are what
  * keeps them out of node_modules.
  */
@@ -99,6 +101,19 @@ export function makePreparedRepo(dir: string, devDependency: { name: string; ver
   })
   repo.commit('1.0.0')
   return repo.bare(path.join(dir, 'prepared.git'))
+}
+
+/** `<dir>/bundler.git`: a package bundling a dependency it commits under node_modules. */
+export function makeBundlerRepo(dir: string): string {
+  const repo = repoBuilder(dir, 'bundler-work')
+  repo.write({
+    'package.json': `${JSON.stringify({ name: 'bundler', version: '1.0.0', dependencies: { 'build-tool': '^1.0.0' }, bundleDependencies: ['build-tool'] }, null, 2)}\n`,
+    'index.js': 'module.exports = require("build-tool")\n',
+    'node_modules/build-tool/package.json': `${JSON.stringify({ name: 'build-tool', version: '1.0.0' })}\n`,
+    'node_modules/build-tool/index.js': 'module.exports = "bundled"\n',
+  })
+  repo.commit('1.0.0')
+  return repo.bare(path.join(dir, 'bundler.git'))
 }
 
 /** `<dir>/dependent.git`: a package with a registry dependency. */
