@@ -6,7 +6,7 @@
  *     git/git-refs.ts picks). A committish the refs do not name (a short sha) is looked for in a
  *     full fetch. `resolved` is the spec's repository URL with `#<sha>` (hosted repositories as
  *     git+ssh, the form npm locks), and the package has no integrity.
- *  2. The files: the commit is checked out in a temporary folder (hosted repositories over
+ *  2. The files: the commit is checked out in a staging folder of the store (hosted repositories over
  *     https first, then ssh), packed with npm-packlist's rules into a tar, and the tar added to
  *     the store under the key of `resolved`: the store's usual atomic add. A package whose
  *     package.json has scripts npm runs to prepare a checkout (prepare, build, install
@@ -18,7 +18,6 @@
  * store, and a spec naming a full sha, never run git.
  */
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import { checkoutCommit, listRefs, packlist, pickCommit, type GitEnv, type GitRefs } from '../git/index.ts'
@@ -98,7 +97,8 @@ export function createGitPackages(deps: GitPackagesDeps): GitPackages {
   }
 
   async function withCheckout<T>(spec: GitSpec, committish: string, pkg: string, use: (dir: string, sha: string) => Promise<T>): Promise<T> {
-    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'skiff-git-'))
+    // among the store's staging folders: a run killed mid-checkout leaves nothing for long
+    const tmp = await store.makeTempDir(store.keyFor({ resolved: gitResolved(spec, committish) }))
     try {
       const { dir, sha } = await firstRemote(spec, async (remote, index) => {
         const dir = path.join(tmp, String(index))

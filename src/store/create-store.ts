@@ -46,6 +46,11 @@ export interface Store {
   add(key: string, bytes: Uint8Array, meta: { pkg: string; integrity?: string }): Promise<StoredPackage>
   /** Removes staging folders of crashed or finished runs; returns how many were removed. */
   cleanStaging(olderThanMs: number): Promise<number>
+  /**
+   * A new empty folder among the staging folders, for work that ends in an `add` under `key`
+   * (a git checkout to pack). The caller removes it; if its process dies first, cleanStaging does.
+   */
+  makeTempDir(key: string): Promise<string>
 }
 
 const LAYOUT = 'v1'
@@ -171,7 +176,17 @@ export function createStore(root: string, extractor: Extractor): Store {
     return removed
   }
 
-  return { root, keyFor: storeKeyFor, get, add, cleanStaging }
+  async function makeTempDir(key: string): Promise<string> {
+    const dir = path.join(tmpDir, stagingName(key, self))
+    try {
+      await fs.promises.mkdir(dir, { recursive: true })
+    } catch (error) {
+      throw storeError(`cannot create ${dir}`, error)
+    }
+    return dir
+  }
+
+  return { root, keyFor: storeKeyFor, get, add, cleanStaging, makeTempDir }
 }
 
 type ExpectDigest = NonNullable<ExtractOptions['expectDigest']>

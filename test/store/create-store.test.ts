@@ -148,6 +148,22 @@ describe('store crash leftovers', () => {
     expect(fs.readdirSync(path.join(tmp.root, 'v1', 'tmp'))).toEqual([path.basename(young)])
   })
 
+  test('makeTempDir makes an empty staging folder this process keeps, which is cleaned once its owner is gone', async () => {
+    using tmp = tempRoot()
+    const store = createStore(tmp.root, extractor)
+    const key = store.keyFor({ resolved: 'git+file:///srv/r.git#0123456789abcdef0123456789abcdef01234567' })
+    const dir = await store.makeTempDir(key)
+    expect(path.dirname(dir)).toBe(path.join(tmp.root, 'v1', 'tmp'))
+    expect(path.basename(dir).startsWith(`${key}.${hostTag(os.hostname())}.${process.pid}.`)).toBe(true)
+    expect(fs.readdirSync(dir)).toEqual([])
+    expect(await store.cleanStaging(60 * 60 * 1000)).toBe(0)
+    // the same folder as a process that died would have left it
+    const orphaned = path.join(path.dirname(dir), path.basename(dir).replace(`.${process.pid}.`, '.999999999.'))
+    fs.renameSync(dir, orphaned)
+    expect(await store.cleanStaging(60 * 60 * 1000)).toBe(1)
+    expect(fs.readdirSync(path.join(tmp.root, 'v1', 'tmp'))).toEqual([])
+  })
+
   test('a staging folder of a live process on this host is kept until it is old', async () => {
     using tmp = tempRoot()
     const store = createStore(tmp.root, extractor)
