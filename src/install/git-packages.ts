@@ -6,16 +6,16 @@
  *     git/git-refs.ts picks). A committish the refs do not name (a short sha) is looked for in a
  *     full fetch. `resolved` is the spec's repository URL with `#<sha>` (hosted repositories as
  *     git+ssh, the form npm locks), and the package has no integrity.
- *  2. The files: the commit is checked out in a staging folder of the store (hosted repositories over
- *     https first, then ssh), packed with npm-packlist's rules into a tar, and the tar added to
- *     the store under the key of `resolved`: the store's usual atomic add. A package whose
+ *  2. The files: the commit is checked out in a staging folder of the store (hosted
+ *     repositories over https first, then ssh), packed with npm-packlist's rules into a tar, and
+ *     the tar added to the store under the key of `resolved`: the store's atomic add. A package whose
  *     package.json has scripts npm runs to prepare a checkout (prepare, build, install
  *     scripts, prepack) or workspaces is handed to `prepare` first, as npm installs and
  *     prepares it; without `prepare` that is EUNSUPPORTED.
  *  3. The manifest is the stored package's package.json.
  *
  * A package already in the store under that key is not fetched again, so `ci` with a warm
- * store, and a spec naming a full sha, never run git.
+ * store, and a spec naming a full sha with a warm store, never run git.
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
