@@ -86,12 +86,18 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
 
   /** Headers for `url`: the request's own, plus credentials unless the redirect left the original host. */
   function withAuth(request: FetchRequest, url: string, originalUrl: string): Record<string, string> {
-    const target = new URL(url)
-    const original = new URL(originalUrl)
-    const registryHost = new URL(request.registry).host
-    const leftHost = target.host !== original.host || (original.protocol === 'https:' && target.protocol === 'http:')
-    const plainHttpElsewhere = target.protocol === 'http:' && target.host !== registryHost
-    const auth = leftHost || plainHttpElsewhere ? {} : config.authFor(url, request.registry)
+    // the common case, an https URL before any redirect, needs no parsing
+    const redirected = url !== originalUrl
+    const notHttps = !/^https:/i.test(url)
+    let withheld = false
+    if (redirected || notHttps) {
+      const target = new URL(url)
+      const original = new URL(originalUrl)
+      const leftHost = target.host !== original.host || (original.protocol === 'https:' && target.protocol === 'http:')
+      const plainHttpElsewhere = target.protocol === 'http:' && target.host !== new URL(request.registry).host
+      withheld = leftHost || plainHttpElsewhere
+    }
+    const auth = withheld ? {} : config.authFor(url, request.registry)
     return { 'user-agent': config.userAgent, ...request.headers, ...auth }
   }
 
