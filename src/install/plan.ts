@@ -9,7 +9,7 @@
  * EBADPLATFORM error.
  */
 import { SkiffError } from '../error/index.ts'
-import { isInNodeModules, nameFromLocation, parentLocation, resolveDependency, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import { dropOptionalOrphans, isInNodeModules, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import type { TargetSpec } from '../scheduler/index.ts'
 
 export type Omit = ReadonlySet<'dev' | 'optional' | 'peer'>
@@ -53,7 +53,7 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
       dropped.add(location)
       continue
     }
-    if (insideDropped(location, dropped)) {
+    if (isInsideAny(location, dropped)) {
       skipped.push({ location, reason: 'omitted' })
       dropped.add(location)
       continue
@@ -75,7 +75,9 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
       hint: 'a package that is not optional lists os / cpu / libc values that exclude this machine',
     })
   }
-  if (skipped.some((skip) => skip.reason === 'platform')) removeOptionalOrphans(lock, kept, dropped, skipped)
+  if (skipped.some((skip) => skip.reason === 'platform')) {
+    for (const location of dropOptionalOrphans(lock.packages, kept, dropped)) skipped.push({ location, reason: 'platform' })
+  }
 
   const targets: TargetSpec[] = []
   const links: PlannedLink[] = []
@@ -117,69 +119,6 @@ export function isOmitted(entry: LockEntry, omit: Omit): boolean {
   if (entry.optional && omit.has('optional')) return true
   if (entry.devOptional && omit.has('dev') && omit.has('optional')) return true
   if (entry.peer && omit.has('peer')) return true
-  return false
-}
-
-/**
- * npm removes a skipped optional package together with its optional set: the packages that
- * are only reachable through it. Drop every optional entry that nothing kept (nor the root,
- * nor a workspace) depends on any more, until nothing changes.
- */
-function removeOptionalOrphans(
-  lock: Lockfile,
-  kept: Map<string, LockEntry>,
-  dropped: Set<string>,
-  skipped: Plan['skipped'],
-): void {
-  // what each project and kept package needs does not change (resolution reads the whole
-  // lockfile), so it is resolved once; a round only updates how many still need each location
-  const needs = new Map<string, string[]>()
-  const users = new Map<string, number>()
-  for (const [location, entry] of lock.packages) {
-    if (kept.has(location) || !isInNodeModules(location)) needs.set(location, neededBy(lock, location, entry))
-  }
-  for (const targets of needs.values()) for (const target of targets) users.set(target, (users.get(target) ?? 0) + 1)
-  for (;;) {
-    const removed: string[] = []
-    for (const [location, entry] of kept) {
-      const orphan = entry.optional === true && (users.get(location) ?? 0) === 0
-      if (!orphan && !insideDropped(location, dropped)) continue
-      kept.delete(location)
-      dropped.add(location)
-      skipped.push({ location, reason: 'platform' })
-      removed.push(location)
-    }
-    if (removed.length === 0) return
-    for (const location of removed) {
-      for (const target of needs.get(location) ?? []) users.set(target, (users.get(target) ?? 0) - 1)
-    }
-  }
-}
-
-/** The locations a project or package needs: its dependencies as resolved in the lockfile, and a link's target. */
-function neededBy(lock: Lockfile, location: string, entry: LockEntry): string[] {
-  const needed: string[] = []
-  if (entry.link && entry.resolved !== undefined) needed.push(entry.resolved)
-  const names = isInNodeModules(location) ? dependencyNames(entry) : [...dependencyNames(entry), ...Object.keys(entry.devDependencies ?? {})]
-  for (const name of names) {
-    const found = resolveDependency(lock.packages, location, name)
-    if (found !== undefined) needed.push(found)
-  }
-  return needed
-}
-
-function dependencyNames(entry: LockEntry): string[] {
-  return [
-    ...Object.keys(entry.dependencies ?? {}),
-    ...Object.keys(entry.optionalDependencies ?? {}),
-    ...Object.keys(entry.peerDependencies ?? {}),
-  ]
-}
-
-function insideDropped(location: string, dropped: Set<string>): boolean {
-  for (let parent = enclosingPackage(location); parent !== undefined; parent = enclosingPackage(parent)) {
-    if (dropped.has(parent)) return true
-  }
   return false
 }
 
