@@ -4,9 +4,11 @@
  *
  * A package whose entry is unchanged stays; a changed one is replaced together with every
  * package nested in its folder (replacing the folder removes them); a package no longer
- * wanted is removed, unless an enclosing folder is removed or replaced anyway.
+ * wanted is removed, unless an enclosing folder is removed or replaced anyway. Folders outside
+ * node_modules that the hidden lockfile lists (workspaces, `file:` targets, as link targets)
+ * are the project's own sources: never removed.
  */
-import type { LockEntry } from '../lockfile/types.ts'
+import { isInNodeModules, type LockEntry } from '../lockfile/index.ts'
 import { enclosingPackage } from './plan.ts'
 
 export interface TreeDiff {
@@ -35,7 +37,7 @@ export function diffTrees(current: ReadonlyMap<string, LockEntry>, wanted: Reado
   for (const location of wanted.keys()) {
     if (!create.has(location) && hasAncestorIn(location, replaced)) create.add(location)
   }
-  const gone = [...current.keys()].filter((location) => !wanted.has(location))
+  const gone = [...current.keys()].filter((location) => isInNodeModules(location) && !wanted.has(location))
   const removedRoots = new Set([...gone, ...replaced])
   const remove = [...gone, ...replaced].filter((location) => !hasAncestorIn(location, removedRoots))
   return { create, remove, unchanged: wanted.size - create.size }

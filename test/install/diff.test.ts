@@ -29,4 +29,12 @@ describe('diffTrees', () => {
     const diff = diffTrees(tree({ 'node_modules/w': { link: true, resolved: 'packages/w' } }), tree({ 'node_modules/w': { link: true, resolved: 'packages/v' } }))
     expect([...diff.create]).toEqual(['node_modules/w'])
   })
+
+  test('workspace folders the hidden lockfile lists as link targets are never removed', () => {
+    const diff = diffTrees(
+      tree({ 'node_modules/w': { link: true, resolved: 'packages/w' }, 'packages/w': { version: '1.0.0' }, 'packages/w/node_modules/old': { version: '1.0.0' } }),
+      tree({ 'node_modules/w': { link: true, resolved: 'packages/w' } }),
+    )
+    expect(diff.remove).toEqual(['packages/w/node_modules/old'])
+  })
 })
