@@ -38,6 +38,8 @@ export interface Plan {
   skipped: Array<{ location: string; reason: 'omitted' | 'platform' | 'bundled' }>
   /** every location that ends up in node_modules, with its lock entry (for the hidden lockfile and bins) */
   installed: Map<string, LockEntry>
+  /** the lockfile's entries, projects included: what an optional set is computed over */
+  packages: ReadonlyMap<string, LockEntry>
 }
 
 export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
@@ -94,7 +96,7 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
     }
     targets.push(targetFor(location, entry, kept, options))
   }
-  return { targets, links, skipped, installed }
+  return { targets, links, skipped, installed, packages: lock.packages }
 }
 
 function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEntry>, options: PlanOptions): TargetSpec {

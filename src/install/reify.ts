@@ -7,7 +7,7 @@
 import { mkdir, rm, symlink, readlink, lstat } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { SkiffError } from '../error/index.ts'
-import type { LockEntry } from '../lockfile/types.ts'
+import { isInsideAny, optionalSetOf, type LockEntry } from '../lockfile/index.ts'
 import { createScheduler, type Executors, type Limits, type Outcome, type Scheduler, type TargetSpec, type Want } from '../scheduler/index.ts'
 import { diffTrees } from './diff.ts'
 import type { Plan } from './plan.ts'
@@ -25,14 +25,15 @@ export interface ReifyEnv {
   writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
   /**
    * Runs the lifecycle scripts of the packages made (`built`), calling linkBins between its
-   * phases (npm: preinstall, bin links, install, postinstall); resolves to the locations of
-   * optional packages it removed because a script failed. Without it, only bins are linked.
+   * phases (npm: preinstall, bin links, install, postinstall), and removeOptional when a
+   * script of an optional package fails; resolves to the locations removed. Without it, only
+   * bins are linked.
    */
   build?: (input: {
     installed: ReadonlyMap<string, LockEntry>
     built: ReadonlySet<string>
     linkBins: () => Promise<void>
-    removeDirs: (dirs: string[]) => Promise<void>
+    removeOptional: (location: string) => Promise<string[]>
   }) => Promise<string[]>
   onProgress?: (progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }) => void
   /** called as each step ends, with its name */
@@ -90,14 +91,18 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   }
   const changed = create ?? new Set(installed.keys())
   const linkBins = () => env.linkBins(installed, changed)
-  // lifecycle scripts run around the bin links, as npm orders them
-  const failedOptional = env.build ? await env.build({ installed, built: changed, linkBins, removeDirs: env.removeDirs }) : await linkBins().then(() => [])
-  if (failedOptional.length > 0) {
-    for (const location of [...installed.keys()]) {
-      if (failedOptional.some((gone) => location === gone || location.startsWith(`${gone}/`))) installed.delete(location)
-    }
-    await env.linkBins(installed, new Set())
+  // npm drops a failed optional package with its optional set from the tree it goes on
+  // building: later bin links, the hidden lockfile and the bins pruned below see what is left
+  const removeOptional = async (location: string) => {
+    const set = optionalSetOf(plan.packages, installed.keys(), location)
+    for (const member of set) installed.delete(member)
+    const folders = new Set(set)
+    await env.removeDirs(set.filter((member) => !isInsideAny(member, folders)).map((member) => join(env.projectDir, member)))
+    return set
   }
+  // lifecycle scripts run around the bin links, as npm orders them
+  const failedOptional = env.build ? await env.build({ installed, built: changed, linkBins, removeOptional }) : await linkBins().then(() => [])
+  if (failedOptional.length > 0) await env.linkBins(installed, new Set())
   env.onStep?.('bin links')
   // a stopped install must not leave a hidden lockfile vouching for it
   env.signal?.throwIfAborted()
@@ -105,7 +110,8 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   env.onStep?.('hidden lockfile')
   return {
     outcome,
-    created: outcome.linked.length + plan.links.filter((link) => !create || create.has(link.location)).length,
+    // npm counts what is left: an optional set removed by a failed script was not added
+    created: outcome.linked.filter((location) => installed.has(location)).length + plan.links.filter((link) => !create || create.has(link.location)).length,
     removed: diff?.remove.length ?? 0,
     unchanged: diff?.unchanged ?? 0,
     fromCache,

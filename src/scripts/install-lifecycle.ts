@@ -2,7 +2,8 @@
  * The lifecycle part of an install (`ci`, `install`, `exec`'s cache install, `rebuild`):
  *   1. `build`, after every package is in node_modules: the dependency and linked-folder
  *      scripts in npm's order around the bin links (run-build.ts), for the packages this
- *      install made; returns the optional packages it removed.
+ *      install made; a failing optional package takes its optional set out of node_modules
+ *      (reify computes it) and build returns the locations removed.
  *   2. `runRootScripts`: the project's own preinstall, install, postinstall, prepublish,
  *      preprepare, prepare, postprepare, in the foreground, as `npm ci` / `npm install` run
  *      them after reify.
@@ -49,11 +50,12 @@ export interface BuildInput {
   /** the locations this install made or changed: only their scripts run */
   built: ReadonlySet<string>
   linkBins: () => Promise<void>
-  removeDirs: (dirs: string[]) => Promise<void>
+  /** removes an optional package's optional set from node_modules; resolves to its locations */
+  removeOptional: (location: string) => Promise<string[]>
 }
 
 export interface InstallLifecycle {
-  /** returns the locations of optional packages removed because a script failed */
+  /** returns the locations removed because a script of an optional package failed */
   build(input: BuildInput): Promise<string[]>
   runRootScripts(): Promise<void>
   /** name@version of packages whose install scripts were held back (after build) */
@@ -85,7 +87,7 @@ export function createInstallLifecycle(options: InstallLifecycleOptions & { git?
       unreviewed = plan.unreviewed
       if (options.strict && unreviewed.length > 0) throw strictError(unreviewed)
       await writeHeld(heldFile, [...plan.unreviewed, ...plan.denied].map((node) => node.location))
-      const result = await runBuild({ ...options, plan, linkBins: input.linkBins, removeDirs: input.removeDirs })
+      const result = await runBuild({ ...options, plan, linkBins: input.linkBins, removeOptional: input.removeOptional })
       return result.removed
     },
     async runRootScripts() {

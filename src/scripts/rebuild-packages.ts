@@ -47,8 +47,6 @@ export async function rebuildPackages(request: RebuildRequest, options: InstallL
     ...options,
     plan,
     linkBins: request.linkBins,
-    removeDirs: async () => {},
-    strictOptional: true,
   })
   return { ran: result.ran, unreviewed: plan.unreviewed.map(displayName) }
 }

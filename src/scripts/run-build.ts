@@ -4,12 +4,14 @@
  * --foreground-scripts one at a time, their output on the terminal. A phase ends when all its
  * scripts have ended.
  *
- * A failing script of an optional package removes the package (and what is nested in it) and
- * the install goes on with a warning, as npm's optional-failure handling does; any other
- * failure fails the build with ELIFECYCLE once the phase has ended, naming the package, the
- * phase, the exit code and the end of the output.
+ * A failing script of an optional package removes its optional set (the package, what needs
+ * it, and what only they need, wherever those are placed: lockfile/optional-set.ts) and the
+ * install goes on with a warning; the set's scripts still to come are not run, as npm skips
+ * the nodes it is about to delete. Any other failure fails the build with ELIFECYCLE once the
+ * phase has ended, naming the package, the phase, the exit code and the end of the output.
  */
 import { SkiffError } from '../error/index.ts'
+import { nameFromLocation } from '../lockfile/index.ts'
 import { createLane } from '../scheduler/index.ts'
 import type { BuildNode, BuildPlan, Phase, PhaseQueues } from './plan-build.ts'
 import { lifecycleError, type ScriptRunner } from './script-runner.ts'
@@ -22,17 +24,19 @@ export interface RunBuildOptions {
   concurrency: number
   /** (re)links the tree's bins; called between the phases as npm orders them */
   linkBins: () => Promise<void>
-  /** deletes package folders (optional packages whose script failed) */
-  removeDirs: (dirs: string[]) => Promise<void>
-  /** `rebuild`: a failing optional package fails the build like any other */
-  strictOptional?: boolean
+  /**
+   * removes the optional set of the package at a location from node_modules and resolves to
+   * the set's locations; without it (`rebuild`) a failing optional package fails the build
+   * like any other
+   */
+  removeOptional?: (location: string) => Promise<string[]>
   verbose: (line: string) => void
   warn: (line: string) => void
   signal: AbortSignal
 }
 
 export interface BuildResult {
-  /** locations of optional packages removed because a script failed */
+  /** locations removed because a script of an optional package failed (whole optional sets) */
   removed: string[]
   /** scripts run */
   ran: number
@@ -70,13 +74,15 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildResult> {
         options.verbose(`run ${node.pkg} ${phase} ${node.location} exited with ${result.code}`)
         if (result.code === 0) return
         const error = lifecycleError({ pkg: node.pkg, event: phase, script, dir: node.dir, result })
-        if (!node.optional || node.isLink || options.strictOptional) {
+        if (!node.optional || node.isLink || options.removeOptional === undefined) {
           failures.push(error)
           return
         }
-        removed.push(node.location)
-        await options.removeDirs([node.dir])
-        options.warn(`optional dependency ${node.pkg} was removed: its ${phase} script failed (${error.message})`)
+        const gone = await options.removeOptional(node.location)
+        removed.push(...gone)
+        const others = [...new Set(gone.filter((location) => location !== node.location).map(nameFromLocation))]
+        const also = others.length > 0 ? ` with what only it needed (${others.join(', ')})` : ''
+        options.warn(`optional dependency ${node.pkg} was removed${also}: its ${phase} script failed (${error.message})`)
       })
     }
     await lane.idle()

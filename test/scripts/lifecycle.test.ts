@@ -26,6 +26,11 @@ beforeAll(async () => {
     { name: 'unlisted', version: '1.0.0', scripts: { postinstall: record } },
     { name: 'gyp', version: '1.0.0', files: { 'binding.gyp': '{ "targets": [] }\n' } },
     { name: 'plain', version: '1.0.0', files: { 'index.js': 'module.exports = 1\n' } },
+    // an optional package that fails in one phase, one package only it needs (hoisted) and one the root needs too
+    { name: 'opt-post', version: '1.0.0', dependencies: { 'only-for-opt': '1.0.0', shared: '1.0.0' }, bin: { 'opt-post': 'cli.js' }, scripts: { preinstall: record, postinstall: 'echo the build broke; exit 1' }, files: { 'cli.js': '#!/bin/sh\n' } },
+    { name: 'opt-pre', version: '1.0.0', dependencies: { 'only-for-opt': '1.0.0', shared: '1.0.0' }, scripts: { preinstall: 'exit 2', postinstall: record } },
+    { name: 'only-for-opt', version: '1.0.0', bin: { 'only-for-opt': 'cli.js' }, scripts: { postinstall: record }, files: { 'cli.js': '#!/bin/sh\n' } },
+    { name: 'shared', version: '1.0.0', bin: { shared: 'cli.js' }, files: { 'cli.js': '#!/bin/sh\n' } },
   ]
   registry = await createTestRegistry({ packages })
 })
@@ -165,6 +170,64 @@ describe('dependency lifecycle scripts', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/plain/index.js'))).toBe(true)
     const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as { packages: Record<string, unknown> }
     expect(Object.keys(hidden.packages)).toEqual(['node_modules/plain'])
+  })
+
+  describe('a failing script of an optional package removes its optional set, as npm does', () => {
+    /** root -> shared, optional opt -> (only-for-opt, shared); all three hoisted */
+    function optionalSetProject(dir: string, opt: string): string {
+      return project(dir, {
+        dependencies: { shared: '1.0.0' },
+        optionalDependencies: { [opt]: '1.0.0' },
+        locked: [
+          { name: 'only-for-opt', version: '1.0.0', optional: true },
+          { name: opt, version: '1.0.0', optional: true },
+          { name: 'shared', version: '1.0.0' },
+        ],
+      })
+    }
+
+    function expectOnlyShared(dir: string): void {
+      expect(fs.readdirSync(path.join(dir, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', 'shared'])
+      expect(fs.readdirSync(path.join(dir, 'node_modules/.bin'))).toEqual(['shared'])
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as { packages: Record<string, unknown> }
+      expect(Object.keys(hidden.packages)).toEqual(['node_modules/shared'])
+    }
+
+    test('the package and what only it needs leave node_modules, .bin and the hidden lockfile; package-lock.json stays; the next ci tries again', async () => {
+      await using tmp = tempDir()
+      const dir = optionalSetProject(tmp.path, 'opt-post')
+      const lockText = fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')
+      const orderFile = path.join(tmp.path, 'order')
+      const env = { ORDER_FILE: orderFile }
+      const run = await runSkiff(dir, ['ci', ...allowAll], { registry: registry.url, env })
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain('warn optional dependency opt-post@1.0.0 was removed with what only it needed (only-for-opt): its postinstall script failed')
+      expect(run.stderr).toContain('exited with code 1')
+      // as npm counts: only what is left was added
+      expect(run.stdout).toContain('added 1 package ')
+      expectOnlyShared(dir)
+      expect(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).toBe(lockText)
+      expect(lines(orderFile)).toContain('opt-post:preinstall:nobins')
+
+      // npm keeps no memory of the failure: the next install makes the set and runs its scripts again
+      const again = await runSkiff(dir, ['ci', ...allowAll], { registry: registry.url, env })
+      expect(again.code).toBe(0)
+      expect(again.stderr).toContain('warn optional dependency opt-post@1.0.0 was removed')
+      expectOnlyShared(dir)
+      expect(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).toBe(lockText)
+      expect(lines(orderFile).filter((line) => line.startsWith('opt-post:preinstall'))).toHaveLength(2)
+    })
+
+    test('the scripts of the set still to come do not run', async () => {
+      await using tmp = tempDir()
+      const dir = optionalSetProject(tmp.path, 'opt-pre')
+      const orderFile = path.join(tmp.path, 'order')
+      const run = await runSkiff(dir, ['ci', ...allowAll], { registry: registry.url, env: { ORDER_FILE: orderFile } })
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain('warn optional dependency opt-pre@1.0.0 was removed with what only it needed (only-for-opt): its preinstall script failed')
+      expect(lines(orderFile)).toEqual([])
+      expectOnlyShared(dir)
+    })
   })
 
   test('allowScripts: a name or a pinned version runs, false and a stale pin do not, unlisted packages are named in the summary', async () => {
