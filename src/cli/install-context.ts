@@ -150,8 +150,10 @@ export function createInstallContext(
       },
     },
     removeDirs: (dirs) => getLinker().removeTargets(dirs),
+    // stale links go unless every installed package was just made; nothing made means the tree
+    // only lost packages (an optional set a failed script took), which may have been all of them
     linkBins: (lock, installed, changed) =>
-      syncBinLinks(config.projectDir, installed, { pruneStale: changed.size !== installed.size, allEntries: lock.packages, umask }),
+      syncBinLinks(config.projectDir, installed, { pruneStale: changed.size === 0 || changed.size !== installed.size, allEntries: lock.packages, umask }),
     writeHiddenLockfile: (lock, installed, format) => writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
     onProgress: (progress) => reporter.progress(progress),
     onStep: (step) => {

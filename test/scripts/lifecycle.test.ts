@@ -218,6 +218,21 @@ describe('dependency lifecycle scripts', () => {
       expect(lines(orderFile).filter((line) => line.startsWith('opt-post:preinstall'))).toHaveLength(2)
     })
 
+    test('a set that is the whole tree leaves no .bin links behind', async () => {
+      await using tmp = tempDir()
+      const dir = project(tmp.path, {
+        dependencies: {},
+        optionalDependencies: { 'opt-post': '1.0.0' },
+        locked: ['only-for-opt', 'opt-post', 'shared'].map((name) => ({ name, version: '1.0.0', optional: true })),
+      })
+      const run = await runSkiff(dir, ['ci', ...allowAll], { registry: registry.url, env: { ORDER_FILE: path.join(tmp.path, 'order') } })
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain('warn optional dependency opt-post@1.0.0 was removed with what only it needed (only-for-opt, shared)')
+      expect(fs.readdirSync(path.join(dir, 'node_modules'))).toEqual(['.package-lock.json'])
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as { packages: Record<string, unknown> }
+      expect(hidden.packages).toEqual({})
+    })
+
     test('the scripts of the set still to come do not run', async () => {
       await using tmp = tempDir()
       const dir = optionalSetProject(tmp.path, 'opt-pre')
