@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
+import type { WorkspaceChoice } from '../install/workspace-scope.ts'
 import { removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
 import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
@@ -44,6 +45,21 @@ export const installArgs = {
 } satisfies ArgsDef
 
 export type CommandArgs = Record<string, unknown>
+
+/** Which workspaces an install changes: their package.json files, and their part of node_modules. */
+export const workspaceArgs = {
+  workspace: { type: 'string', alias: 'w', description: 'install (add to, remove from) this workspace only, by name or folder (repeatable)' },
+  workspaces: { type: 'boolean', description: 'install (add to, remove from) every workspace, not the root' },
+  'include-workspace-root': { type: 'boolean', description: 'with -w or --workspaces, the root project too' },
+} satisfies ArgsDef
+
+export function workspaceChoice(args: CommandArgs, rawArgs: readonly string[]): WorkspaceChoice {
+  return {
+    names: collectListFlag(rawArgs, 'workspace', 'w'),
+    all: args.workspaces === true,
+    includeRoot: args['include-workspace-root'] === true,
+  }
+}
 
 /** Flags of skiff's own, which are not npm config keys. */
 const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers']

@@ -154,7 +154,10 @@ export function createInstallContext(
     // only lost packages (an optional set a failed script took), which may have been all of them
     linkBins: (lock, installed, changed) =>
       syncBinLinks(config.projectDir, installed, { pruneStale: changed.size === 0 || changed.size !== installed.size, allEntries: lock.packages, umask }),
-    writeHiddenLockfile: (lock, installed, format) => writeHiddenLockfile(config.projectDir, buildHiddenLockfile(lock, installed.keys()), format),
+    // the installed entries win: a workspace-filtered install keeps packages on disk that the
+    // lockfile now wants otherwise, or not at all
+    writeHiddenLockfile: (lock, installed, format) =>
+      writeHiddenLockfile(config.projectDir, buildHiddenLockfile({ ...lock, packages: new Map([...lock.packages, ...installed]) }, installed.keys()), format),
     onProgress: (progress) => reporter.progress(progress),
     onStep: (step) => {
       const now = performance.now()

@@ -5,7 +5,9 @@
  *     no lockfile is ENOLOCK; a lockfile out of sync with package.json is ELOCKSYNC listing
  *     every mismatch, as `npm ci` checks (skipped for files that passed it before, when a
  *     LockCheckMemo is given).
- *  2. The lockfile becomes a plan: the package folders to make (omit / platform rules applied).
+ *  2. The lockfile becomes a plan: the package folders to make (omit / platform rules applied);
+ *     with -w / --workspaces only the chosen workspaces' scope (workspace-scope.ts), the rest
+ *     of node_modules goes as npm ci removes it all.
  *  3. If node_modules holds a previous install whose hidden lockfile matches the disk, only
  *     what differs is changed; otherwise node_modules is emptied first, as npm ci does.
  *  4. reify: scheduler (fetch -> store -> link), link entries, .bin links, hidden lockfile.
@@ -15,6 +17,7 @@ import { join } from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import {
   checkLockInSync,
+  findWorkspaces,
   isInNodeModules,
   createLockSyncError,
   isHiddenLockfileCurrent,
@@ -28,11 +31,14 @@ import {
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, type ReifyEnv, type ReifyResult } from './reify.ts'
+import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
 
 export interface CiInput {
   projectDir: string
   legacyPeerDeps: boolean
   plan: Omit<PlanOptions, 'projectDir'>
+  /** install only these workspaces' part of the tree (-w, --workspaces, --include-workspace-root) */
+  workspaces?: WorkspaceChoice
 }
 
 export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
@@ -71,7 +77,11 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   }
   step('check lockfile against package.json')
 
-  const plan = planFromLock(lock, { ...input.plan, projectDir })
+  const workspaces = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
+  const chosen = chosenWorkspaces(input.workspaces, workspaces)
+  const wholePlan = planFromLock(lock, { ...input.plan, projectDir })
+  const nothing = new Map<string, LockEntry>()
+  const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan
   step('plan')
   const current = await currentTree(projectDir)
   step('read the hidden lockfile')
@@ -96,6 +106,15 @@ export async function currentTree(projectDir: string): Promise<ReadonlyMap<strin
   if (!hidden) return undefined
   if (!(await isHiddenLockfileCurrent(projectDir, hidden))) return undefined
   return hidden.packages
+}
+
+/** Whether any node_modules folder of the project (the root's, a workspace's) holds anything. */
+export async function hasNodeModules(projectDir: string, workspaces: string[]): Promise<boolean> {
+  for (const folder of ['', ...workspaces]) {
+    const names = await readdir(join(projectDir, folder, 'node_modules')).catch(() => [] as string[])
+    if (names.length > 0) return true
+  }
+  return false
 }
 
 /** Folders of the project that have node_modules of their own: workspaces and linked folders inside it. */

@@ -8,14 +8,14 @@
  *     locked version that still satisfies; each version it picks is handed to the scheduler at
  *     once, so tarballs download while resolution goes on.
  *  3. The saved specs go into package.json (npm's rules), the lockfile is built from the tree.
- *  4. node_modules is made to match (reify), unless --package-lock-only.
+ *  4. node_modules is made to match (reify), unless --package-lock-only. With -w /
+ *     --workspaces only the chosen workspaces' part of it changes (workspace-scope.ts).
  *  5. Only then are package.json and the lockfile written, each atomically: an install that
  *     fails (a missing version, an unreachable registry, ERESOLVE) leaves both untouched.
  */
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import semver from 'semver'
-import { SkiffError } from '../error/index.ts'
 import {
   checkLockInSync,
   findWorkspaces,
@@ -32,16 +32,18 @@ import { parseSpec, type Spec } from '../spec/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { applyPackageJsonChanges, formatPackageJson, savedSpec, type SaveType } from './save-package-json.ts'
+import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
 
 export interface InstallRequest {
   projectDir: string
   add: Array<{ spec: Spec; saveType?: SaveType }>
   remove: string[]
   /**
-   * Where add and remove apply: workspace names (-w), every workspace (--workspaces), and
-   * whether the root too (--include-workspace-root). Default: the root only.
+   * Where add and remove apply, and which part of node_modules is installed: workspace names
+   * (-w), every workspace (--workspaces), and whether the root too (--include-workspace-root).
+   * Default: the root's package.json, and node_modules as a whole.
    */
-  workspaces?: { names: string[]; all: boolean; includeRoot: boolean }
+  workspaces?: WorkspaceChoice
   update?: { all: boolean; names: string[] }
   /** write requests into package.json (false with --no-save) */
   save: boolean
@@ -55,6 +57,8 @@ export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current'
   io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
   currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
+  /** whether any node_modules folder of the project (the root's, a workspace's) holds anything */
+  hasNodeModules: (lock: Lockfile) => Promise<boolean>
   emptyNodeModules: (lock: Lockfile) => Promise<void>
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
@@ -77,6 +81,8 @@ export async function install(request: InstallRequest, services: InstallServices
   const format = { indent: packageJson.indent, newline: packageJson.newline }
   const baseline = await readLockfile(projectDir)
   const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
+  const workspaceFolders = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
+  const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
   step('read package.json and lockfile')
 
   const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
@@ -93,7 +99,7 @@ export async function install(request: InstallRequest, services: InstallServices
       lock = baseline
     } else {
       running = request.packageLockOnly ? undefined : startScheduler(services)
-      const resolved = await resolveTree(request, services, packageJson.data, baseline, localManifests, running)
+      const resolved = await resolveTree(request, services, { packageJson: packageJson.data, baseline, localManifests, workspaceFolders, chosen }, running)
       lock = resolved.lock
       nextPackageJson = resolved.packageJson
       workspaceFiles = resolved.workspaceFiles
@@ -114,9 +120,13 @@ export async function install(request: InstallRequest, services: InstallServices
   let plan: Plan | undefined
   let reified: ReifyResult | undefined
   if (!request.packageLockOnly) {
-    plan = planFromLock(lock, { ...request.plan, projectDir })
-    step('plan')
     const current = await services.currentTree()
+    plan = planFromLock(lock, { ...request.plan, projectDir })
+    // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
+    // lockfile it is known only when there is nothing, else the whole tree is made.
+    const onDisk = current ?? ((await services.hasNodeModules(lock)) ? undefined : new Map<string, LockEntry>())
+    if (chosen && onDisk) plan = planForScope(plan, workspaceScope({ wanted: lock.packages, current: onDisk, workspaces: workspaceFolders, chosen }), onDisk)
+    step('plan')
     if (!current) await services.emptyNodeModules(lock)
     reified = await reify(
       plan,
@@ -138,18 +148,25 @@ export async function install(request: InstallRequest, services: InstallServices
   return { resolved: !inSync, lock, plan, reified, packageJsonChanged, lockfileChanged }
 }
 
+interface ProjectFiles {
+  packageJson: Record<string, unknown>
+  baseline: Lockfile | undefined
+  localManifests: ReadonlyMap<string, Record<string, unknown>>
+  /** workspace name → folder */
+  workspaceFolders: ReadonlyMap<string, string>
+  /** the package.json files the requests change; undefined: the root's */
+  chosen: { root: boolean; workspaces: string[] } | undefined
+}
+
 async function resolveTree(
   request: InstallRequest,
   services: InstallServices,
-  packageJson: Record<string, unknown>,
-  baseline: Lockfile | undefined,
-  localManifests: ReadonlyMap<string, Record<string, unknown>>,
+  { packageJson, baseline, localManifests, workspaceFolders, chosen }: ProjectFiles,
   running: RunningInstall | undefined,
 ): Promise<{ lock: Lockfile; packageJson: Record<string, unknown>; workspaceFiles: Map<string, Record<string, unknown>> }> {
   const { projectDir } = request
-  const workspaceFolders = findWorkspaces(packageJson, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const workspaces = new Map([...workspaceFolders.values()].map((location) => [location, localManifests.get(location) ?? {}]))
-  const targets = targetWorkspaces(request, workspaceFolders)
+  const targets = chosen ?? { root: true, workspaces: [] }
   // requests for workspaces go into their package.json before resolution (specs as typed);
   // the specs npm saves are known once the tree is built
   const typed = { add: request.add.map(({ spec, saveType }) => ({ name: spec.name ?? '', spec: spec.rawSpec === '' ? '*' : rawSpecOf(spec), ...(saveType ? { saveType } : {}) })), remove: request.remove }
@@ -202,9 +219,11 @@ async function resolveTree(
     ? applyPackageJsonChanges(packageJson, { add: rootChanges, remove: request.remove })
     : packageJson
   const workspaceFiles = new Map<string, Record<string, unknown>>()
+  const hasChanges = request.add.length > 0 || request.remove.length > 0
   for (const node of tree.root.fsChildren) {
     const location = relative(projectDir, node.path).split(sep).join('/')
-    if (!request.save || !targets.workspaces.includes(location)) continue
+    // only requests change a workspace's package.json (`install -w x` alone leaves it as it is)
+    if (!request.save || !hasChanges || !targets.workspaces.includes(location)) continue
     const saved = applyPackageJsonChanges(localManifests.get(location) ?? {}, { add: savedFor(node, false), remove: request.remove })
     workspaceFiles.set(location, saved)
     // the lockfile's entry for the workspace records the specs as saved, not as typed
@@ -248,24 +267,6 @@ function isExact(range: string, version: string): boolean {
   } catch {
     return false
   }
-}
-
-/** Which package.json files the requests change: the root, and the named or all workspaces. */
-function targetWorkspaces(request: InstallRequest, workspaceFolders: ReadonlyMap<string, string>): { root: boolean; workspaces: string[] } {
-  const chosen = request.workspaces
-  if (chosen === undefined || (!chosen.all && chosen.names.length === 0)) return { root: true, workspaces: [] }
-  const locations = new Set<string>()
-  for (const name of chosen.names) {
-    const byName = workspaceFolders.get(name)
-    const byFolder = [...workspaceFolders.values()].find((location) => location === name.replace(/^\.\//, '').replace(/\/+$/, ''))
-    const location = byName ?? byFolder
-    if (location === undefined) {
-      throw new SkiffError('EUSAGE', `no workspace named ${name}`, { hint: `the workspaces are: ${[...workspaceFolders.keys()].join(', ') || 'none'}` })
-    }
-    locations.add(location)
-  }
-  if (chosen.all) for (const location of workspaceFolders.values()) locations.add(location)
-  return { root: chosen.includeRoot, workspaces: [...locations] }
 }
 
 /** The spec part as npm writes a request into package.json before resolution. */

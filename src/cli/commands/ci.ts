@@ -1,21 +1,24 @@
 import { defineCommand } from 'citty'
 import { ci } from '../../install/ci.ts'
-import { installArgs, reifySummary, runInstallCommand } from '../command-context.ts'
+import { installArgs, reifySummary, runInstallCommand, workspaceArgs, workspaceChoice } from '../command-context.ts'
+
+const args = { ...installArgs, ...workspaceArgs } as const
 
 export default defineCommand({
   meta: {
     name: 'ci',
     description: 'Install exactly what package-lock.json (or npm-shrinkwrap.json) says, as `npm ci` does',
   },
-  args: installArgs,
-  run: ({ args, rawArgs }) =>
+  args,
+  run: ({ args: flags, rawArgs }) =>
     runInstallCommand({
       name: 'ci',
-      args,
+      args: flags,
       rawArgs,
-      argDefs: installArgs,
+      argDefs: args,
       async run({ config, planOptions, services }) {
-        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, plan: planOptions }, services)
+        const workspaces = workspaceChoice(flags, rawArgs)
+        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, plan: planOptions, workspaces }, services)
         return reifySummary('ci', result, result.plan.installed)
       },
     }),

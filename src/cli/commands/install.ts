@@ -1,12 +1,12 @@
 import { defineCommand } from 'citty'
 import { SkiffError } from '../../error/index.ts'
-import { currentTree, emptyNodeModules, workspaceFolders } from '../../install/ci.ts'
+import { currentTree, emptyNodeModules, hasNodeModules, workspaceFolders } from '../../install/ci.ts'
 import { install, type InstallRequest } from '../../install/install.ts'
 import { createResolveIO } from '../../install/resolve-io.ts'
 import type { SaveType } from '../../install/save-package-json.ts'
 import { defaultNodeVersion } from '../../resolve/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
-import { collectListFlag, installArgs, reifySummary, runInstallCommand, type CommandArgs } from '../command-context.ts'
+import { installArgs, reifySummary, runInstallCommand, workspaceArgs, workspaceChoice, type CommandArgs } from '../command-context.ts'
 import type { InstallContext } from '../install-context.ts'
 import type { Reporter, Summary } from '../../ui/reporter.ts'
 
@@ -20,9 +20,7 @@ export const saveArgs = {
   save: { type: 'boolean', default: true, description: 'write the requested packages into package.json', negativeDescription: 'do not change package.json' },
   'package-lock-only': { type: 'boolean', description: 'update package-lock.json only, not node_modules' },
   force: { type: 'boolean', alias: 'f', description: 'accept conflicting peer dependencies' },
-  workspace: { type: 'string', alias: 'w', description: 'add to (or remove from) this workspace, by name or folder (repeatable)' },
-  workspaces: { type: 'boolean', description: 'add to (or remove from) every workspace' },
-  'include-workspace-root': { type: 'boolean', description: 'with -w or --workspaces, change the root package.json too' },
+  ...workspaceArgs,
 } as const
 
 const args = { ...installArgs, ...saveArgs, packages: { type: 'positional', required: false, description: 'packages to add: name, name@range, name@tag, npm:alias, git, URL or folder' } } as const
@@ -56,11 +54,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     projectDir,
     add: (request.add ?? []).map((arg) => ({ spec: parseSpecArg(arg, process.cwd(), process.env.HOME), ...(saveType === undefined ? {} : { saveType }) })),
     remove: request.remove ?? [],
-    workspaces: {
-      names: collectListFlag(request.rawArgs, 'workspace', 'w'),
-      all: request.flags.workspaces === true,
-      includeRoot: request.flags['include-workspace-root'] === true,
-    },
+    workspaces: workspaceChoice(request.flags, request.rawArgs),
     ...(request.update === undefined ? {} : { update: request.update }),
     save: request.flags.save !== false && !(command === 'update' && request.flags.save !== true),
     savePrefix,
@@ -84,6 +78,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git }),
     keyFor: (entry) => store.keyFor(entry),
     currentTree: () => currentTree(projectDir),
+    hasNodeModules: (lock) => hasNodeModules(projectDir, workspaceFolders(lock)),
     emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),
     onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
   })

@@ -1,15 +1,13 @@
 import { defineCommand } from 'citty'
 import { SkiffError } from '../../error/index.ts'
-import { installArgs, runInstallCommand } from '../command-context.ts'
+import { installArgs, runInstallCommand, workspaceArgs } from '../command-context.ts'
 import { runInstallJob, saveArgs } from './install.ts'
 
 const args = {
   ...installArgs,
   save: saveArgs.save,
   'package-lock-only': saveArgs['package-lock-only'],
-  workspace: saveArgs.workspace,
-  workspaces: saveArgs.workspaces,
-  'include-workspace-root': saveArgs['include-workspace-root'],
+  ...workspaceArgs,
   packages: { type: 'positional', required: false, description: 'names of the dependencies to remove' },
 } as const
 
