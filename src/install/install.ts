@@ -3,8 +3,9 @@
  * node_modules agree, resolving only what has to be.
  *
  *  1. package.json, the lockfile (the baseline) and the workspace folders are read.
- *  2. No request and a lockfile in sync with package.json: the lockfile is the tree, nothing
- *     is resolved. Otherwise the resolver builds the tree from the registry, keeping every
+ *  2. No request and a lockfile that is current (every dependency satisfied, nothing left
+ *     that no dependency reaches, the root's and folders' entries as their package.json says):
+ *     the lockfile is the tree, nothing is resolved. Otherwise the resolver builds the tree from the registry, keeping every
  *     locked version that still satisfies; each version it picks is handed to the scheduler at
  *     once, so tarballs download while resolution goes on.
  *  3. The saved specs go into package.json (npm's rules), the lockfile is built from the tree.
@@ -17,7 +18,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import semver from 'semver'
 import {
-  checkLockInSync,
+  lockSyncReport,
   findWorkspaces,
   readLocalManifests,
   readLockfile,
@@ -27,7 +28,7 @@ import {
   type LockEntry,
   type Lockfile,
 } from '../lockfile/index.ts'
-import { buildIdealTree, folderPackage, lockfileFromTree, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
+import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
@@ -86,8 +87,7 @@ export async function install(request: InstallRequest, services: InstallServices
   step('read package.json and lockfile')
 
   const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
-  const inSync = baseline !== undefined && !hasRequests &&
-    checkLockInSync(packageJson.data, baseline, { localManifests, legacyPeerDeps: request.resolve.legacyPeerDeps }).length === 0
+  const inSync = baseline !== undefined && !hasRequests && lockIsCurrent(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps)
   step('check lockfile against package.json')
 
   let running: RunningInstall | undefined
@@ -146,6 +146,17 @@ export async function install(request: InstallRequest, services: InstallServices
   if (lockfileChanged) await writeLockfileAtomic(lockFile, lockText)
   step('write package.json and lockfile')
   return { resolved: !inSync, lock, plan, reified, packageJsonChanged, lockfileChanged }
+}
+
+/**
+ * The lockfile is the tree npm would write now: every dependency satisfied (npm ci's check),
+ * no entry left that nothing reaches, and the folders' entries as their package.json says.
+ */
+function lockIsCurrent(lock: Lockfile, packageJson: Record<string, unknown>, localManifests: ReadonlyMap<string, Record<string, unknown>>, legacyPeerDeps: boolean): boolean {
+  const report = lockSyncReport(packageJson, lock, { localManifests, legacyPeerDeps })
+  if (report.problems.length > 0 || report.unreached.length > 0) return false
+  const folders = new Map([...localManifests].filter(([location]) => location !== ''))
+  return staleFolderEntries(lock, packageJson, folders).length === 0
 }
 
 interface ProjectFiles {

@@ -57,6 +57,23 @@ export function checkLockInSync(packageJson: Record<string, unknown>, lock: Lock
   return new LockSyncWalk(packageJson, lock, options).run()
 }
 
+export interface LockSyncReport {
+  /** what checkLockInSync returns: npm ci's lines, one per mismatch */
+  problems: string[]
+  /**
+   * entries no dependency reaches any more (a dependency taken out of package.json by hand):
+   * `npm ci` installs without them, and `npm install` writes the lockfile without them
+   */
+  unreached: string[]
+}
+
+/** checkLockInSync, and which lockfile entries the walk from package.json never reached. */
+export function lockSyncReport(packageJson: Record<string, unknown>, lock: Lockfile, options: LockSyncOptions = {}): LockSyncReport {
+  const walk = new LockSyncWalk(packageJson, lock, options)
+  const problems = walk.run()
+  return { problems, unreached: walk.unreached() }
+}
+
 /** The ELOCKSYNC error `ci` throws, with npm's message and one line per mismatch. */
 export function createLockSyncError(lock: Lockfile, lines: string[]): SkiffError {
   return new SkiffError(
@@ -101,6 +118,31 @@ class LockSyncWalk implements PlacementGraph {
     do this.drain()
     while (this.settleProblems())
     return [...this.lines.values()]
+  }
+
+  /**
+   * Entries the walk did not reach: not the target of a valid edge, not a link to one, and not
+   * inside the bundle or shrinkwrap of a package it reached (edges into those are not walked).
+   */
+  unreached(): string[] {
+    const unreached: string[] = []
+    for (const [location, entry] of this.packages) {
+      if (location === '' || this.visited.has(location)) continue
+      if (entry.link === true) {
+        const target = linkTarget(this.packages, location)
+        if (target !== undefined && this.visited.has(target)) continue
+      }
+      if ((entry.inBundle === true || this.isInShrinkwrap(location)) && this.hasReachedAncestor(location)) continue
+      unreached.push(location)
+    }
+    return unreached
+  }
+
+  private hasReachedAncestor(location: string): boolean {
+    for (let parent = parentLocation(location); parent !== undefined && parent !== ''; parent = parentLocation(parent)) {
+      if (this.visited.has(parent)) return true
+    }
+    return false
   }
 
   private checkRootOverrides(): void {

@@ -54,14 +54,12 @@ export function lockfileFromTree(tree: IdealTree, rootManifest: Record<string, u
 
 function entryOf(node: Node, pkg: PackageData, projectDir: string, options: LockfileOptions): LockEntry {
   if (node.isLink) return { resolved: relativePath(projectDir, node.realpath), link: true }
-  const entry: LockEntry = manifestLockFields(pkg)
+  const entry: LockEntry = packageFields(pkg, node.isTop)
   const packageName = pkg.name || null
   if (packageName && (node.isRoot || packageName !== node.name || nameFromFolder(node.realpath) !== packageName)) entry.name = packageName
-  if (node.isTop && pkg.devDependencies !== undefined) entry.devDependencies = pkg.devDependencies
   if (node.integrity) entry.integrity = node.integrity
   if (node.inBundle) entry.inBundle = true
   if (node.hasShrinkwrap) entry.hasShrinkwrap = true
-  if (hasInstallScript(pkg)) entry.hasInstallScript = true
   const resolved = lockedResolved(node, projectDir)
   if (resolved !== undefined && !(options.omitLockfileRegistryResolved && isRegistryDependency(node))) entry.resolved = resolved
   if (node.extraneous) {
@@ -73,6 +71,49 @@ function entryOf(node: Node, pkg: PackageData, projectDir: string, options: Lock
   if (node.optional) entry.optional = true
   if (node.devOptional && !node.dev && !node.optional) entry.devOptional = true
   return entry
+}
+
+/** The fields an entry takes from its package: npm's locked manifest fields, devDependencies of a top folder, hasInstallScript. */
+function packageFields(pkg: PackageData, isTop: boolean): LockEntry {
+  const entry: LockEntry = manifestLockFields(pkg)
+  if (isTop && pkg.devDependencies !== undefined) entry.devDependencies = pkg.devDependencies
+  if (hasInstallScript(pkg)) entry.hasInstallScript = true
+  return entry
+}
+
+/**
+ * The project's own folders (the root, and each folder outside node_modules given with its
+ * package.json: workspaces, `file:` folders)
+ * whose lockfile entries no longer hold what their package.json says. npm writes these entries
+ * from package.json on every install, so an edit that leaves every dependency satisfied (one
+ * taken out, a range widened, a bin or license changed) still changes the lockfile.
+ */
+export function staleFolderEntries(lock: Lockfile, rootManifest: Record<string, unknown>, folders: ReadonlyMap<string, Record<string, unknown>>): string[] {
+  const stale: string[] = []
+  for (const [location, manifest] of [['', rootManifest] as const, ...folders]) {
+    const pkg = folderPackage(manifest)
+    const wanted = packageFields(pkg, true)
+    if (location === '' && pkg.name) wanted.name = pkg.name
+    const locked = lock.packages.get(location)
+    // a folder the lockfile lacks is the sync check's to report
+    if (locked === undefined) continue
+    const fields = new Set([...Object.keys(wanted), ...FOLDER_FIELDS.filter((field) => field in locked)])
+    if ([...fields].some((field) => !sameJson(wanted[field], locked[field]))) stale.push(location)
+  }
+  return stale
+}
+
+/** What a folder's entry holds only because its package.json says so. */
+const FOLDER_FIELDS = ['version', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'optionalDependencies', 'bundleDependencies', 'acceptDependencies', 'funding', 'engines', 'os', 'cpu', 'libc', 'license', 'hasInstallScript', 'bin', 'deprecated', 'workspaces']
+
+/** Equal as JSON values, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const aKeys = Object.keys(a)
+  if (aKeys.length !== Object.keys(b).length) return false
+  return aKeys.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
 }
 
 function hasInstallScript(pkg: PackageData): boolean {

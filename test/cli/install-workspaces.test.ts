@@ -16,6 +16,7 @@ beforeAll(async () => {
       { name: 'rootdep', version: '1.1.0', bin: { rd: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
       { name: 'xdep', version: '1.0.0', dependencies: { shared: '^1.0.0' }, bin: { xd: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
       { name: 'ydep', version: '1.0.0', bin: { yd: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
+      { name: 'ydep', version: '2.0.0', bin: { yd: 'cli.js' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
       { name: 'shared', version: '1.0.0' },
     ],
   })
@@ -133,5 +134,41 @@ describe('skiff ci -w', () => {
     const unknown = await runSkiff(dir, ['ci', '-w', 'nope'], { registry: registry.url })
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('no workspace named nope')
+  })
+})
+
+// npm writes the root's and the workspaces' entries from their package.json on every install
+// and drops what nothing reaches any more (both checked by hand with npm 11.19: same lockfile)
+describe('skiff install after package.json files are edited by hand', () => {
+  test('a dependency taken out of the root package.json leaves the lockfile and node_modules', async () => {
+    await using tmp = tempDir()
+    const dir = writeMonorepo(path.join(tmp.path, 'project'))
+    await skiff(dir, ['install'])
+    const { dependencies: _removed, ...withoutRootdep } = rootJson
+    fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(withoutRootdep, null, 2)}\n`)
+    await skiff(dir, ['install'])
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { dependencies?: Record<string, string> }> }
+    expect(Object.keys(lock.packages).filter((location) => location.includes('rootdep'))).toEqual([])
+    expect(lock.packages['']?.dependencies).toBeUndefined()
+    expect(topLevel(dir)).not.toContain('rootdep')
+    expect(Object.keys(hiddenPackages(dir)).filter((location) => location.includes('rootdep'))).toEqual([])
+    expect(fs.existsSync(path.join(dir, 'node_modules/.bin/rd'))).toBe(false)
+  })
+
+  test("a workspace's dependency moved to a new major by hand is resolved again: its lock entry, the locked version and the files follow", async () => {
+    await using tmp = tempDir()
+    const dir = writeMonorepo(path.join(tmp.path, 'project'))
+    await skiff(dir, ['install'])
+    fs.writeFileSync(path.join(dir, 'packages/y/package.json'), `${JSON.stringify({ name: 'y', version: '1.0.0', dependencies: { ydep: '^2.0.0' } }, null, 2)}\n`)
+    await skiff(dir, ['install'])
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { version?: string; dependencies?: Record<string, string> }> }
+    expect(lock.packages['packages/y']?.dependencies).toEqual({ ydep: '^2.0.0' })
+    const ydeps = Object.entries(lock.packages).filter(([location]) => location.endsWith('node_modules/ydep'))
+    expect(ydeps.map(([, entry]) => entry.version)).toEqual(['2.0.0'])
+    const [location] = ydeps[0] ?? ['']
+    expect((readJson(path.join(dir, location, 'package.json')) as { version: string }).version).toBe('2.0.0')
+    const again = await runSkiff(dir, ['install', '--verbose'], { registry: registry.url })
+    expect(again.code).toBe(0)
+    expect(again.stderr).not.toContain('timing resolve')
   })
 })

@@ -3,6 +3,7 @@ import path from 'node:path'
 import {
   checkLockInSync,
   createLockSyncError,
+  lockSyncReport,
   readLockfile,
   readPackageJson,
   type LockEntry,
@@ -379,5 +380,30 @@ describe('checkLockInSync on real projects', () => {
     expect(lock.packages.has(`${nested}/@utoo/pack`)).toBe(true)
     expect(lock.packages.has(`${nested}/@utoo/pack-darwin-arm64`)).toBe(false)
     expect(checkLockInSync(json, lock, { legacyPeerDeps: true })).toEqual([])
+  })
+})
+
+describe('lockSyncReport: entries nothing reaches', () => {
+  test('a lockfile npm wrote has none, links and workspace folders included', () => {
+    const localManifests = new Map(Object.entries({ 'packages/a': WS_A, 'packages/b': WS_B }))
+    expect(lockSyncReport(BASE_JSON, lockOf(BASE))).toEqual({ problems: [], unreached: [] })
+    expect(lockSyncReport(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { localManifests, legacyPeerDeps: true })).toEqual({ problems: [], unreached: [] })
+  })
+
+  test('a dependency taken out of package.json leaves its package and what only it needed unreached, with no problem', () => {
+    const { react: _removed, ...dependencies } = BASE_JSON.dependencies
+    const json = { ...BASE_JSON, dependencies }
+    expect(lockSyncReport(json, lockOf(BASE))).toEqual({
+      problems: [],
+      unreached: ['node_modules/js-tokens', 'node_modules/loose-envify', 'node_modules/react'],
+    })
+  })
+
+  test("a reached package's bundled dependencies count as reached", () => {
+    const packages = withLock((edit) => {
+      edit['node_modules/react'] = { ...edit['node_modules/react'], bundleDependencies: ['inside'] }
+      edit['node_modules/react/node_modules/inside'] = { version: '1.0.0', inBundle: true }
+    })
+    expect(lockSyncReport(BASE_JSON, lockOf(packages)).unreached).toEqual([])
   })
 })
