@@ -110,11 +110,17 @@ function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
 /**
  * Workspace folders are in the tree from the start, as npm's loadActual puts them there: their
  * edges exist before their links are placed, so a placement that breaks one of them queues
- * the workspace early (npm's order of work depends on it).
+ * the workspace early (npm's order of work depends on it). A folder the lockfile already
+ * holds takes its package.json from disk, as npm's loadVirtual reads it for folders outside
+ * node_modules: an edited workspace's new dependencies are what gets resolved.
  */
 function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): void {
   for (const [location, manifest] of input.workspaces ?? []) {
-    if (root.index?.inventory.has(location)) continue
+    const locked = root.index?.inventory.get(location)
+    if (locked !== undefined) {
+      locked.package = folderPackage(manifest)
+      continue
+    }
     const folder = path.resolve(input.projectDir, location)
     const scope = path.basename(path.dirname(folder))
     const name = scope.startsWith('@') ? `${scope}/${path.basename(folder)}` : path.basename(folder)
