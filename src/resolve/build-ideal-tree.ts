@@ -20,7 +20,7 @@ import { optionalSet } from './dep-sets.ts'
 import type { Edge } from './edge.ts'
 import { isEngineCompatible } from './engine-compatible.ts'
 import { IdealTreeBuilder } from './ideal-tree-builder.ts'
-import { loadBaseline } from './load-baseline.ts'
+import { loadBaseline, rootDependenciesChanged } from './load-baseline.ts'
 import { createManifestSource, type ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
 import { folderPackage } from './node-factory.ts'
@@ -58,7 +58,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   if (addRequests.length > 0) pkg = addDependencies(pkg, addRequests)
   const root = createRoot(input, pkg)
   const baseline = input.baseline !== undefined && !updateAll ? loadBaseline(root, input.baseline, options.legacyPeerDeps) : undefined
-  addWorkspaceFolders(root, input)
+  const workspacesChanged = addWorkspaceFolders(root, input)
   const explicitRequests = new Set<Edge>()
   for (const { name } of addRequests) {
     const edge = root.edgesOut.get(name)
@@ -78,7 +78,8 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   for (const workspace of root.fsChildren) source.prefetchDependencies(workspace.package, true)
   queueProblems(builder, root, updateNames)
   await builder.run()
-  fixDepFlags(root, baseline !== undefined, builder.mutated || baseline?.flagsSuspect === true)
+  const suspect = baseline?.flagsSuspect === true || workspacesChanged || (baseline !== undefined && hasOrphans(root))
+  fixDepFlags(root, baseline !== undefined, builder.mutated || suspect)
   pruneFailedOptional(builder.loadFailures)
   checkEngineAndPlatform(input, root)
   applyExtras(root, await builder.extras())
@@ -114,11 +115,15 @@ function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
  * holds takes its package.json from disk, as npm's loadVirtual reads it for folders outside
  * node_modules: an edited workspace's new dependencies are what gets resolved.
  */
-function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): void {
+function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): boolean {
+  let changed = false
   for (const [location, manifest] of input.workspaces ?? []) {
     const locked = root.index?.inventory.get(location)
     if (locked !== undefined) {
-      locked.package = folderPackage(manifest)
+      const pkg = folderPackage(manifest)
+      // as for the root: dependencies that differ from the lockfile's make its flags suspect
+      if (rootDependenciesChanged(pkg, input.baseline?.packages.get(location) ?? {})) changed = true
+      locked.package = pkg
       continue
     }
     const folder = path.resolve(input.projectDir, location)
@@ -127,6 +132,7 @@ function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): void {
     const node = new Node({ name, pkg: folderPackage(manifest), path: folder, legacyPeerDeps: input.options.legacyPeerDeps, loadDevDependencies: true })
     attachFolder(node, root)
   }
+  return changed
 }
 
 /** Names for requests that lack one (a tarball, a folder) and versions for tags, as npm saves them. */
@@ -199,6 +205,17 @@ function queueProblems(builder: IdealTreeBuilder, root: Node, updateNames: reado
     for (const edge of node.edgesIn) if (edge.from !== null) builder.enqueue(edge.from)
   }
   builder.enqueue(root)
+}
+
+/**
+ * A package in node_modules nothing depends on any more (a dependency taken out of a
+ * package.json whose lock entry was already rewritten): its flags are stale and it is pruned.
+ */
+function hasOrphans(root: Node): boolean {
+  for (const node of root.index?.inventory.values() ?? []) {
+    if (node !== root && !node.isTop && node.edgesIn.size === 0) return true
+  }
+  return false
 }
 
 function fixDepFlags(root: Node, fromLockfile: boolean, changed: boolean): void {

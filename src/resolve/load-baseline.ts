@@ -100,7 +100,8 @@ function normalizeRelative(relative: string): string {
 
 const ROOT_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const
 
-function rootDependenciesChanged(pkg: PackageData, lockRoot: LockEntry): boolean {
+/** The dependency fields of a folder's package (the root's, a workspace's) differ from its lock entry's. */
+export function rootDependenciesChanged(pkg: PackageData, lockRoot: LockEntry): boolean {
   for (const field of ROOT_DEPENDENCY_FIELDS) {
     const wanted = pkg[field] ?? {}
     const locked = lockRoot[field] ?? {}

@@ -155,6 +155,25 @@ describe('skiff install after package.json files are edited by hand', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/.bin/rd'))).toBe(false)
   })
 
+  test("a dependency taken out of a workspace's package.json, by hand or by uninstall -w, leaves the lockfile and node_modules", async () => {
+    await using tmp = tempDir()
+    const byHand = writeMonorepo(path.join(tmp.path, 'by-hand'))
+    const byCommand = writeMonorepo(path.join(tmp.path, 'by-command'))
+    for (const dir of [byHand, byCommand]) await skiff(dir, ['install'])
+    fs.writeFileSync(path.join(byHand, 'packages/y/package.json'), `${JSON.stringify({ name: 'y', version: '1.0.0' }, null, 2)}\n`)
+    await skiff(byHand, ['install'])
+    await skiff(byCommand, ['uninstall', 'ydep', '-w', 'y'])
+    for (const dir of [byHand, byCommand]) {
+      const lock = readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, { dependencies?: Record<string, string> }> }
+      expect(Object.keys(lock.packages).filter((location) => location.includes('ydep'))).toEqual([])
+      expect(lock.packages['packages/y']?.dependencies).toBeUndefined()
+      expect(topLevel(dir)).not.toContain('ydep')
+      expect(fs.existsSync(path.join(dir, 'node_modules/.bin/yd'))).toBe(false)
+      expect(topLevel(dir)).toContain('xdep')
+    }
+    expect(read(byCommand, 'package-lock.json')).toBe(read(byHand, 'package-lock.json'))
+  })
+
   test("a workspace's dependency moved to a new major by hand is resolved again: its lock entry, the locked version and the files follow", async () => {
     await using tmp = tempDir()
     const dir = writeMonorepo(path.join(tmp.path, 'project'))
