@@ -16,7 +16,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import {
-  checkLockInSync,
+  lockSyncReport,
   findWorkspaces,
   isInNodeModules,
   createLockSyncError,
@@ -66,9 +66,14 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     })
   }
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
+  // entries nothing reaches (a dependency taken out of package.json by hand) are not
+  // installed, as npm ci leaves them out; a lock that has some is checked every time
+  let unreached: string[] = []
   const check = () => {
-    const mismatches = checkLockInSync(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
-    if (mismatches.length > 0) throw createLockSyncError(lock, mismatches)
+    const report = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
+    if (report.problems.length > 0) throw createLockSyncError(lock, report.problems)
+    unreached = report.unreached
+    return unreached.length === 0
   }
   if (!services.lockCheckMemo) check()
   else {
@@ -79,7 +84,8 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
 
   const workspaces = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const chosen = chosenWorkspaces(input.workspaces, workspaces)
-  const wholePlan = planFromLock(lock, { ...input.plan, projectDir })
+  const installed = unreached.length === 0 ? lock : withoutEntries(lock, unreached)
+  const wholePlan = planFromLock(installed, { ...input.plan, projectDir })
   const nothing = new Map<string, LockEntry>()
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan
   step('plan')
@@ -94,10 +100,15 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     ...services,
     projectDir,
     current,
-    linkBins: (installed, changed) => services.linkBins(lock, installed, changed),
-    writeHiddenLockfile: (installed) => services.writeHiddenLockfile(lock, installed, format),
+    linkBins: (made, changed) => services.linkBins(installed, made, changed),
+    writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
   })
   return { ...result, plan, lock }
+}
+
+function withoutEntries(lock: Lockfile, locations: readonly string[]): Lockfile {
+  const left = new Set(locations)
+  return { ...lock, packages: new Map([...lock.packages].filter(([location]) => !left.has(location))) }
 }
 
 /** The tree a previous install left, when its hidden lockfile can be trusted. */

@@ -3,7 +3,7 @@
  * skips the check (antd: 74 ms of a 1 s warm install). A fingerprint covers everything the check
  * reads: package.json's text, the lockfile's bytes, the local manifests (workspaces, file:
  * folders), legacy-peer-deps, and a salt naming the build (another build may judge otherwise).
- * Only a check that passed is remembered, as one empty file per fingerprint; a folder that cannot
+ * Only a check that passed with nothing to report is remembered, as one empty file per fingerprint; a folder that cannot
  * be written only costs the check next time.
  *
  * The lockfile is read a second time for its fingerprint: an edit landing between the two reads
@@ -20,8 +20,11 @@ export interface LockCheckInputs {
 }
 
 export interface LockCheckMemo {
-  /** Runs `check` unless these inputs passed it before; remembers them when it returns. */
-  checkOnce(inputs: LockCheckInputs, check: () => void): void
+  /**
+   * Runs `check` unless these inputs passed it before; remembers them when it returns true
+   * (false: it passed, but found something the caller must see each time).
+   */
+  checkOnce(inputs: LockCheckInputs, check: () => boolean): void
 }
 
 export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
@@ -29,7 +32,7 @@ export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
     checkOnce(inputs, check) {
       const file = path.join(dir, lockCheckFingerprint(inputs, salt))
       if (fs.existsSync(file)) return
-      check()
+      if (!check()) return
       try {
         fs.mkdirSync(dir, { recursive: true })
         fs.writeFileSync(file, '')
@@ -40,10 +43,13 @@ export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
   }
 }
 
+/** Changes whenever what a remembered check promises changes (2: no unreached entries either). */
+const CHECK_FORMAT = 'check 2'
+
 export function lockCheckFingerprint(inputs: LockCheckInputs, salt: string): string {
   // Bun's hasher: loading node:crypto costs ~20 ms of module start-up
   const hash = new Bun.CryptoHasher('sha256')
-  for (const part of [salt, String(inputs.legacyPeerDeps), inputs.packageJsonText, JSON.stringify([...inputs.localManifests])]) {
+  for (const part of [CHECK_FORMAT, salt, String(inputs.legacyPeerDeps), inputs.packageJsonText, JSON.stringify([...inputs.localManifests])]) {
     hash.update(`${Buffer.byteLength(part)}:`).update(part)
   }
   return hash.update(inputs.lockfileBytes).digest('hex')

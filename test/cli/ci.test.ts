@@ -100,6 +100,25 @@ describe('skiff ci', () => {
     expect(registry.requests.filter((r) => r.path.includes('/extra'))).toHaveLength(0)
   })
 
+  test('a locked package nothing depends on any more (taken out of package.json by hand) is left out, as npm ci leaves it out', async () => {
+    await using tmp = tempDir()
+    const dir = project(tmp.path)
+    const { tool: _removed, ...dependencies } = packageJson.dependencies
+    fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ ...packageJson, dependencies }, null, 2)}\n`)
+    const lockBefore = read(dir, 'package-lock.json')
+    for (let run = 0; run < 2; run++) {
+      const ci = await runSkiff(dir, ['ci'], { registry: registry.url })
+      expect(ci.stderr).toBe('')
+      expect(ci.code).toBe(0)
+      expect(fs.existsSync(path.join(dir, 'node_modules/tool'))).toBe(false)
+      expect(fs.existsSync(path.join(dir, 'node_modules/.bin/tool'))).toBe(false)
+      expect(read(dir, 'node_modules/left/index.js')).toBe('module.exports = "left 1"\n')
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as { packages: Record<string, unknown> }
+      expect(Object.keys(hidden.packages).filter((location) => location.includes('tool'))).toEqual([])
+    }
+    expect(read(dir, 'package-lock.json')).toBe(lockBefore)
+  })
+
   test('--omit dev and NODE_ENV=production leave dev packages out', async () => {
     await using tmp = tempDir()
     const dir = project(tmp.path)

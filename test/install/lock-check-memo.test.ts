@@ -16,8 +16,14 @@ function tempDir(): { dir: string; [Symbol.dispose](): void } {
   return { dir, [Symbol.dispose]: () => fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
-function counter(): { runs: number; check: () => void } {
-  const state = { runs: 0, check: () => void state.runs++ }
+function counter(remember = true): { runs: number; check: () => boolean } {
+  const state = {
+    runs: 0,
+    check: () => {
+      state.runs++
+      return remember
+    },
+  }
   return state
 }
 
@@ -60,6 +66,16 @@ describe('LockCheckMemo', () => {
     }
     expect(() => memo.checkOnce(inputs, failing)).toThrow('out of sync')
     expect(() => memo.checkOnce(inputs, failing)).toThrow('out of sync')
+    expect(fs.readdirSync(tmp.dir)).toEqual([])
+  })
+
+  test('a check that passed but asks not to be remembered runs again', () => {
+    using tmp = tempDir()
+    const count = counter(false)
+    const memo = createLockCheckMemo(tmp.dir, 'build 1')
+    memo.checkOnce(inputs, count.check)
+    memo.checkOnce(inputs, count.check)
+    expect(count.runs).toBe(2)
     expect(fs.readdirSync(tmp.dir)).toEqual([])
   })
 
