@@ -43,8 +43,8 @@ export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
   }
 }
 
-/** Changes whenever what a remembered check promises changes (2: no unreached entries either). */
-const CHECK_FORMAT = 'check 2'
+/** Changes whenever what a remembered check decides changes (2: no unreached entries either; 3: folders outside the project). */
+const CHECK_FORMAT = 'check 3'
 
 export function lockCheckFingerprint(inputs: LockCheckInputs, salt: string): string {
   // Bun's hasher: loading node:crypto costs ~20 ms of module start-up

@@ -25,7 +25,7 @@ import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
 import { classifySpec } from './classify-spec.ts'
 import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
-import { childLocation, depth, findDependency, isInNodeModules, linkTarget, nameFromLocation, parentLocation } from './location.ts'
+import { childLocation, depth, findDependency, isInNodeModules, isOutsideProject, linkTarget, nameFromLocation, parentLocation } from './location.ts'
 import { dependencyEdges, isPeerEdge, type Edge } from './dependency-edges.ts'
 import { manifestLockFields, stringField } from './manifest.ts'
 import { edgeRule, overriddenSpec, parseOverrides, type OverrideRule } from './overrides.ts'
@@ -175,7 +175,9 @@ class LockSyncWalk implements PlacementGraph {
       const want: WantedEdge = { from, edge, spec, rule }
       const foundAt = findDependency(this.packages, from, edge.name)
       if (foundAt === undefined) {
-        if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge)) this.problems.push(want)
+        // a folder outside the project resolves only in its own node_modules: npm ci lets its
+        // unmet dependencies be (npm ls calls them UNMET) and installs none of them
+        if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge) && !isOutsideProject(from)) this.problems.push(want)
         continue
       }
       const found = this.found(foundAt)

@@ -49,7 +49,7 @@ export function isInNodeModules(location: string): boolean {
   return lastNodeModules(location) !== -1
 }
 
-function isOutsideProject(location: string): boolean {
+export function isOutsideProject(location: string): boolean {
   return location === '..' || location.startsWith('../') || path.posix.isAbsolute(location)
 }
 

@@ -407,3 +407,21 @@ describe('lockSyncReport: entries nothing reaches', () => {
     expect(lockSyncReport(BASE_JSON, lockOf(packages)).unreached).toEqual([])
   })
 })
+
+describe('a file: folder outside the project', () => {
+  // npm 11.19: `npm install` puts ../lib's dependencies in the project's node_modules, `npm ls`
+  // calls them UNMET (../lib cannot see them), and `npm ci` accepts the lockfile but installs
+  // only the link
+  const json = { name: 'app', version: '1.0.0', dependencies: { lib: 'file:../lib' } }
+  const packages: Packages = {
+    '': { name: 'app', version: '1.0.0', dependencies: { lib: 'file:../lib' } },
+    '../lib': { version: '0.3.0', dependencies: { 'is-number': '^7.0.0' } },
+    'node_modules/is-number': { version: '7.0.0' },
+    'node_modules/lib': { resolved: '../lib', link: true },
+  }
+
+  test('has no problem for its unmet dependencies, and the copies npm put beside the project are unreached', () => {
+    const localManifests = new Map([['../lib', { name: 'lib', version: '0.3.0', dependencies: { 'is-number': '^7.0.0' } }]])
+    expect(lockSyncReport(json, lockOf(packages), { localManifests })).toEqual({ problems: [], unreached: ['node_modules/is-number'] })
+  })
+})
