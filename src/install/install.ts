@@ -244,7 +244,22 @@ async function resolveTree(
     omitLockfileRegistryResolved: request.resolve.omitLockfileRegistryResolved,
     file: baseline?.file ?? join(projectDir, 'package-lock.json'),
   })
+  if (request.save && targets.root) addOptionalAffordance(lock, typed.add)
   return { lock, packageJson: nextPackageJson, workspaceFiles }
+}
+
+/**
+ * npm adds an optional dependency to the root package's `dependencies` too, with the spec as
+ * typed ("for previous npm versions"), so the lockfile's root entry lists it there while
+ * package.json does not; the next install writes the entry from package.json again.
+ */
+function addOptionalAffordance(lock: Lockfile, typed: ReadonlyArray<{ name: string; spec: string; saveType?: SaveType }>): void {
+  const root = lock.packages.get('')
+  const optional = typed.filter((request) => request.saveType === 'optional' && request.name !== '')
+  if (root === undefined || optional.length === 0) return
+  const dependencies = { ...(root.dependencies as Record<string, string> | undefined) }
+  for (const { name, spec } of optional) dependencies[name] = spec
+  root.dependencies = dependencies
 }
 
 /**

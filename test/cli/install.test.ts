@@ -74,6 +74,20 @@ describe('skiff install', () => {
     expect(lock.packages['node_modules/base']?.dev).toBe(true)
   })
 
+  test('-O saves an optional dependency; the lock root entry also lists it under dependencies as typed, as npm writes it, until the next install', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' } } })
+    const run = await runSkiff(dir, ['install', '-O', 'helper'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' }, optionalDependencies: { helper: '^3.1.4' } })
+    type Root = { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+    const rootEntry = () => (readJson(path.join(dir, 'package-lock.json')) as { packages: Record<string, Root> }).packages['']
+    expect(rootEntry()).toMatchObject({ dependencies: { base: '1.0.0', helper: '*' }, optionalDependencies: { helper: '^3.1.4' } })
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    expect(rootEntry()?.dependencies).toEqual({ base: '1.0.0' })
+    expect(rootEntry()?.optionalDependencies).toEqual({ helper: '^3.1.4' })
+  })
+
   test('a version that does not exist is ETARGET and leaves package.json and the lockfile untouched', async () => {
     await using tmp = tempDir()
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } } })
