@@ -46,7 +46,10 @@ export function diffTrees(current: ReadonlyMap<string, LockEntry>, wanted: Reado
 function sameInstall(a: LockEntry, b: LockEntry): boolean {
   if (Boolean(a.link) !== Boolean(b.link)) return false
   if (a.link) return a.resolved === b.resolved
-  return a.version === b.version && a.integrity === b.integrity && a.resolved === b.resolved && a.name === b.name
+  // a lockfile may leave `resolved` out (omit-lockfile-registry-resolved): the URL is then the
+  // registry's, which the hidden lockfile spells out; the integrity still tells the contents
+  const sameSource = a.resolved === b.resolved || ((a.resolved === undefined || b.resolved === undefined) && a.integrity !== undefined)
+  return a.version === b.version && a.integrity === b.integrity && sameSource && a.name === b.name
 }
 
 function hasAncestorIn(location: string, set: ReadonlySet<string>): boolean {

@@ -25,6 +25,17 @@ describe('diffTrees', () => {
     expect(diff.remove).toEqual(['node_modules/a'])
   })
 
+  test('a lock entry without resolved (omit-lockfile-registry-resolved) is the installed package with the same integrity', () => {
+    const installed = { version: '1.0.0', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', integrity: 'sha512-AAAA' }
+    const same = diffTrees(tree({ 'node_modules/a': installed }), tree({ 'node_modules/a': { version: '1.0.0', integrity: 'sha512-AAAA' } }))
+    expect(same.create.size).toBe(0)
+    expect(same.unchanged).toBe(1)
+    const other = diffTrees(tree({ 'node_modules/a': installed }), tree({ 'node_modules/a': { version: '1.0.0', integrity: 'sha512-BBBB' } }))
+    expect([...other.create]).toEqual(['node_modules/a'])
+    const noIntegrity = diffTrees(tree({ 'node_modules/a': { version: '1.0.0', resolved: 'https://example.com/a.tgz' } }), tree({ 'node_modules/a': { version: '1.0.0' } }))
+    expect([...noIntegrity.create]).toEqual(['node_modules/a'])
+  })
+
   test('a link that points elsewhere is replaced', () => {
     const diff = diffTrees(tree({ 'node_modules/w': { link: true, resolved: 'packages/w' } }), tree({ 'node_modules/w': { link: true, resolved: 'packages/v' } }))
     expect([...diff.create]).toEqual(['node_modules/w'])
