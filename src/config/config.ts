@@ -45,6 +45,9 @@ export interface Config {
   readonly loglevel: LogLevel
   readonly legacyPeerDeps: boolean
   readonly strictPeerDeps: boolean
+  /** how `install <pkg>` saves the version: exact, else with this prefix */
+  readonly saveExact: boolean
+  readonly savePrefix: string
   readonly userAgent: string
   /**
    * Every setting as the string npm exports to lifecycle scripts (`npm_config_<key>`; lists

@@ -66,6 +66,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   proxy: { kind: { type: 'url-or-false' }, default: null },
   registry: { kind: { type: 'url' }, default: 'https://registry.npmjs.org/' },
   'replace-registry-host': { kind: { type: 'string' }, default: 'npmjs' },
+  'save-exact': bool(false),
+  'save-prefix': { kind: { type: 'string' }, default: '^' },
   'strict-peer-deps': bool(false),
   'strict-ssl': bool(true),
   'user-agent': { kind: { type: 'string' }, default: null },

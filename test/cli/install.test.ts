@@ -88,6 +88,19 @@ describe('skiff install', () => {
     expect(rootEntry()?.optionalDependencies).toEqual({ helper: '^3.1.4' })
   })
 
+  test('save-exact and save-prefix from .npmrc shape the saved range; the flags win over them', async () => {
+    await using tmp = tempDir()
+    const deps = (dir: string) => (readJson(path.join(dir, 'package.json')) as { dependencies: Record<string, string> }).dependencies
+    const exact = writeProject(path.join(tmp.path, 'exact'), { packageJson: { name: 'app', version: '1.0.0' }, npmrc: 'save-exact=true\n' })
+    expect((await runSkiff(exact, ['install', 'helper'], { registry: registry.url })).code).toBe(0)
+    expect(deps(exact)).toEqual({ helper: '3.1.4' })
+    const tilde = writeProject(path.join(tmp.path, 'tilde'), { packageJson: { name: 'app', version: '1.0.0' }, npmrc: 'save-prefix=~\n' })
+    expect((await runSkiff(tilde, ['install', 'helper'], { registry: registry.url })).code).toBe(0)
+    expect(deps(tilde)).toEqual({ helper: '~3.1.4' })
+    expect((await runSkiff(tilde, ['install', 'base', '--save-prefix', '>='], { registry: registry.url })).code).toBe(0)
+    expect(deps(tilde)).toEqual({ base: '>=2.0.0', helper: '~3.1.4' })
+  })
+
   test('a version that does not exist is ETARGET and leaves package.json and the lockfile untouched', async () => {
     await using tmp = tempDir()
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } } })

@@ -48,8 +48,9 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
   const { config, planOptions, services, registry, store, platform } = context
   const projectDir = config.projectDir
   const saveType = saveTypeOf(request.flags)
-  const saveExact = request.flags['save-exact'] === true
-  const savePrefix = saveExact ? '' : typeof request.flags['save-prefix'] === 'string' ? request.flags['save-prefix'] : '^'
+  // the flags win over .npmrc and npm_config_* (save-exact, save-prefix)
+  const saveExact = typeof request.flags['save-exact'] === 'boolean' ? request.flags['save-exact'] : config.saveExact
+  const savePrefix = saveExact ? '' : typeof request.flags['save-prefix'] === 'string' ? request.flags['save-prefix'] : config.savePrefix
   const installRequest: InstallRequest = {
     projectDir,
     add: (request.add ?? []).map((arg) => ({ spec: parseSpecArg(arg, process.cwd(), process.env.HOME), ...(saveType === undefined ? {} : { saveType }) })),
