@@ -91,6 +91,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     loglevel: (str('loglevel') ?? 'notice') as LogLevel,
     legacyPeerDeps: bool('legacy-peer-deps'),
     strictPeerDeps: bool('strict-peer-deps'),
+    packageLock: bool('package-lock'),
     saveExact: bool('save-exact'),
     savePrefix: str('save-prefix') ?? '^',
     userAgent: userAgent(str('user-agent'), context.version),

@@ -45,6 +45,8 @@ export interface Config {
   readonly loglevel: LogLevel
   readonly legacyPeerDeps: boolean
   readonly strictPeerDeps: boolean
+  /** package-lock=false: install neither reads nor writes package-lock.json */
+  readonly packageLock: boolean
   /** how `install <pkg>` saves the version: exact, else with this prefix */
   readonly saveExact: boolean
   readonly savePrefix: string

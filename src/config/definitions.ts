@@ -59,6 +59,7 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'omit-lockfile-registry-resolved': bool(false),
   only: { kind: { type: 'one-of', values: ['prod', 'production'] }, default: null },
   optional: bool(null),
+  'package-lock': bool(true),
   'prefer-offline': bool(false),
   'prefer-online': bool(false),
   prefix: { kind: { type: 'path' }, default: null },

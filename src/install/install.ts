@@ -48,6 +48,13 @@ export interface InstallRequest {
   update?: { all: boolean; names: string[] }
   /** write requests into package.json (false with --no-save) */
   save: boolean
+  /**
+   * write package-lock.json: false with --no-save (npm's install leaves the lockfile as it
+   * is then, while update without --save still writes it), and with package-lock=false
+   */
+  saveLockfile: boolean
+  /** package-lock=false: the lockfile is neither read nor written */
+  useLockfile: boolean
   savePrefix: string
   packageLockOnly: boolean
   resolve: ResolveOptions
@@ -80,7 +87,7 @@ export async function install(request: InstallRequest, services: InstallServices
   const step = services.onStep ?? (() => {})
   const packageJson = await readPackageJson(projectDir)
   const format = { indent: packageJson.indent, newline: packageJson.newline }
-  const baseline = await readLockfile(projectDir)
+  const baseline = request.useLockfile ? await readLockfile(projectDir) : undefined
   const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
   const workspaceFolders = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
@@ -115,7 +122,7 @@ export async function install(request: InstallRequest, services: InstallServices
   const oldLockText = await readFile(lockFile, 'utf8').catch(() => undefined)
   const packageJsonText = request.save ? formatPackageJson(nextPackageJson, format) : packageJson.text
   const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
-  const lockfileChanged = lockText !== oldLockText
+  const lockfileChanged = lockText !== oldLockText && request.saveLockfile && request.useLockfile
 
   let plan: Plan | undefined
   let reified: ReifyResult | undefined

@@ -165,13 +165,29 @@ describe('skiff install', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/helper'))).toBe(false)
   })
 
-  test('--no-save installs the package without writing it into package.json', async () => {
+  test('--no-save installs the package without writing it into package.json or the lockfile, as npm', async () => {
     await using tmp = tempDir()
-    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' } } })
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    const lockBefore = read(dir, 'package-lock.json')
     const run = await runSkiff(dir, ['install', '--no-save', 'helper'], { registry: registry.url })
     expect(run.code).toBe(0)
-    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0' })
+    expect(readJson(path.join(dir, 'package.json'))).toEqual({ name: 'app', version: '1.0.0', dependencies: { base: '1.0.0' } })
+    expect(read(dir, 'package-lock.json')).toBe(lockBefore)
     expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+
+  test('package-lock=false: the install neither reads nor writes package-lock.json, and node_modules gets its hidden lockfile', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } }, npmrc: 'package-lock=false\n' })
+    // a stale lockfile that pins base@1.0.0: ignored, so the newest 1.x is installed
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lockfileFor(registry, { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } }, [{ name: 'base', version: '1.0.0' }]), null, 2))
+    const lockBefore = read(dir, 'package-lock.json')
+    expect((await runSkiff(dir, ['install', 'helper'], { registry: registry.url })).code).toBe(0)
+    expect(read(dir, 'node_modules/base/index.js')).toBe('base 1.1\n')
+    expect(read(dir, 'package-lock.json')).toBe(lockBefore)
+    expect(fs.existsSync(path.join(dir, 'node_modules/.package-lock.json'))).toBe(true)
+    expect((readJson(path.join(dir, 'package.json')) as { dependencies: Record<string, string> }).dependencies).toEqual({ base: '^1.0.0', helper: '^3.1.4' })
   })
 
   test('dedupe replaces a nested duplicate with one copy at the top that satisfies both', async () => {

@@ -24,7 +24,7 @@ export default defineCommand({
           counts.set(name, (counts.get(name) ?? 0) + 1)
         }
         const names = [...counts].filter(([, count]) => count > 1).map(([name]) => name)
-        return runInstallJob('dedupe', { flags: { ...flags, save: false }, rawArgs, update: { all: false, names }, preferDedupe: true }, context, reporter)
+        return runInstallJob('dedupe', { flags: { ...flags, save: false }, rawArgs, update: { all: false, names }, preferDedupe: true, saveLockfile: true }, context, reporter)
       },
     }),
 })

@@ -114,7 +114,7 @@ async function installInto(dir: string, projectConfig: Config, flags: Readonly<R
     signal: interrupt.signal,
   })
   const services = { ...context.services, build: lifecycle.build }
-  await runInstallJob('install', { flags: { save: false }, rawArgs: [] }, { ...context, services }, reporter)
+  await runInstallJob('install', { flags: { save: false }, rawArgs: [], saveLockfile: true }, { ...context, services }, reporter)
   const held = lifecycle.unreviewed()
   if (held.length > 0) {
     const names = held.map((id) => id.replace(/@[^@/]+$/, ''))

@@ -41,6 +41,8 @@ export interface InstallPlanArgs {
   update?: { all: boolean; names: string[] }
   /** keep a copy higher up instead of a newer one deeper (dedupe) */
   preferDedupe?: boolean
+  /** write package-lock.json even where package.json is not saved (dedupe, exec's prefix); default: unless --no-save */
+  saveLockfile?: boolean
 }
 
 /** `install`, `uninstall` and `update` share everything but what they ask of the resolver. */
@@ -58,6 +60,8 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     workspaces: workspaceChoice(request.flags, request.rawArgs),
     ...(request.update === undefined ? {} : { update: request.update }),
     save: request.flags.save !== false && !(command === 'update' && request.flags.save !== true),
+    saveLockfile: request.saveLockfile ?? request.flags.save !== false,
+    useLockfile: config.packageLock,
     savePrefix,
     packageLockOnly: request.flags['package-lock-only'] === true,
     resolve: {
