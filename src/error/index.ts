@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'ELINK'
   | 'ELOCKED'
   | 'ENOLOCK'
+  | 'ENOPACKAGEJSON'
   | 'ENOTCACHED'
   | 'EOFFLINE'
   | 'ERESOLVE'

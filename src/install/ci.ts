@@ -24,7 +24,7 @@ import {
   readHiddenLockfile,
   readLocalManifests,
   readLockfile,
-  readPackageJson,
+  readProjectPackageJson,
   type LockEntry,
   type Lockfile,
 } from '../lockfile/index.ts'
@@ -56,15 +56,15 @@ export interface CiResult extends ReifyResult {
 export async function ci(input: CiInput, services: CiServices): Promise<CiResult> {
   const { projectDir } = input
   const step = services.onStep ?? (() => {})
-  const packageJson = await readPackageJson(projectDir)
   const lock = await readLockfile(projectDir)
-  step('read package.json and lockfile')
   if (!lock) {
     throw new SkiffError('ENOLOCK', 'skiff ci needs an existing package-lock.json or npm-shrinkwrap.json', {
       path: projectDir,
       hint: 'create one first with `skiff install` (or `npm install --package-lock-only`)',
     })
   }
+  const packageJson = await readProjectPackageJson(projectDir)
+  step('read package.json and lockfile')
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
   // entries nothing reaches (a dependency taken out of package.json by hand) are not
   // installed, as npm ci leaves them out; a lock that has some is checked every time

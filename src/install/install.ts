@@ -23,6 +23,7 @@ import {
   readLocalManifests,
   readLockfile,
   readPackageJson,
+  readProjectPackageJson,
   serializeLockfile,
   writeLockfileAtomic,
   type LockEntry,
@@ -85,7 +86,8 @@ export interface InstallResult {
 export async function install(request: InstallRequest, services: InstallServices): Promise<InstallResult> {
   const { projectDir } = request
   const step = services.onStep ?? (() => {})
-  const packageJson = await readPackageJson(projectDir)
+  // `install <package>` in a folder without package.json makes one, as npm does
+  const packageJson = await readProjectPackageJson(projectDir, { orEmpty: request.add.length > 0 })
   const format = { indent: packageJson.indent, newline: packageJson.newline }
   const baseline = request.useLockfile ? await readLockfile(projectDir) : undefined
   const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))

@@ -26,6 +26,25 @@ export async function readPackageJson(dir: string): Promise<PackageJsonFile> {
   return { data: data as Record<string, unknown>, text, ...detectFormat(text) }
 }
 
+/**
+ * The project's own package.json: a missing one is ENOPACKAGEJSON naming the folder (npm's
+ * "Could not read package.json"), or, with `orEmpty`, an empty object to add to (npm's
+ * `install <pkg>` in a folder without one writes a new package.json).
+ */
+export async function readProjectPackageJson(dir: string, options: { orEmpty?: boolean } = {}): Promise<PackageJsonFile> {
+  try {
+    return await readPackageJson(dir)
+  } catch (error) {
+    if (!isMissingFile(error)) throw error
+    if (options.orEmpty) return { data: {}, text: '', indent: '  ', newline: '\n' }
+    const file = path.join(dir, 'package.json')
+    throw new SkiffError('ENOPACKAGEJSON', `could not read package.json: ${file} does not exist`, {
+      file,
+      hint: 'run skiff in the project folder (or pass --prefix <folder>); `skiff install <package>` creates a package.json',
+    })
+  }
+}
+
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']
 
 /** Each dependency list is an object of name -> spec string (null counts as absent, as in npm). */

@@ -11,8 +11,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
-import { readPackageJson } from '../lockfile/index.ts'
-import { errnoCode } from '../error/index.ts'
+import { readProjectPackageJson } from '../lockfile/index.ts'
 import { shellQuote } from './script-env.ts'
 import type { ScriptRunner } from './script-runner.ts'
 
@@ -60,14 +59,9 @@ export async function runPackageScript(run: ScriptRunner, request: RunRequest): 
   return { code: 0 }
 }
 
-/** A folder's package.json; none is EUSAGE naming the folder. */
+/** A folder's package.json; none is ENOPACKAGEJSON naming the folder. */
 export async function readManifest(dir: string): Promise<Record<string, unknown>> {
-  try {
-    return (await readPackageJson(dir)).data
-  } catch (error) {
-    if (!isMissingFile(error)) throw error
-    throw new SkiffError('EUSAGE', `there is no package.json in ${dir}`, { path: dir, hint: 'run it in a project folder, or name one with --prefix' })
-  }
+  return (await readProjectPackageJson(dir)).data
 }
 
 export function scriptsOf(manifest: Readonly<Record<string, unknown>>): Record<string, string> {
@@ -76,11 +70,6 @@ export function scriptsOf(manifest: Readonly<Record<string, unknown>>): Record<s
   const scripts: Record<string, string> = {}
   for (const [name, script] of Object.entries(raw)) if (typeof script === 'string') scripts[name] = script
   return scripts
-}
-
-function isMissingFile(error: unknown): boolean {
-  const code = errnoCode(error)
-  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
 function missingScript(event: string, scripts: Record<string, string>, workspace: string | undefined): SkiffError {

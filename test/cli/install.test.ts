@@ -101,6 +101,23 @@ describe('skiff install', () => {
     expect(deps(tilde)).toEqual({ base: '>=2.0.0', helper: '~3.1.4' })
   })
 
+  test('install <package> in a folder without package.json creates one, as npm; a bare install there is ENOPACKAGEJSON and writes nothing', async () => {
+    await using tmp = tempDir()
+    const dir = path.join(tmp.path, 'empty')
+    fs.mkdirSync(dir)
+    const bare = await runSkiff(dir, ['install'], { registry: registry.url })
+    expect(bare.code).toBe(1)
+    expect(bare.stderr).toContain(`ENOPACKAGEJSON could not read package.json: ${path.join(dir, 'package.json')} does not exist`)
+    expect(fs.readdirSync(dir)).toEqual([])
+    const add = await runSkiff(dir, ['install', 'helper'], { registry: registry.url })
+    expect(add.code).toBe(0)
+    expect(read(dir, 'package.json')).toBe('{\n  "dependencies": {\n    "helper": "^3.1.4"\n  }\n}\n')
+    const lock = readJson(path.join(dir, 'package-lock.json')) as { name: string; packages: Record<string, unknown> }
+    expect(lock.name).toBe('empty')
+    expect(lock.packages['']).toEqual({ dependencies: { helper: '^3.1.4' } })
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+
   test('a version that does not exist is ETARGET and leaves package.json and the lockfile untouched', async () => {
     await using tmp = tempDir()
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } } })
