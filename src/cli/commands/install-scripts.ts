@@ -1,7 +1,7 @@
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
-import { readPackageJson } from '../../lockfile/index.ts'
+import { readProjectPackageJson } from '../../lockfile/index.ts'
 import { manageAllowScripts, readInstalledTree, scriptSettings, type Mode } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
@@ -58,7 +58,7 @@ async function installScriptsCommand(rawArgs: readonly string[]): Promise<number
     const settings = scriptSettings({
       raw: host.config.raw,
       ignoreScripts: false,
-      packageJson: (await readPackageJson(projectDir)).data,
+      packageJson: (await readProjectPackageJson(projectDir)).data,
       projectScoped: true,
       projectDir,
       cores: 1,

@@ -2,7 +2,7 @@ import { defineCommand, type ArgsDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import { syncBinLinks } from '../../install/bins.ts'
-import { readPackageJson } from '../../lockfile/index.ts'
+import { readProjectPackageJson } from '../../lockfile/index.ts'
 import { readInstalledTree, rebuildPackages, scriptSettings } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
@@ -52,7 +52,7 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
       ignoreScripts: host.config.ignoreScripts,
       ...(typeof line.flags['allow-scripts'] === 'string' ? { flagAllowScripts: line.flags['allow-scripts'] } : {}),
       ...(process.env.npm_config_allow_scripts === undefined ? {} : { envAllowScripts: process.env.npm_config_allow_scripts }),
-      packageJson: (await readPackageJson(projectDir)).data,
+      packageJson: (await readProjectPackageJson(projectDir)).data,
       projectScoped: true,
       projectDir,
       cores: processContext().cores,

@@ -2,7 +2,7 @@ import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
 import { loadConfig } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
-import { readPackageJson } from '../../lockfile/index.ts'
+import { readProjectPackageJson } from '../../lockfile/index.ts'
 import {
   createPaint,
   isUnicodeLocale,
@@ -60,7 +60,7 @@ export default defineCommand({
 })
 
 async function projectName(projectDir: string): Promise<string> {
-  const { data } = await readPackageJson(projectDir)
+  const { data } = await readProjectPackageJson(projectDir)
   if (typeof data.name !== 'string' || data.name === '') {
     throw new SkiffError('EUSAGE', `${projectDir}/package.json has no "name" field`, { hint: 'name the package to view: skiff view <name>' })
   }
