@@ -122,7 +122,7 @@ export async function install(request: InstallRequest, services: InstallServices
   const lockText = serializeLockfile(lock, format)
   const lockFile = baseline?.file ?? join(projectDir, 'package-lock.json')
   const oldLockText = await readFile(lockFile, 'utf8').catch(() => undefined)
-  const packageJsonText = request.save ? formatPackageJson(nextPackageJson, format) : packageJson.text
+  const packageJsonText = request.save && nextPackageJson !== packageJson.data ? formatPackageJson(nextPackageJson, format) : packageJson.text
   const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
   const lockfileChanged = lockText !== oldLockText && request.saveLockfile && request.useLockfile
 
@@ -235,7 +235,9 @@ async function resolveTree(
       return { name, spec: savedAs, ...(saveType === undefined ? {} : { saveType }) }
     })
   const rootChanges = [...savedFor(tree.root, true), ...(request.update && request.save ? updatedRanges(tree.root, request) : [])]
-  const nextPackageJson = request.save && targets.root
+  // a package.json nothing was asked of is left as it is (npm sorts a list only when it saves into it)
+  const changesRoot = rootChanges.length > 0 || request.remove.length > 0
+  const nextPackageJson = request.save && targets.root && changesRoot
     ? applyPackageJsonChanges(packageJson, { add: rootChanges, remove: request.remove })
     : packageJson
   const workspaceFiles = new Map<string, Record<string, unknown>>()

@@ -118,6 +118,17 @@ describe('skiff install', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
   })
 
+  test('a bare install leaves package.json byte for byte as it was: unsorted lists, no final newline', async () => {
+    await using tmp = tempDir()
+    const dir = path.join(tmp.path, 'project')
+    fs.mkdirSync(dir)
+    const text = '{"name":"app","version":"1.0.0","dependencies":{"helper":"^3.0.0","base":"^1.0.0"}}'
+    fs.writeFileSync(path.join(dir, 'package.json'), text)
+    expect((await runSkiff(dir, ['install'], { registry: registry.url })).code).toBe(0)
+    expect(read(dir, 'package.json')).toBe(text)
+    expect(fs.existsSync(path.join(dir, 'node_modules/helper/package.json'))).toBe(true)
+  })
+
   test('a version that does not exist is ETARGET and leaves package.json and the lockfile untouched', async () => {
     await using tmp = tempDir()
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { base: '^1.0.0' } } })
