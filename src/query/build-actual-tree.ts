@@ -16,7 +16,7 @@ import path from 'node:path'
 import { calcDepFlags } from './calc-dep-flags.ts'
 import { isDepValid } from './dep-valid.ts'
 import { createNode, folderName, type MutableEdge, type MutableNode } from './mutable-tree.ts'
-import { readOverrideRules, ruleForEdge, type OverrideRule } from './override-rules.ts'
+import { readOverrideRules, type OverrideRules } from './override-rules.ts'
 import type { PackageInfo } from './package-info.ts'
 import { createTreeGrowth, ownerLocation } from './tree-growth.ts'
 import { isInBundle, type ActualTree, type EdgeError, type EdgeType, type TreeNode, type TreeSource } from './tree-model.ts'
@@ -121,7 +121,7 @@ interface EdgeContext {
   root: MutableNode
   workspaces: ReadonlyMap<string, string>
   projectDir: string
-  rules: readonly OverrideRule[]
+  rules: OverrideRules
   legacyPeerDeps: boolean
 }
 
@@ -132,7 +132,7 @@ function loadEdges(node: MutableNode, context: EdgeContext): MutableEdge[] {
   const add = (type: EdgeType, deps: Readonly<Record<string, string>>) => {
     for (const [name, rawSpec] of Object.entries(deps)) {
       if (edges.get(name)?.type === 'workspace') continue
-      const rule = type === 'workspace' ? undefined : ruleForEdge(context.rules, name, rawSpec)
+      const rule = type === 'workspace' ? undefined : context.rules(name, rawSpec)
       const spec = rule !== undefined && rule.value !== '*' ? rule.value : rawSpec
       edges.delete(name)
       edges.set(name, { type, name, spec, rawSpec, rule, accept: acceptOf(info, name), from: node, to: undefined, error: undefined })

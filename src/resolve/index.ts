@@ -15,3 +15,4 @@ export type {
   TarballSource,
 } from './types.ts'
 export { folderPackage } from './node-factory.ts'
+export { OverrideSet } from './override-set.ts'
