@@ -10,10 +10,10 @@
  *      edges are made anew with its workspaces, then every edge is checked (dep-valid.ts);
  *   4. the root's overrides (override-rules.ts) change what edges want, and mark the nodes
  *      they set to an exact version;
- *   5. flags by calc-dep-flags.ts: whatever no edge reaches from the root stays extraneous.
+ *   5. flags by the resolver's walk (resolve/calc-dep-flags.ts): whatever no edge reaches from the root stays extraneous.
  */
 import path from 'node:path'
-import { calcDepFlags } from './calc-dep-flags.ts'
+import { clearDepFlags } from '../resolve/index.ts'
 import { isDepValid } from './dep-valid.ts'
 import { createNode, folderName, type MutableEdge, type MutableNode } from './mutable-tree.ts'
 import { readOverrideRules, type OverrideRules } from './override-rules.ts'
@@ -61,7 +61,8 @@ export function buildActualTree(input: ActualTreeInput): ActualTree {
     for (const edge of node.edgesOut.values()) edge.error = edgeError(edge)
     node.overridden = node.edgesIn.some((edge) => edge.rule !== undefined && edge.rule.value === node.package.version)
   }
-  calcDepFlags(root)
+  // every flag starts set on every node but the root (arborist's loadActual)
+  clearDepFlags(root, (node) => node.parent ?? node.fsParent)
   return { root, inventory: growth.placed, source: input.source }
 }
 

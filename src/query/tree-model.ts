@@ -4,6 +4,7 @@
  * their dependency edges and what each edge found. Read-only commands walk it; nothing here
  * changes a disk.
  */
+import type { DepFlags } from '../resolve/index.ts'
 import type { PackageInfo } from './package-info.ts'
 
 /** How a dependency was declared: npm's edge types. */
@@ -30,13 +31,7 @@ export interface TreeEdge {
   readonly error: EdgeError | undefined
 }
 
-export interface DepFlags {
-  dev: boolean
-  optional: boolean
-  devOptional: boolean
-  peer: boolean
-  extraneous: boolean
-}
+export type { DepFlags }
 
 export interface TreeNode extends DepFlags {
   /** the folder name in its node_modules (an alias's name); the project root's folder name */

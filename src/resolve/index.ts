@@ -16,3 +16,5 @@ export type {
 } from './types.ts'
 export { folderPackage } from './node-factory.ts'
 export { OverrideSet } from './override-set.ts'
+export { clearDepFlags, type FlagNode } from './calc-dep-flags.ts'
+export type { DepFlags } from './node.ts'
