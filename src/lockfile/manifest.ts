@@ -5,7 +5,7 @@ import { isObject, wrongFieldType } from './parse-lock-entry.ts'
 import type { LockEntry } from './types.ts'
 
 /** arborist's pkgMetaKeys: the package.json fields a lockfile entry copies (a leading '_' is dropped). */
-const LOCKED_MANIFEST_KEYS = [
+export const LOCKED_MANIFEST_KEYS = [
   'version',
   'dependencies',
   'peerDependencies',

@@ -12,7 +12,7 @@
  * nothing needs any more are too.
  */
 import path from 'node:path'
-import { type LockEntry, type Lockfile, manifestLockFields } from '../lockfile/index.ts'
+import { LOCKED_MANIFEST_KEYS, type LockEntry, type Lockfile, manifestLockFields } from '../lockfile/index.ts'
 import { parsedSpec } from './dep-valid.ts'
 import type { IdealTree } from './build-ideal-tree.ts'
 import type { Node } from './node.ts'
@@ -98,23 +98,14 @@ export function staleFolderEntries(lock: Lockfile, rootManifest: Record<string, 
     // a folder the lockfile lacks is the sync check's to report
     if (locked === undefined) continue
     const fields = new Set([...Object.keys(wanted), ...FOLDER_FIELDS.filter((field) => field in locked)])
-    if ([...fields].some((field) => !sameJson(wanted[field], locked[field]))) stale.push(location)
+    // equal as JSON values, whatever the order of object keys
+    if ([...fields].some((field) => !Bun.deepEquals(wanted[field], locked[field], true))) stale.push(location)
   }
   return stale
 }
 
-/** What a folder's entry holds only because its package.json says so. */
-const FOLDER_FIELDS = ['version', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'optionalDependencies', 'bundleDependencies', 'acceptDependencies', 'funding', 'engines', 'os', 'cpu', 'libc', 'license', 'hasInstallScript', 'bin', 'deprecated', 'workspaces']
-
-/** Equal as JSON values, whatever the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const aKeys = Object.keys(a)
-  if (aKeys.length !== Object.keys(b).length) return false
-  return aKeys.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
-}
+/** What a folder's entry holds only because its package.json says so: the manifest fields npm locks (not the `_` ones a registry adds) and devDependencies. */
+const FOLDER_FIELDS: readonly string[] = [...LOCKED_MANIFEST_KEYS.filter((key) => !key.startsWith('_')), 'devDependencies']
 
 function hasInstallScript(pkg: PackageData): boolean {
   const scripts = pkg.scripts ?? {}
