@@ -10,9 +10,9 @@
  * the process alive while idle. A job whose worker dies fails with EINTERNAL; jobs asked after
  * dispose fail with EABORT.
  */
-import path from 'node:path'
 import { SkiffError, type ErrorCode } from '../error/index.ts'
 import type { CacheWrite } from '../registry/index.ts'
+import { transferable, workerEntryUrl } from '../scheduler/index.ts'
 
 export interface PackumentPool extends AsyncDisposable {
   /**
@@ -55,7 +55,7 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
 
   function startSlots(): void {
     for (let i = 0; i < Math.max(1, options.workers); i++) {
-      const worker = new Worker(packumentWorkerUrl())
+      const worker = new Worker(workerEntryUrl(new URL('./packument-worker.ts', import.meta.url)))
       worker.unref()
       const slot: Slot = { worker, running: new Map(), alive: true }
       worker.onmessage = (event: MessageEvent<PackumentReply>) => settle(slot, event.data)
@@ -74,7 +74,7 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
       const job = queue.shift() as Job
       if (best.running.size === 0) best.worker.ref()
       best.running.set(job.request.id, job)
-      best.worker.postMessage(job.request, ownBuffer(job.request.body))
+      best.worker.postMessage(job.request, transferable(job.request.body))
     }
   }
 
@@ -126,20 +126,4 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
 function fromReply(error: Extract<PackumentReply, { ok: false }>['error']): Error {
   if (error.code === undefined) return new SyntaxError(error.message)
   return new SkiffError(error.code, error.message, { ...(error.pkg === undefined ? {} : { pkg: error.pkg }), hint: error.hint })
-}
-
-/**
- * From source the worker module sits beside this file. In a `bun build --compile` binary it is
- * an extra entry point named flat, beside the main bundle (`import.meta.url` is frozen to the
- * build machine's path there).
- */
-function packumentWorkerUrl(): string {
-  if (Bun.isStandaloneExecutable) return path.join(path.dirname(Bun.main), 'packument-worker.js')
-  return new URL('./packument-worker.ts', import.meta.url).href
-}
-
-/** The bytes' buffer when they are all of it (a view into a larger buffer is copied instead). */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer[] {
-  const buffer = bytes.buffer
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : []
 }

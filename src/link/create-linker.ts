@@ -13,7 +13,7 @@
 import { SkiffError } from '../error/index.ts'
 import { countPaths, type PackageIndex } from '../tarball/index.ts'
 import type { Backend } from './probe-backend.ts'
-import { linkWorkerUrl } from './worker-url.ts'
+import { workerEntryUrl } from '../scheduler/index.ts'
 import {
   type BatchReport,
   type BatchRequest,
@@ -81,7 +81,7 @@ export function createLinker(options: LinkerOptions): Linker {
   function startSlot(): Slot {
     // smol: a link worker's work is in the kernel, its heap holds little; the small heap cut a
     // warm antd install's peak RSS from 149-155 MB to 129-132 MB (3 workers) at the same speed
-    const worker = new Worker(linkWorkerUrl(), { smol: true })
+    const worker = new Worker(workerEntryUrl(new URL('./link-worker.ts', import.meta.url)), { smol: true })
     worker.unref()
     const slot: Slot = { worker, batches: new Map(), alive: true }
     worker.onmessage = (event: MessageEvent<BatchReport>) => settleBatch(slot, event.data)

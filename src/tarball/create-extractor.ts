@@ -10,8 +10,8 @@
  * a folder half written while its caller cleans up), then terminates the workers. Idle workers
  * do not keep the process alive.
  */
-import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
+import { transferable, workerEntryUrl } from '../scheduler/index.ts'
 import { readUmask } from './read-umask.ts'
 import type { ExtractOptions, ExtractResult, Extractor } from './types.ts'
 import { fromWireError, type ExtractReply, type ExtractRequest } from './worker-protocol.ts'
@@ -49,7 +49,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
   for (let i = 0; i < Math.max(1, options.workers); i++) slots.push(startSlot())
 
   function startSlot(): Slot {
-    const worker = new Worker(extractWorkerUrl())
+    const worker = new Worker(workerEntryUrl(new URL('./extract-worker.ts', import.meta.url)))
     worker.unref()
     const slot: Slot = { worker, running: new Map(), alive: true }
     worker.onmessage = (event: MessageEvent<ExtractReply>) => settle(slot, event.data)
@@ -110,7 +110,7 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
       if (closed) return Promise.reject(aborted(opts.pkg))
       if (!slots.some((slot) => slot.alive)) return Promise.reject(workerDied(opts.pkg, 'no extraction worker is left'))
       return new Promise((resolve, reject) => {
-        queue.push({ request: { id: nextId++, bytes, destDir, opts, umask }, transfer: opts.transfer ? ownBuffer(bytes) : [], resolve, reject })
+        queue.push({ request: { id: nextId++, bytes, destDir, opts, umask }, transfer: opts.transfer ? transferable(bytes) : [], resolve, reject })
         pump()
       })
     },
@@ -129,22 +129,6 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
       }
     },
   }
-}
-
-/**
- * From source the worker module sits beside this file. In a `bun build --compile` binary it is
- * an extra entry point named flat (`naming: { entry: '[name].[ext]' }`), beside the main bundle;
- * `import.meta.url` cannot be used there, as `--bytecode` freezes it to the build machine's path.
- */
-function extractWorkerUrl(): string {
-  if (Bun.isStandaloneExecutable) return path.join(path.dirname(Bun.main), 'extract-worker.js')
-  return new URL('./extract-worker.ts', import.meta.url).href
-}
-
-/** The bytes' buffer when they are all of it (a view into a larger buffer is copied instead). */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer[] {
-  const buffer = bytes.buffer
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : []
 }
 
 function aborted(pkg: string): SkiffError {

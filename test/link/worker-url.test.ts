@@ -10,13 +10,13 @@ const SRC_LINK = path.resolve(import.meta.dir, '../../src/link')
 function entrySource(storeDir: string, targetDir: string): string {
   return `
 import { createLinker } from ${JSON.stringify(path.join(SRC_LINK, 'index.ts'))}
-import { linkWorkerUrl } from ${JSON.stringify(path.join(SRC_LINK, 'worker-url.ts'))}
+import { workerEntryUrl } from ${JSON.stringify(path.resolve(SRC_LINK, '../scheduler/index.ts'))}
 const index = { dirs: 'lib', files: 'lib/a.js' }
 const linker = createLinker({ backend: { kind: 'hardlink' }, workers: 2 })
 linker
   .link({ srcDir: ${JSON.stringify(storeDir)}, index, targetDir: ${JSON.stringify(targetDir)}, privateCopy: false })
   .then(() => linker[Symbol.asyncDispose]())
-  .then(() => console.log(linkWorkerUrl()))
+  .then(() => console.log(workerEntryUrl(new URL(${JSON.stringify(Bun.pathToFileURL(path.join(SRC_LINK, 'link-worker.ts')).href)}))))
 `
 }
 
