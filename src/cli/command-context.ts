@@ -46,6 +46,24 @@ export const installArgs = {
 
 export type CommandArgs = Record<string, unknown>
 
+/** The project folder, as the commands besides install take it. */
+export const prefixArg = {
+  prefix: { type: 'string', description: 'the project folder' },
+} satisfies ArgsDef
+
+/** For the commands that print trees and tables, and the project folder. */
+export const printArgs = {
+  ...prefixArg,
+  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
+} satisfies ArgsDef
+
+/** For the commands that read registry metadata without installing. */
+export const metadataArgs = {
+  registry: { type: 'string', description: 'the default registry URL' },
+  cache: { type: 'string', description: 'the metadata cache folder' },
+  offline: { type: 'boolean', description: 'use only cached metadata' },
+} satisfies ArgsDef
+
 /** Which workspaces an install changes: their package.json files, and their part of node_modules. */
 export const workspaceArgs = {
   workspace: { type: 'string', alias: 'w', description: 'install (add to, remove from) this workspace only, by name or folder (repeatable)' },

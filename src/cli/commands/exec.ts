@@ -7,7 +7,7 @@ import { dependencyOrder, execPackage, findWorkspaceFolders, selectWorkspaces } 
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { createReporter, type Reporter } from '../../ui/reporter.ts'
-import { lifecycleFor, processContext } from '../command-context.ts'
+import { lifecycleFor, prefixArg, processContext } from '../command-context.ts'
 import { createInstallContext } from '../install-context.ts'
 import { formatError } from '../print-error.ts'
 import { runInstallJob } from './install.ts'
@@ -22,7 +22,7 @@ const execArgs = {
   'allow-scripts': { type: 'string', description: 'packages whose install scripts may run when fetched: a,b' },
   'dangerously-allow-all-scripts': { type: 'boolean', description: 'run every install script of fetched packages' },
   'ignore-scripts': { type: 'boolean', description: 'run no install scripts of fetched packages' },
-  prefix: { type: 'string', description: 'the project folder' },
+  ...prefixArg,
 } satisfies ArgsDef
 
 const OWN_FLAGS = ['package', 'call', 'yes', 'no', 'workspace', 'workspaces', 'include-workspace-root']

@@ -7,7 +7,7 @@ import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { createReporter } from '../../ui/reporter.ts'
 import { formatError } from '../print-error.ts'
-import { processContext } from '../command-context.ts'
+import { prefixArg, processContext } from '../command-context.ts'
 
 const manageArgs = {
   subcommand: { type: 'positional', required: false, description: 'approve <pkg...> | approve --all | deny <pkg...> | deny --all | ls | prune' },
@@ -15,7 +15,7 @@ const manageArgs = {
   'allow-scripts-pin': { type: 'boolean', default: true, description: 'approve pinned versions (pkg@1.2.3); --no-allow-scripts-pin approves by name' },
   'dry-run': { type: 'boolean', description: 'prune: show what would be removed' },
   json: { type: 'boolean', description: 'print JSON' },
-  prefix: { type: 'string', description: 'the project folder' },
+  ...prefixArg,
 } satisfies ArgsDef
 
 const MODES: Record<string, Mode> = { approve: 'approve', deny: 'deny', ls: 'ls', list: 'ls', prune: 'prune' }

@@ -13,7 +13,7 @@ import {
   renderListText,
   shouldColor,
 } from '../../query/index.ts'
-import { npmFlags } from '../command-context.ts'
+import { npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
 
 const lsArgs = {
@@ -27,8 +27,7 @@ const lsArgs = {
   include: { type: 'string', description: 'keep dependency types that NODE_ENV=production or --omit would leave out' },
   link: { type: 'boolean', description: 'only linked packages (workspaces, file: folders)' },
   unicode: { type: 'boolean', description: 'draw the tree with unicode lines (default: with a UTF-8 locale)' },
-  prefix: { type: 'string', description: 'the project folder' },
-  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
+  ...printArgs,
 } satisfies ArgsDef
 
 function lsCommand(name: 'ls' | 'll'): CommandDef<ArgsDef> {

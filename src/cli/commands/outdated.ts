@@ -18,7 +18,7 @@ import {
 } from '../../query/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { defaultNodeVersion, parsePackument, type Packument } from '../../resolve/index.ts'
-import { npmFlags } from '../command-context.ts'
+import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
 
 const outdatedArgs = {
@@ -29,11 +29,8 @@ const outdatedArgs = {
   parseable: { type: 'boolean', alias: 'p', description: 'print path:name@wanted:name@current:name@latest:dependent lines' },
   omit: { type: 'string', description: 'leave out dev, optional or peer dependencies (repeatable)', valueHint: 'dev|optional|peer' },
   include: { type: 'string', description: 'keep dependency types that NODE_ENV=production or --omit would leave out' },
-  registry: { type: 'string', description: 'the default registry URL' },
-  cache: { type: 'string', description: 'the metadata cache folder' },
-  offline: { type: 'boolean', description: 'use only cached metadata' },
-  prefix: { type: 'string', description: 'the project folder' },
-  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
+  ...metadataArgs,
+  ...printArgs,
 } satisfies ArgsDef
 
 /** Packuments fetched at once. */

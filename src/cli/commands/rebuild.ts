@@ -9,7 +9,7 @@ import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { readUmask } from '../../tarball/index.ts'
 import { createReporter } from '../../ui/reporter.ts'
 import { formatError } from '../print-error.ts'
-import { processContext } from '../command-context.ts'
+import { prefixArg, processContext } from '../command-context.ts'
 
 const rebuildArgs = {
   packages: { type: 'positional', required: false, description: 'packages to rebuild: name, name@range or a folder (default: all)' },
@@ -17,7 +17,7 @@ const rebuildArgs = {
   'foreground-scripts': { type: 'boolean', description: 'run scripts one at a time, their output shown' },
   'dangerously-allow-all-scripts': { type: 'boolean', description: 'run every install script, whatever allowScripts says' },
   'script-shell': { type: 'string', description: 'the shell scripts run in (default sh)' },
-  prefix: { type: 'string', description: 'the project folder' },
+  ...prefixArg,
   silent: { type: 'boolean', description: 'print nothing but errors' },
   verbose: { type: 'boolean', description: 'print each script as it runs' },
 } satisfies ArgsDef

@@ -13,7 +13,7 @@ import {
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { formatError } from '../print-error.ts'
-import { processContext } from '../command-context.ts'
+import { prefixArg, processContext } from '../command-context.ts'
 
 const runArgs = {
   event: { type: 'positional', required: false, description: 'the script to run; none lists the scripts' },
@@ -27,7 +27,7 @@ const runArgs = {
   json: { type: 'boolean', description: 'list the scripts as JSON' },
   parseable: { type: 'boolean', description: 'list the scripts as name:script lines' },
   silent: { type: 'boolean', description: 'no banners' },
-  prefix: { type: 'string', description: 'the project folder' },
+  ...prefixArg,
 } satisfies ArgsDef
 
 const OWN_FLAGS = ['workspace', 'workspaces', 'include-workspace-root', 'json', 'parseable']

@@ -14,17 +14,14 @@ import {
 } from '../../query/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
-import { npmFlags } from '../command-context.ts'
+import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
 
 const viewArgs = {
   package: { type: 'positional', required: false, description: 'name[@version|@range|@tag] (default: the project in the current folder), then fields such as version, dist.tarball, versions' },
   json: { type: 'boolean', description: 'print the fields (or the whole document) as JSON' },
-  registry: { type: 'string', description: 'the default registry URL' },
-  cache: { type: 'string', description: 'the metadata cache folder' },
-  offline: { type: 'boolean', description: 'use only cached metadata' },
-  prefix: { type: 'string', description: 'the project folder' },
-  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
+  ...metadataArgs,
+  ...printArgs,
 } satisfies ArgsDef
 
 export default defineCommand({

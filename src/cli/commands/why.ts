@@ -3,14 +3,13 @@ import { defineCommand, type ArgsDef } from 'citty'
 import { loadConfig } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import { createExplainer, createPaint, findNodes, loadActualTree, readBooleanSetting, renderExplanation, shouldColor, type TreeNode } from '../../query/index.ts'
-import { npmFlags } from '../command-context.ts'
+import { npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
 
 const whyArgs = {
   packages: { type: 'positional', required: false, description: 'a package name, name@range, or the folder of an installed package' },
   json: { type: 'boolean', description: 'print the explanations as JSON' },
-  prefix: { type: 'string', description: 'the project folder' },
-  color: { type: 'string', description: 'always, or false; by default only on a terminal' },
+  ...printArgs,
 } satisfies ArgsDef
 
 export default defineCommand({
