@@ -14,6 +14,7 @@ import { removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
 import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
+import { createTimings } from '../ui/timings.ts'
 import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
@@ -42,6 +43,7 @@ export const installArgs = {
   'fetch-concurrency': { type: 'string', description: 'downloads in flight (default 48)' },
   'extract-workers': { type: 'string', description: 'threads extracting tarballs (default: cores)' },
   'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 3)' },
+  timings: { type: 'boolean', description: 'print the wall time and CPU of each step at the end (in --json: "timings")' },
 } satisfies ArgsDef
 
 export type CommandArgs = Record<string, unknown>
@@ -80,7 +82,7 @@ export function workspaceChoice(args: CommandArgs, rawArgs: readonly string[]): 
 }
 
 /** Flags of skiff's own, which are not npm config keys. */
-const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers']
+const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers', 'timings']
 
 const LIST_FLAGS = new Set(['omit', 'include'])
 
@@ -150,6 +152,7 @@ export interface CommandJob {
 
 export async function runInstallCommand(job: CommandJob): Promise<number> {
   const started = performance.now()
+  const timings = job.args.timings === true ? createTimings('start skiff') : undefined
   const json = job.args.json === true
   let reporter: Reporter = createReporter({
     loglevel: 'notice',
@@ -188,7 +191,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
 
   async function runToEnd(): Promise<number> {
     try {
-      const tuning = tuningOf(job.args)
+      const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}) }
       config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
       reporter = createReporter({
         loglevel: config.loglevel as LogLevel,
@@ -199,6 +202,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
         redact: config.redact,
       })
       for (const warning of config.warnings) reporter.warn(warning)
+      timings?.step('read the configuration')
       // one install at a time per project; released after the context below is disposed
       await using projectLock = await acquireProjectLock({
         projectDir: config.projectDir,
@@ -207,13 +211,20 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
         onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
       })
       await removeWriteLeftovers(config.projectDir)
+      timings?.step('take the project lock')
       const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)
       await using context = createInstallContext(config, tuning, reporter, interrupt.signal, lifecycle.prepareGitCheckout)
+      timings?.step('set up scripts, store and workers')
       const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
       // npm ci, and npm install with no packages named, run the project's own install scripts after reify
       if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()
       summary.scriptsNotRun = lifecycle.unreviewed()
       interrupt.signal.throwIfAborted()
+      if (timings) {
+        timings.step('root scripts')
+        await context.reportThreadCpu()
+        summary.timings = timings.report()
+      }
       summary.elapsedMs = performance.now() - started
       summary.backend = context.backend()?.kind
       reporter.summary(summary)

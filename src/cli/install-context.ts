@@ -17,10 +17,11 @@ import { SkiffError } from '../error/index.ts'
 import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { createRegistryClient, type CacheWrite, type RegistryClient } from '../registry/index.ts'
-import type { Limits } from '../scheduler/index.ts'
+import { threadCpu, type CpuTime, type Limits } from '../scheduler/index.ts'
 import { createStore, type Store } from '../store/index.ts'
 import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
 import type { Reporter } from '../ui/reporter.ts'
+import type { Timings } from '../ui/timings.ts'
 import { version } from './version.ts'
 
 export interface InstallTuning {
@@ -28,6 +29,8 @@ export interface InstallTuning {
   fetchConcurrency?: number
   extractWorkers?: number
   linkWorkers?: number
+  /** --timings: steps, lanes and worker threads are measured into it */
+  timings?: Timings
 }
 
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
@@ -50,6 +53,8 @@ export interface InstallContext extends AsyncDisposable {
   backend(): Backend | undefined
   /** a packument's compact text, made and cached on worker threads (started with the first) */
   packumentText(body: Uint8Array, name: string, write: CacheWrite): Promise<string>
+  /** --timings: adds the CPU of the worker pools that ran (call when their work is done) */
+  reportThreadCpu(): Promise<void>
 }
 
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
@@ -127,6 +132,8 @@ export function createInstallContext(
   // git runs with this process's environment: the user's ssh agent, credential helpers, PATH
   const git = createGitPackages({ store, env: process.env, signal, ...(prepareGit === undefined ? {} : { prepare: prepareGit }) })
 
+  const timings = tuning.timings
+  const timed = <T>(lane: string, run: () => Promise<T>): Promise<T> => (timings ? timings.job(lane, run) : run())
   const services: ReifyServices = {
     limits,
     signal,
@@ -134,20 +141,23 @@ export function createInstallContext(
     lockCheckMemo: createLockCheckMemo(path.join(config.cache, 'v1', 'lock-checks'), `skiff ${version} bun ${Bun.version}`),
     isStored: (key) => store.get(key) !== undefined,
     executors: {
-      fetch: (job, jobSignal) => {
-        // a git package missing from the store (ci from a lockfile) is checked out and packed
-        if (isGitResolved(job.source.url)) return git.pack(job.source.url, job.pkg)
-        warnPlainHttp(job.source.url)
-        return registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal })
-      },
-      extract: async (job) => {
-        await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
-      },
-      link: async (target) => {
-        const stored = store.get(target.key)
-        if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
-        await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, pkg: target.pkg })
-      },
+      fetch: (job, jobSignal) =>
+        timed('fetch', () => {
+          // a git package missing from the store (ci from a lockfile) is checked out and packed
+          if (isGitResolved(job.source.url)) return git.pack(job.source.url, job.pkg)
+          warnPlainHttp(job.source.url)
+          return registry.fetchTarball({ url: job.source.url, pkg: job.pkg, signal: jobSignal })
+        }),
+      extract: (job) =>
+        timed('extract', async () => {
+          await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
+        }),
+      link: (target) =>
+        timed('link', async () => {
+          const stored = store.get(target.key)
+          if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
+          await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, pkg: target.pkg })
+        }),
     },
     removeDirs: (dirs) => getLinker().removeTargets(dirs),
     // stale links go unless every installed package was just made; nothing made means the tree
@@ -163,6 +173,7 @@ export function createInstallContext(
       const now = performance.now()
       reporter.verbose(`timing ${step}: ${Math.round(now - lastStep)}ms`)
       lastStep = now
+      timings?.step(step)
     },
   }
 
@@ -182,6 +193,20 @@ export function createInstallContext(
     platform,
     backend: () => backend,
     packumentText,
+    async reportThreadCpu() {
+      if (!timings) return
+      const groups: Array<[string, { workers: number; threadCpu(): Promise<CpuTime | null> } | undefined]> = [
+        ['extract workers', extractor],
+        ['link workers', linker],
+        ['packument workers', packuments],
+      ]
+      for (const [name, pool] of groups) {
+        const cpu = pool && pool.workers > 0 ? await pool.threadCpu() : null
+        if (cpu) timings.threads(name, pool?.workers ?? 0, cpu)
+      }
+      const main = threadCpu()
+      if (main) timings.threads('main thread', 1, main)
+    },
     async [Symbol.asyncDispose]() {
       await pools.disposeAsync()
       await cleaning

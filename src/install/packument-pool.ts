@@ -12,7 +12,7 @@
  */
 import { SkiffError, type ErrorCode } from '../error/index.ts'
 import type { CacheWrite } from '../registry/index.ts'
-import { transferable, workerEntryUrl } from '../scheduler/index.ts'
+import { askThreadCpu, transferable, workerEntryUrl, type CpuTime } from '../scheduler/index.ts'
 
 export interface PackumentPool extends AsyncDisposable {
   /**
@@ -20,6 +20,9 @@ export interface PackumentPool extends AsyncDisposable {
    * when the bytes are not JSON, EBADPACKUMENT when no packument; neither is cached)
    */
   text(body: Uint8Array, name: string, write: CacheWrite): Promise<string>
+  /** the CPU its worker threads used (ask when no packument is being read); null where it cannot be read */
+  threadCpu(): Promise<CpuTime | null>
+  readonly workers: number
 }
 
 export interface PackumentRequest {
@@ -109,6 +112,10 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
         queue.push({ request: { id: nextId++, name, body, write }, resolve, reject })
         pump()
       })
+    },
+    threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
+    get workers() {
+      return slots.length
     },
     async [Symbol.asyncDispose]() {
       closed = true

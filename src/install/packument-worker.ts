@@ -5,11 +5,13 @@
 import { SkiffError } from '../error/index.ts'
 import { keepInCache } from '../registry/index.ts'
 import { packumentText } from '../resolve/index.ts'
+import { answerCpuQuery } from '../scheduler/index.ts'
 import type { PackumentReply, PackumentRequest } from './packument-pool.ts'
 
 declare const self: Worker
 
 self.onmessage = (event: MessageEvent<PackumentRequest>) => {
+  if (answerCpuQuery(event.data, (reply) => self.postMessage(reply))) return
   const { id, name, body, write } = event.data
   let reply: PackumentReply
   try {

@@ -13,7 +13,7 @@
 import { SkiffError } from '../error/index.ts'
 import { countPaths, type PackageIndex } from '../tarball/index.ts'
 import type { Backend } from './probe-backend.ts'
-import { workerEntryUrl } from '../scheduler/index.ts'
+import { askThreadCpu, workerEntryUrl, type CpuTime } from '../scheduler/index.ts'
 import {
   type BatchReport,
   type BatchRequest,
@@ -37,6 +37,9 @@ export interface Linker extends AsyncDisposable {
   link(job: LinkJob): Promise<void>
   /** Removes package folders (or links) that should no longer be in node_modules. */
   removeTargets(dirs: readonly string[]): Promise<void>
+  /** the CPU its worker threads used (ask when nothing is being linked); null where it cannot be read */
+  threadCpu(): Promise<CpuTime | null>
+  readonly workers: number
 }
 
 export interface LinkerOptions {
@@ -208,6 +211,9 @@ export function createLinker(options: LinkerOptions): Linker {
         lines: errors.map((error) => error.message),
       })
     },
+
+    threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
+    workers: slots.length,
 
     async [Symbol.asyncDispose]() {
       if (closed) return

@@ -4,6 +4,7 @@
  * compiled build (see README.md, "Workers in the compiled binary").
  */
 import { errnoCode } from '../error/index.ts'
+import { answerCpuQuery } from '../scheduler/index.ts'
 import { materialisePackage } from './materialise-package.ts'
 import { removeTarget } from './replace-target.ts'
 import type { BatchReport, BatchRequest, JobFailure, WireJob } from './worker-protocol.ts'
@@ -11,6 +12,7 @@ import type { BatchReport, BatchRequest, JobFailure, WireJob } from './worker-pr
 declare const self: Worker
 
 self.onmessage = (event: MessageEvent<BatchRequest>) => {
+  if (answerCpuQuery(event.data, (reply) => self.postMessage(reply))) return
   const failures: JobFailure[] = []
   for (const job of event.data.jobs) {
     const failure = runJob(job)

@@ -11,12 +11,16 @@
  * do not keep the process alive.
  */
 import { SkiffError } from '../error/index.ts'
-import { transferable, workerEntryUrl } from '../scheduler/index.ts'
+import { askThreadCpu, transferable, workerEntryUrl, type CpuTime } from '../scheduler/index.ts'
 import { readUmask } from './read-umask.ts'
 import type { ExtractOptions, ExtractResult, Extractor } from './types.ts'
 import { fromWireError, type ExtractReply, type ExtractRequest } from './worker-protocol.ts'
 
-export interface ExtractorPool extends Extractor, AsyncDisposable {}
+export interface ExtractorPool extends Extractor, AsyncDisposable {
+  /** the CPU its worker threads used (ask when no extraction runs); null where it cannot be read */
+  threadCpu(): Promise<CpuTime | null>
+  readonly workers: number
+}
 
 export interface ExtractorOptions {
   /** worker threads (at least 1) */
@@ -114,6 +118,9 @@ export function createExtractor(options: ExtractorOptions): ExtractorPool {
         pump()
       })
     },
+
+    threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
+    workers: slots.length,
 
     async [Symbol.asyncDispose]() {
       closed = true

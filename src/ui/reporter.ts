@@ -4,6 +4,7 @@
  * cli/print-error.ts, which uses `line` here).
  */
 import { createConsola, type ConsolaInstance } from 'consola'
+import { timingLines, type TimingsReport } from './timings.ts'
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'notice' | 'http' | 'info' | 'verbose' | 'silly'
 
@@ -32,6 +33,8 @@ export interface Summary {
   warnings: string[]
   /** --package-lock-only: the number of packages the lockfile holds, and whether it changed */
   lockfileOnly?: { packages: number; changed: boolean }
+  /** --timings */
+  timings?: TimingsReport
 }
 
 export interface Reporter {
@@ -108,6 +111,8 @@ export function createReporter(options: ReporterOptions): Reporter {
         options.stdout.write(`${options.redact(JSON.stringify({ ok: true, ...summary, warnings }, null, 2))}\n`)
         return
       }
+      // timings go to stderr, with the other diagnostics, whatever the log level
+      if (summary.timings) for (const line of timingLines(summary.timings)) options.stderr.write(`${line}\n`)
       if (rank < levelRank.notice) return
       for (const line of summaryLines(summary)) options.stdout.write(`${line}\n`)
     },

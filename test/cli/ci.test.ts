@@ -240,6 +240,28 @@ describe('skiff ci', () => {
     expect(result.added).toBe(5)
   })
 
+  test('--timings prints each step, the lanes and the worker threads on stderr, and --json carries them', async () => {
+    await using tmp = tempDir()
+    const dir = project(tmp.path)
+    const run = await runSkiff(dir, ['ci', '--timings'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('timing')
+    for (const step of ['start skiff', 'read package.json and lockfile', 'plan', 'fetch, extract and link', 'bin links', 'hidden lockfile', 'total']) {
+      expect(run.stderr).toMatch(new RegExp(`^timing ${step} .*ms`, 'm'))
+    }
+    expect(run.stderr).toMatch(/^timing lane fetch: 5 jobs, busy \d+ms/m)
+    expect(run.stderr).toMatch(/^timing lane link: 5 jobs/m)
+    expect(run.stderr).toMatch(/^timing threads link workers \(\d\): user \d+ms, sys \d+ms$/m)
+
+    await using again = tempDir()
+    const json = await runSkiff(project(again.path), ['ci', '--timings', '--json'], { registry: registry.url })
+    expect(json.code).toBe(0)
+    const result = JSON.parse(json.stdout) as { timings: { steps: Array<{ name: string; wallMs: number }>; lanes: Array<{ name: string; jobs: number }> } }
+    expect(result.timings.steps.map((step) => step.name)).toContain('fetch, extract and link')
+    expect(result.timings.lanes.find((lane) => lane.name === 'extract')?.jobs).toBe(5)
+    expect(json.stderr).not.toContain('timing')
+  })
+
   test('a second project installs from the shared store without downloading', async () => {
     await using tmp = tempDir()
     const cache = path.join(tmp.path, 'shared-cache')
