@@ -24,7 +24,7 @@ import { compareTrees, countByKind, describeDifference } from './compare-trees.t
 import { cleanEnv } from './environment.ts'
 import { tail } from './measure.ts'
 import { buildCommand, type Action } from './phases.ts'
-import { benchDirs, readFixture, type Fixture } from './projects.ts'
+import { benchDirs, FIXTURES_DIR, readFixture, type Fixture } from './projects.ts'
 import { npmCommand, skiffCommand, type ToolCommand } from './tools.ts'
 
 const BENCH_DIR = import.meta.dir
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       fixtures: { type: 'string', default: 'small,medium,antd' },
       'lock-only': { type: 'boolean', default: false },
       skiff: { type: 'string' },
-      'fixtures-dir': { type: 'string', default: '/work/shared/fixtures' },
+      'fixtures-dir': { type: 'string', default: FIXTURES_DIR },
       keep: { type: 'boolean', default: false },
     },
     strict: true,

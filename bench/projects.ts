@@ -58,6 +58,9 @@ export interface Fixture {
   legacyPeerDeps: boolean
 }
 
+/** The fixture projects the bench and the compatibility check use by default. */
+export const FIXTURES_DIR = path.join(import.meta.dir, '../test/fixtures/projects')
+
 export function readFixture(fixturesRoot: string, name: string): Fixture {
   const dir = path.join(fixturesRoot, name)
   if (!fs.existsSync(path.join(dir, 'package.json'))) throw new Error(`fixture ${name}: no package.json in ${dir}`)

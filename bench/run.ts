@@ -14,7 +14,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cleanEnv, describeMachine } from './environment.ts'
 import { buildCommand, findPhase, PHASES, type Phase } from './phases.ts'
-import { benchDirs, emptyTrash, readFixture, type BenchDirs } from './projects.ts'
+import { benchDirs, emptyTrash, FIXTURES_DIR, readFixture, type BenchDirs } from './projects.ts'
 import { runSession } from './session.ts'
 import { renderTable, summarize, type RunRecord } from './summarize.ts'
 import { ensurePeers, isToolName, npmCommand, peerCommand, PEER_PINS, skiffCommand, type ToolCommand, type ToolName } from './tools.ts'
@@ -73,7 +73,7 @@ function parseCli(argv: string[]) {
     rounds,
     settleMs,
     skiff: values.skiff,
-    fixturesDir: values['fixtures-dir'] ?? '/work/shared/fixtures',
+    fixturesDir: values['fixtures-dir'] ?? FIXTURES_DIR,
     resultsDir: values.results ?? path.join(BENCH_DIR, 'results'),
     keepTrash: values['keep-trash'],
     cooldown: !values['no-cooldown'],

@@ -40,7 +40,7 @@ if (process.argv[2] === '--get') {
   process.exit(0)
 }
 
-const lockPath = flag('lock') ?? '/work/shared/fixtures/antd/package-lock.json'
+const lockPath = flag('lock') ?? new URL('../../test/fixtures/projects/antd/package-lock.json', import.meta.url).pathname
 const parent = flag('dir') ?? os.tmpdir()
 const runs = Number(flag('runs') ?? 3)
 const tarballs = await loadTarballs(lockPath, path.join(os.tmpdir(), 'skiff-bench-tarballs'), { allPlatforms: true })

@@ -179,7 +179,7 @@ function flag(name: string): string | undefined {
   return at < 0 ? undefined : process.argv[at + 1]
 }
 
-const lockPath = flag('lock') ?? '/work/shared/fixtures/medium/package-lock.json'
+const lockPath = flag('lock') ?? new URL('../../test/fixtures/projects/medium/package-lock.json', import.meta.url).pathname
 const rounds = Number(flag('rounds') ?? 3)
 const only = flag('only')?.split(',')
 const chosen = candidates.filter((candidate) => !only || only.includes(candidate.name))

@@ -10,7 +10,7 @@ import {
   type Lockfile,
   type LockSyncOptions,
 } from '../../src/lockfile/index.ts'
-import { SHARED_FIXTURES } from './helpers.ts'
+import { PROJECT_FIXTURES } from './helpers.ts'
 
 // Cases come from real npm 11.19 runs: `npm install --package-lock-only`, then package.json
 // (or the lockfile) edited, then `npm ci`. Where npm prints the version it would fetch from
@@ -361,7 +361,7 @@ describe('createLockSyncError', () => {
 
 describe('checkLockInSync on real projects', () => {
   const read = async (fixture: string) => {
-    const dir = path.join(SHARED_FIXTURES, fixture)
+    const dir = path.join(PROJECT_FIXTURES, fixture)
     const lock = await readLockfile(dir)
     if (lock === undefined) throw new Error(`no lockfile in ${dir}`)
     return { lock, json: (await readPackageJson(dir)).data }

@@ -13,7 +13,8 @@ export function createProject(files: Record<string, string>): { dir: string; [Sy
 }
 
 export const FIXTURES = path.join(import.meta.dir, 'fixtures')
-export const SHARED_FIXTURES = path.join(import.meta.dir, '../../../shared/fixtures')
+/** The real projects npm wrote lockfiles for (test/fixtures/projects/README.md). */
+export const PROJECT_FIXTURES = path.join(import.meta.dir, '../fixtures/projects')
 
 /** The SkiffError a promise or function throws, for asserting on code and fields. */
 export async function caught(run: () => unknown): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import path from 'node:path'
 import { detectFormat, parseLockfile, readLockfile, serializeLockfile, type LockEntry, type Lockfile } from '../../src/lockfile/index.ts'
-import { FIXTURES, SHARED_FIXTURES } from './helpers.ts'
+import { FIXTURES, PROJECT_FIXTURES } from './helpers.ts'
 
 const lockOf = (packages: Record<string, LockEntry>, extra: Partial<Lockfile> = {}): Lockfile => ({
   file: '/p/package-lock.json',
@@ -16,7 +16,7 @@ const lockOf = (packages: Record<string, LockEntry>, extra: Partial<Lockfile> = 
 describe('serializeLockfile', () => {
   for (const fixture of ['small', 'medium', 'antd']) {
     test(`reading then writing the ${fixture} lockfile npm 11 wrote gives the same bytes`, async () => {
-      const dir = path.join(SHARED_FIXTURES, fixture)
+      const dir = path.join(PROJECT_FIXTURES, fixture)
       const file = path.join(dir, 'package-lock.json')
       const text = await Bun.file(file).text()
       const format = detectFormat(await Bun.file(path.join(dir, 'package.json')).text())

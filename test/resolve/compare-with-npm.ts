@@ -20,7 +20,7 @@ import { createRegistryIO } from './registry-io.ts'
 const REGISTRY = 'https://registry.npmjs.org/'
 const args = process.argv.slice(2)
 const fixture = args.find((arg) => !arg.startsWith('--')) ?? 'small'
-const source = fs.existsSync(fixture) ? path.resolve(fixture) : path.join('/work/shared/fixtures', fixture)
+const source = fs.existsSync(fixture) ? path.resolve(fixture) : path.join(import.meta.dir, '../fixtures/projects', fixture)
 const cacheDir = path.join(os.tmpdir(), 'skiff-compare-cache')
 if (args.includes('--fresh')) fs.rmSync(cacheDir, { recursive: true, force: true })
 fs.mkdirSync(cacheDir, { recursive: true })
