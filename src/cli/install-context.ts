@@ -81,7 +81,7 @@ export function createInstallContext(
     buffered: 48 + extractWorkers * 4,
   }
   const platform = detectPlatform()
-  const registry = createRegistryClient(config)
+  const registry = createRegistryClient(config, fetch, { onHttp: (event) => reporter.http(event) })
   // Worker pools start only when there is work for them: a warm install extracts nothing, and
   // starting idle workers costs start-up time on every core.
   const pools = new AsyncDisposableStack()

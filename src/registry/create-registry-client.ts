@@ -10,8 +10,8 @@
  *   If-None-Match / If-Modified-Since, and a 304 serves the cached copy
  */
 import { type Config, stripUrlCredentials } from '../config/index.ts'
-import { SkiffError } from '../error/index.ts'
-import { createFetchWithRetry } from './fetch-with-retry.ts'
+import { isSkiffError, SkiffError } from '../error/index.ts'
+import { createFetchWithRetry, type FetchRequest, type FetchResult } from './fetch-with-retry.ts'
 import { cacheSlot, type CacheEntry, type CacheWrite, isFresh, keepInCache, maxAgeMs, readCacheEntry, writeCacheEntry } from './packument-cache.ts'
 import { type TarballEntry, tarballUrl } from './tarball-url.ts'
 
@@ -65,6 +65,26 @@ const jsonForm = (name: string): PackumentForm<unknown> => ({
 const CORGI_JSON = jsonForm('corgi')
 const FULL_JSON = jsonForm('full')
 
+/**
+ * One registry request as npm's `--loglevel http` prints it (`GET 200 <url> 12ms (cache miss)`):
+ * also the answers the metadata cache gave without asking (`hit`) and the 304s that made a
+ * cached copy good again (`revalidated`, with npm's 200).
+ */
+export interface HttpEvent {
+  method: 'GET'
+  status: number
+  /** without credentials */
+  url: string
+  elapsedMs: number
+  /** the try that answered (1 when no retry was needed) */
+  attempt: number
+  cache: 'hit' | 'miss' | 'revalidated' | 'updated'
+}
+
+export interface RegistryClientHooks {
+  onHttp?: (event: HttpEvent) => void
+}
+
 export interface RegistryClient {
   tarballUrl(entry: TarballEntry): string
   fetchTarball(request: TarballRequest): Promise<Uint8Array>
@@ -79,8 +99,26 @@ export interface RegistryClient {
   fetchVersionManifest(name: string, version: string, options?: { signal?: AbortSignal }): Promise<PackumentResult>
 }
 
-export function createRegistryClient(config: Config, fetchImpl: typeof fetch = fetch): RegistryClient {
+export function createRegistryClient(config: Config, fetchImpl: typeof fetch = fetch, hooks: RegistryClientHooks = {}): RegistryClient {
   const fetchWithRetry = createFetchWithRetry(config, fetchImpl)
+  const { onHttp } = hooks
+  const report = (url: string, startedMs: number, status: number, attempt: number, cache: HttpEvent['cache']): void => {
+    onHttp?.({ method: 'GET', status, url: stripUrlCredentials(url), elapsedMs: performance.now() - startedMs, attempt, cache })
+  }
+  /** fetchWithRetry, the answer (or the status it failed with) reported */
+  const fetchReported = async (request: FetchRequest, cached: boolean): Promise<FetchResult> => {
+    const startedMs = performance.now()
+    try {
+      const result = await fetchWithRetry(request)
+      const cache = result.status === 304 ? 'revalidated' : cached ? 'updated' : 'miss'
+      report(request.url, startedMs, result.status === 304 ? 200 : result.status, result.attempt, cache)
+      return result
+    } catch (error) {
+      const status = isSkiffError(error) ? error.details.status : undefined
+      if (typeof status === 'number') report(request.url, startedMs, status, 1, 'miss')
+      throw error
+    }
+  }
 
   async function fetchTarball(request: TarballRequest): Promise<Uint8Array> {
     const name = nameOf(request.pkg)
@@ -91,7 +129,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
         hint: 'run once online, or drop --offline',
       })
     }
-    const result = await fetchWithRetry({
+    const result = await fetchReported({
       url: request.url,
       pkg: request.pkg,
       registry: config.registryFor(name),
@@ -99,7 +137,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
       headers: { accept: '*/*', 'accept-encoding': 'identity' },
       ...(request.signal === undefined ? {} : { signal: request.signal }),
       ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
-    })
+    }, false)
     return result.body
   }
 
@@ -114,6 +152,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
   ): Promise<{ packument: T; fromCache: boolean }> {
     const registry = config.registryFor(name)
     const url = `${registry}${name.replace('/', '%2f')}`
+    const startedMs = performance.now()
     const slot = cacheSlot(config.cache, url, form.name)
     const cached = readCacheEntry(slot)
     // a cached text that cannot be read any more (damaged, another format) is a miss
@@ -134,19 +173,23 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
           hint: 'run once online, or drop --offline',
         })
       }
+      report(url, startedMs, 200, 1, 'hit')
       return { packument: value, fromCache: true }
     }
     if (cached && (config.preferOffline || (!config.preferOnline && isFresh(cached, Date.now())))) {
       const value = readCached()
-      if (value !== undefined) return { packument: value, fromCache: true }
+      if (value !== undefined) {
+        report(url, startedMs, 200, 1, 'hit')
+        return { packument: value, fromCache: true }
+      }
     }
-    const request = (conditional: Record<string, string>) => fetchWithRetry({
+    const request = (conditional: Record<string, string>) => fetchReported({
       url,
       pkg: name,
       registry,
       headers: { accept: options.fullMetadata ? FULL_ACCEPT : CORGI_ACCEPT, ...conditional },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-    })
+    }, cached !== undefined)
     const conditional: Record<string, string> = {}
     if (cached?.etag) conditional['if-none-match'] = cached.etag
     if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified
@@ -178,8 +221,13 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     const registry = config.registryFor(name)
     const url = `${registry}${name.replace('/', '%2f')}/${encodeURIComponent(version)}`
     const slot = cacheSlot(config.cache, url, 'version')
+    const startedMs = performance.now()
     const cached = readCacheEntry(slot)
-    if (cached) return fromCache(cached, name, url)
+    if (cached) {
+      const result = fromCache(cached, name, url)
+      report(url, startedMs, 200, 1, 'hit')
+      return result
+    }
     if (config.offline) {
       throw new SkiffError('ENOTCACHED', `${name}@${version}: no cached metadata, and --offline forbids fetching ${stripUrlCredentials(url)}`, {
         pkg: `${name}@${version}`,
@@ -187,13 +235,13 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
         hint: 'run once online, or drop --offline',
       })
     }
-    const result = await fetchWithRetry({
+    const result = await fetchReported({
       url,
       pkg: `${name}@${version}`,
       registry,
       headers: { accept: FULL_ACCEPT },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
-    })
+    }, false)
     const body = decoder.decode(result.body)
     const manifest = parseJson(body, name, url)
     writeCacheEntry(slot, { url, etag: null, lastModified: null, storedAtMs: Date.now(), maxAgeMs: null, body })

@@ -31,6 +31,8 @@ export interface FetchResult {
   body: Uint8Array
   /** the URL that answered, after redirects */
   url: string
+  /** 1 for the first try, more when retries were needed */
+  attempt: number
 }
 
 const MAX_REDIRECTS = 10
@@ -58,7 +60,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
     for (let failures = 0; ; failures++) {
       throwIfAborted(request)
       try {
-        return await attempt(request)
+        return { ...(await attempt(request)), attempt: failures + 1 }
       } catch (caught) {
         if (!(caught instanceof AttemptFailure)) throw caught
         if (!caught.retryable || failures >= config.fetchRetries) throw caught.error
@@ -67,7 +69,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
     }
   }
 
-  async function attempt(request: FetchRequest): Promise<FetchResult> {
+  async function attempt(request: FetchRequest): Promise<Omit<FetchResult, 'attempt'>> {
     let url = request.url
     let headers = withAuth(request, url, request.url)
     for (let redirects = 0; ; redirects++) {
@@ -101,7 +103,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
     return { 'user-agent': config.userAgent, ...request.headers, ...auth }
   }
 
-  async function send(request: FetchRequest, url: string, headers: Record<string, string>): Promise<FetchResult> {
+  async function send(request: FetchRequest, url: string, headers: Record<string, string>): Promise<Omit<FetchResult, 'attempt'>> {
     const controller = new AbortController()
     const forwardAbort = () => controller.abort(request.signal?.reason)
     request.signal?.addEventListener('abort', forwardAbort, { once: true })

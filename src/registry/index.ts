@@ -1,9 +1,11 @@
 export {
   CORGI_ACCEPT,
   createRegistryClient,
+  type HttpEvent,
   type PackumentForm,
   type PackumentResult,
   type RegistryClient,
+  type RegistryClientHooks,
   type TarballRequest,
 } from './create-registry-client.ts'
 export { keepInCache, type CacheWrite } from './packument-cache.ts'

@@ -4,6 +4,7 @@
  * cli/print-error.ts, which uses `line` here).
  */
 import { createConsola, type ConsolaInstance } from 'consola'
+import type { HttpEvent } from '../registry/index.ts'
 import { timingLines, type TimingsReport } from './timings.ts'
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'notice' | 'http' | 'info' | 'verbose' | 'silly'
@@ -42,6 +43,8 @@ export interface Reporter {
   warn(message: string): void
   notice(message: string): void
   verbose(message: string): void
+  /** a registry request, at loglevel http and above, as npm prints it */
+  http(event: HttpEvent): void
   summary(summary: Summary): void
   /** an error already formatted by the printer */
   error(text: string, json: unknown): void
@@ -105,6 +108,11 @@ export function createReporter(options: ReporterOptions): Reporter {
     verbose(message) {
       if (!options.json) logger.debug(message)
     },
+    http(event) {
+      if (options.json || rank < levelRank.http) return
+      clearLive()
+      options.stderr.write(`${options.redact(httpLine(event))}\n`)
+    },
     summary(summary) {
       clearLive()
       if (options.json) {
@@ -128,6 +136,12 @@ export function createReporter(options: ReporterOptions): Reporter {
       clearLive()
     },
   }
+}
+
+/** npm-registry-fetch's line: `http fetch GET 200 <url> 12ms attempt 2 (cache miss)`. */
+export function httpLine(event: HttpEvent): string {
+  const attempt = event.attempt > 1 ? ` attempt ${event.attempt}` : ''
+  return `http fetch ${event.method} ${event.status} ${event.url} ${Math.round(event.elapsedMs)}ms${attempt} (cache ${event.cache})`
 }
 
 export function summaryLines(summary: Summary): string[] {
