@@ -21,7 +21,8 @@ import type { Edge } from './edge.ts'
 import { isEngineCompatible } from './engine-compatible.ts'
 import { IdealTreeBuilder } from './ideal-tree-builder.ts'
 import { loadBaseline, rootDependenciesChanged } from './load-baseline.ts'
-import { createManifestSource, type ManifestSource } from './manifest-source.ts'
+import { depValid, parsedSpec } from './dep-valid.ts'
+import { createManifestSource, type IsSettled, type ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
 import { folderPackage } from './node-factory.ts'
 import { OverrideSet } from './override-set.ts'
@@ -49,15 +50,18 @@ export interface IdealTree {
 
 export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealTree> {
   const { options } = input
-  const source = createManifestSource(input, options)
   const updateAll = input.update?.all === true
   const updateNames = updateAll ? [] : input.update?.names ?? []
+  // with a lockfile as the starting tree, only what it cannot give is prefetched (known once it is loaded)
+  let isSettled: IsSettled = () => false
+  const source = createManifestSource(input, options, (name, rawSpec) => isSettled(name, rawSpec))
   const addRequests = await namedAddRequests(input, source)
   let pkg = folderPackage(input.rootManifest)
   if (input.remove?.length) pkg = removeDependencies(pkg, input.remove)
   if (addRequests.length > 0) pkg = addDependencies(pkg, addRequests)
   const root = createRoot(input, pkg)
   const baseline = input.baseline !== undefined && !updateAll ? loadBaseline(root, input.baseline, options.legacyPeerDeps) : undefined
+  if (baseline !== undefined) isSettled = settledInTree(root, updateNames)
   const workspacesChanged = addWorkspaceFolders(root, input)
   const explicitRequests = new Set<Edge>()
   for (const { name } of addRequests) {
@@ -86,6 +90,23 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   const inert = new Set([...(root.index?.inventory.values() ?? [])].filter((node) => node.inert).map((node) => node.location))
   const started = input.baseline === undefined ? {} : { baseline: { file: input.baseline.file, kind: input.baseline.kind, lockfileVersion: input.baseline.lockfileVersion } }
   return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] }, inert, ...started }
+}
+
+/**
+ * A dependency the tree already holds a satisfying package of (anywhere: where it lands is
+ * decided later) is one npm will most likely not fetch; names to update always are.
+ */
+function settledInTree(root: Node, updateNames: readonly string[]): IsSettled {
+  return (name, rawSpec) => {
+    if (updateNames.includes(name)) return false
+    try {
+      parsedSpec(name, rawSpec || '*', root.realpath)
+    } catch {
+      return false
+    }
+    for (const node of root.index?.nodesNamed(name) ?? []) if (depValid(node, rawSpec, undefined, root)) return true
+    return false
+  }
 }
 
 function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {

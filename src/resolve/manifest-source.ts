@@ -8,7 +8,11 @@
  * dependencies are requested, and their versions picked in turn, so the whole dependency
  * closure is fetched with all the concurrency the caller's getPackument allows while the
  * (serial) placement goes on. Prefetch failures are ignored here: the real request for the
- * same spec reports them.
+ * same spec reports them. It asks only for what npm would: an optional peer's own document
+ * (npm loads it with the peer set) but not its dependencies (a missing optional peer is no
+ * problem: it is placed only when something else needs it), and nothing the tree already holds
+ * a satisfying package of (`isSettled`, with a lockfile as the starting tree): adding one
+ * package to an installed project fetches that package's documents, not the whole closure.
  */
 import { SkiffError } from '../error/index.ts'
 import type { GitSpec, RegistrySpec, Spec } from '../spec/index.ts'
@@ -24,9 +28,13 @@ export interface ManifestSource {
   prefetchDependencies(pkg: PackageData, includeDev: boolean): void
 }
 
-export function createManifestSource(io: ResolveIO, options: ResolveOptions): ManifestSource {
+/** Whether the tree already holds a package of that name satisfying the spec: its document is not prefetched. */
+export type IsSettled = (name: string, rawSpec: string) => boolean
+
+export function createManifestSource(io: ResolveIO, options: ResolveOptions, isSettled: IsSettled = () => false): ManifestSource {
   const manifests = new Map<string, Promise<PackageData>>()
-  const prefetched = new Set<string>()
+  /** spec → whether its dependencies were prefetched too */
+  const prefetched = new Map<string, boolean>()
 
   function fetchManifest(spec: Spec, requiredBy: string): Promise<PackageData> {
     const key = specKey(spec)
@@ -89,10 +97,12 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
     return { ...normalizePackage(manifest), _resolved: resolved }
   }
 
-  function prefetch(name: string, rawSpec: string, requiredBy: string): void {
+  function prefetch(name: string, rawSpec: string, requiredBy: string, withDependencies: boolean): void {
     const key = `${name}@${rawSpec}`
-    if (prefetched.has(key)) return
-    prefetched.add(key)
+    const known = prefetched.get(key)
+    // a spec asked for without its dependencies (an optional peer) may be needed whole later
+    if (known === true || (known === false && !withDependencies) || isSettled(name, rawSpec)) return
+    prefetched.set(key, withDependencies)
     let spec: Spec
     try {
       spec = parsedSpec(name, rawSpec, '/')
@@ -101,14 +111,18 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions): Ma
     }
     if (spec.type !== 'version' && spec.type !== 'range' && spec.type !== 'tag' && spec.type !== 'alias') return
     // observed by whoever asks for this spec for real; a speculative failure means nothing
-    void fetchManifest(spec, requiredBy).then((pkg) => prefetchDependencies(pkg, false), () => undefined)
+    const loading = fetchManifest(spec, requiredBy)
+    void loading.then((pkg) => withDependencies && prefetchDependencies(pkg, false), () => undefined)
   }
 
   function prefetchDependencies(pkg: PackageData, includeDev: boolean): void {
-    const groups = [pkg.dependencies, pkg.optionalDependencies, options.legacyPeerDeps ? undefined : pkg.peerDependencies]
-    if (includeDev) groups.push(pkg.devDependencies)
     const requiredBy = pkg.name ? `${pkg.name}@${pkg.version ?? ''}` : 'the root project'
-    for (const deps of groups) for (const [name, rawSpec] of Object.entries(deps ?? {})) prefetch(name, rawSpec, requiredBy)
+    const groups = [pkg.dependencies, pkg.optionalDependencies]
+    if (includeDev) groups.push(pkg.devDependencies)
+    for (const deps of groups) for (const [name, rawSpec] of Object.entries(deps ?? {})) prefetch(name, rawSpec, requiredBy, true)
+    if (options.legacyPeerDeps) return
+    const meta = pkg.peerDependenciesMeta
+    for (const [name, rawSpec] of Object.entries(pkg.peerDependencies ?? {})) prefetch(name, rawSpec, requiredBy, meta?.[name]?.optional !== true)
   }
 
   return { fetchManifest, prefetchDependencies }
