@@ -148,6 +148,8 @@ export interface CommandJob {
   rawArgs: readonly string[]
   argDefs: ArgsDef
   run: (context: InstallContext, reporter: Reporter) => Promise<Summary>
+  /** the command only fills the store: no link workers are started for it */
+  storeOnly?: boolean
 }
 
 export async function runInstallCommand(job: CommandJob): Promise<number> {
@@ -191,7 +193,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
 
   async function runToEnd(): Promise<number> {
     try {
-      const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}) }
+      const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
       config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
       reporter = createReporter({
         loglevel: config.loglevel as LogLevel,
@@ -309,7 +311,7 @@ export function reifySummary(command: string, result: ReifyResult, installed: Re
   }
 }
 
-function installFailure(failures: readonly Failure[]): unknown {
+export function installFailure(failures: readonly Failure[]): unknown {
   const first = failures[0]
   if (failures.length === 1 && first) return first.error
   return new SkiffError('EFETCH', `${failures.length} packages could not be installed`, {

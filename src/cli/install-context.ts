@@ -31,6 +31,8 @@ export interface InstallTuning {
   linkWorkers?: number
   /** --timings: steps, lanes and worker threads are measured into it */
   timings?: Timings
+  /** nothing will be linked (fetch): the link workers are not started ahead */
+  storeOnly?: boolean
 }
 
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
@@ -118,7 +120,7 @@ export function createInstallContext(
   // Without node_modules this install will link: the workers start now, while the lockfile is
   // read and checked, instead of after the first package is ready (the probe then writes in
   // the project folder, as it would later).
-  if (fs.existsSync(config.projectDir) && !fs.existsSync(path.join(config.projectDir, 'node_modules'))) getLinker()
+  if (!tuning.storeOnly && fs.existsSync(config.projectDir) && !fs.existsSync(path.join(config.projectDir, 'node_modules'))) getLinker()
 
   // npm fetches plain-http tarballs without a word; skiff fetches them too, and says so once a host
   const warnedHosts = new Set<string>()

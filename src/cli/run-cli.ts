@@ -10,6 +10,7 @@ import { version } from './version.ts'
 // each command module loads only when it runs
 const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
   ci: () => import('./commands/ci.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  fetch: () => import('./commands/fetch.ts').then((m) => m.default as CommandDef<ArgsDef>),
   install: () => import('./commands/install.ts').then((m) => m.default as CommandDef<ArgsDef>),
   uninstall: () => import('./commands/uninstall.ts').then((m) => m.default as CommandDef<ArgsDef>),
   update: () => import('./commands/update.ts').then((m) => m.default as CommandDef<ArgsDef>),

@@ -32,6 +32,8 @@ export interface Summary {
   droppedOptional: string[]
   scriptsNotRun: string[]
   warnings: string[]
+  /** fetch: the packages this machine needs, now all in the store at `store` */
+  storeOnly?: { packages: number; store: string }
   /** --package-lock-only: the number of packages the lockfile holds, and whether it changed */
   lockfileOnly?: { packages: number; changed: boolean }
   /** --timings */
@@ -157,16 +159,21 @@ export function summaryLines(summary: Summary): string[] {
   if (summary.droppedOptional.length > 0) {
     lines.push(`optional packages skipped (${summary.droppedOptional.length}): ${summary.droppedOptional.join(', ')}`)
   }
-  const parts: string[] = []
-  if (summary.added > 0 || (summary.removed === 0 && summary.changed === 0)) parts.push(`added ${plural(summary.added, 'package')}`)
-  if (summary.removed > 0) parts.push(`removed ${plural(summary.removed, 'package')}`)
-  if (summary.changed > 0) parts.push(`changed ${plural(summary.changed, 'package')}`)
   const seconds = elapsed(summary.elapsedMs)
   const sources: string[] = []
   if (summary.downloaded > 0) sources.push(`${summary.downloaded} downloaded (${formatBytes(summary.downloadedBytes)})`)
   if (summary.fromCache > 0) sources.push(`${summary.fromCache} from cache`)
   if (summary.unchanged > 0) sources.push(`${summary.unchanged} already in place`)
-  lines.push(`${parts.join(', ')} in ${seconds}${sources.length > 0 ? ` · ${sources.join(', ')}` : ''}`)
+  const from = sources.length > 0 ? ` · ${sources.join(', ')}` : ''
+  if (summary.storeOnly) {
+    lines.push(`stored ${plural(summary.storeOnly.packages, 'package')} in ${summary.storeOnly.store} in ${seconds}${from}`)
+    return lines
+  }
+  const parts: string[] = []
+  if (summary.added > 0 || (summary.removed === 0 && summary.changed === 0)) parts.push(`added ${plural(summary.added, 'package')}`)
+  if (summary.removed > 0) parts.push(`removed ${plural(summary.removed, 'package')}`)
+  if (summary.changed > 0) parts.push(`changed ${plural(summary.changed, 'package')}`)
+  lines.push(`${parts.join(', ')} in ${seconds}${from}`)
   return lines
 }
 
