@@ -3,13 +3,14 @@
  * decides what goes where, with no I/O.
  *
  * Rules matched (arborist reify): entries flagged dev / optional / devOptional / peer leave the
- * tree when omitted; bundled entries (`inBundle`) arrive inside their parent's tarball; link
+ * tree when omitted; bundled entries (`inBundle`) arrive inside their bundler's tarball, unless
+ * the bundler is the project, a workspace or a linked folder (arborist's inDepBundle); link
  * entries become symlinks; an optional package built for another os / cpu / libc is skipped
  * together with the packages only it needs (its "optional set"), while a required one is an
  * EBADPLATFORM error.
  */
 import { SkiffError } from '../error/index.ts'
-import { dropOptionalOrphans, isInNodeModules, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import { bundlerLocation, dropOptionalOrphans, isInNodeModules, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import type { TargetSpec } from '../scheduler/index.ts'
 
 export type Omit = ReadonlySet<'dev' | 'optional' | 'peer'>
@@ -90,7 +91,7 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
       links.push({ location, resolved: entry.resolved ?? '' })
       continue
     }
-    if (entry.inBundle && hasPackageAncestor(location, kept)) {
+    if (entry.inBundle && arrivesInTarball(lock.packages, location, kept)) {
       skipped.push({ location, reason: 'bundled' })
       continue
     }
@@ -124,9 +125,12 @@ export function isOmitted(entry: LockEntry, omit: Omit): boolean {
   return false
 }
 
-function hasPackageAncestor(location: string, kept: Map<string, LockEntry>): boolean {
-  const parent = enclosingPackage(location)
-  return parent !== undefined && kept.has(parent)
+/** A bundled entry comes inside its bundler's tarball when the bundler is a package being installed. */
+function arrivesInTarball(packages: ReadonlyMap<string, LockEntry>, location: string, kept: Map<string, LockEntry>): boolean {
+  const bundler = bundlerLocation(packages, location)
+  if (bundler === undefined || !isInNodeModules(bundler)) return false
+  const entry = kept.get(bundler)
+  return entry !== undefined && entry.link !== true
 }
 
 /** "node_modules/a/node_modules/@s/b" -> "node_modules/a"; top-level packages have none. */

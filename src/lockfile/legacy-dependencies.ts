@@ -16,7 +16,7 @@ import path from 'node:path'
 import { classifySpec, type DepSpec } from './classify-spec.ts'
 import { dependencyEdges, isPeerEdge } from './dependency-edges.ts'
 import { isDepValid, type FoundDependency } from './dep-valid.ts'
-import { findDependency, isInNodeModules, linkTarget, nameFromLocation, normalizeLocation, parentLocation } from './location.ts'
+import { bundlerLocation, findDependency, isInNodeModules, linkTarget, nameFromLocation, normalizeLocation, parentLocation } from './location.ts'
 import type { LegacyLockNode, LockEntry, Lockfile } from './types.ts'
 
 interface DependencyEdge {
@@ -81,7 +81,7 @@ class LegacyTree {
       node.from = `${name}@${edge?.spec ?? entry.resolved ?? ''}`
     } else if (entry.name !== undefined && entry.name !== name && entry.version !== undefined) node.version = `npm:${entry.name}@${entry.version}`
     else if (entry.version !== undefined) node.version = entry.version
-    if (entry.inBundle === true && this.bundler(location) !== '') node.bundled = true
+    if (entry.inBundle === true && bundlerLocation(this.packages, location) !== '') node.bundled = true
     const localTypes = ['git', 'file', 'directory', 'remote']
     const registryLike = !localTypes.slice(0, 3).includes(resolvedSpec?.type ?? '') && !localTypes.includes(spec?.type ?? '')
     if (entry.resolved !== undefined && registryLike) node.resolved = entry.resolved
@@ -103,13 +103,6 @@ class LegacyTree {
       ? { location, entry: this.packages.get(location) ?? {}, isLink: false }
       : { location, entry: this.packages.get(target) ?? {}, isLink: true, linkTarget: target }
     return isDepValid(found, edge.spec, { projectDir: this.projectDir, fromFolder: edge.from })
-  }
-
-  /** The package that bundles `location`: the first enclosing package not itself in a bundle. */
-  private bundler(location: string): string | undefined {
-    let parent = parentLocation(location)
-    while (parent !== undefined && parent !== '' && this.packages.get(parent)?.inBundle === true) parent = parentLocation(parent)
-    return parent
   }
 
   private indexEdge(edge: DependencyEdge): void {

@@ -38,6 +38,18 @@ export function parentLocation(location: string): string | undefined {
   return isOutsideProject(location) ? undefined : ''
 }
 
+/**
+ * The location of the package whose tarball brings a bundled entry (`inBundle`): the nearest
+ * enclosing package not itself in a bundle, as arborist's Node#getBundler finds it. '' when it is
+ * the root project; a folder (workspace, link target) or the root is no tarball, so what it
+ * bundles has to be fetched like any other package.
+ */
+export function bundlerLocation(packages: ReadonlyMap<string, LockEntry>, location: string): string | undefined {
+  let parent = parentLocation(location)
+  while (parent !== undefined && parent !== '' && packages.get(parent)?.inBundle === true) parent = parentLocation(parent)
+  return parent
+}
+
 /** How many node_modules folders deep a location is: 0 for the root and other folders, 1 for top-level packages. */
 export function depth(location: string): number {
   let count = 0
