@@ -16,6 +16,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import {
+  lockAsNpmLoadsIt,
   lockSyncReport,
   findWorkspaces,
   isInNodeModules,
@@ -27,6 +28,7 @@ import {
   readProjectPackageJson,
   type LockEntry,
   type Lockfile,
+  type LockSyncReport,
 } from '../lockfile/index.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
@@ -66,14 +68,15 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   const packageJson = await readProjectPackageJson(projectDir)
   step('read package.json and lockfile')
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
-  // entries nothing reaches (a dependency taken out of package.json by hand) are not
-  // installed, as npm ci leaves them out; a lock that has some is checked every time
-  let unreached: string[] = []
+  // npm ci installs the tree arborist loads from the lockfile: entries nothing reaches (a
+  // dependency taken out of package.json by hand, an optional peer) left out, flags computed
+  // again from the edges; a lock that differs from that is checked every time
+  let report: Pick<LockSyncReport, 'unreached' | 'wrongFlags'> = { unreached: [], wrongFlags: new Map() }
   const check = () => {
-    const report = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
-    if (report.problems.length > 0) throw createLockSyncError(lock, report.problems)
-    unreached = report.unreached
-    return unreached.length === 0
+    const found = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
+    if (found.problems.length > 0) throw createLockSyncError(lock, found.problems)
+    report = found
+    return found.unreached.length === 0 && found.wrongFlags.size === 0
   }
   if (!services.lockCheckMemo) check()
   else {
@@ -84,7 +87,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
 
   const workspaces = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const chosen = chosenWorkspaces(input.workspaces, workspaces)
-  const installed = unreached.length === 0 ? lock : withoutEntries(lock, unreached)
+  const installed = lockAsNpmLoadsIt(lock, report)
   const wholePlan = planFromLock(installed, { ...input.plan, projectDir })
   const nothing = new Map<string, LockEntry>()
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan
@@ -104,11 +107,6 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
   })
   return { ...result, plan, lock }
-}
-
-function withoutEntries(lock: Lockfile, locations: readonly string[]): Lockfile {
-  const left = new Set(locations)
-  return { ...lock, packages: new Map([...lock.packages].filter(([location]) => !left.has(location))) }
 }
 
 /** The tree a previous install left, when its hidden lockfile can be trusted. */

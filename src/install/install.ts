@@ -3,9 +3,10 @@
  * node_modules agree, resolving only what has to be.
  *
  *  1. package.json, the lockfile (the baseline) and the workspace folders are read.
- *  2. No request and a lockfile that is current (every dependency satisfied, nothing left
- *     that no dependency reaches, the root's and folders' entries as their package.json says):
- *     the lockfile is the tree, nothing is resolved. Otherwise the resolver builds the tree from the registry, keeping every
+ *  2. No request and a lockfile that is current (every dependency satisfied, the root's and
+ *     folders' entries as their package.json says): the lockfile is the tree, nothing is
+ *     resolved; what npm prunes from it (entries only optional peers reach, if anything) goes
+ *     and the flags are npm's, computed from the edges. Otherwise the resolver builds the tree from the registry, keeping every
  *     locked version that still satisfies; each version it picks is handed to the scheduler at
  *     once, so tarballs download while resolution goes on.
  *  3. The saved specs go into package.json (npm's rules), the lockfile is built from the tree.
@@ -18,6 +19,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import semver from 'semver'
 import {
+  lockAsNpmLoadsIt,
   lockSyncReport,
   findWorkspaces,
   readLocalManifests,
@@ -96,7 +98,8 @@ export async function install(request: InstallRequest, services: InstallServices
   step('read package.json and lockfile')
 
   const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
-  const inSync = baseline !== undefined && !hasRequests && lockIsCurrent(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps)
+  const current = baseline !== undefined && !hasRequests ? currentLock(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps) : undefined
+  const inSync = current !== undefined
   step('check lockfile against package.json')
 
   let running: RunningInstall | undefined
@@ -104,8 +107,8 @@ export async function install(request: InstallRequest, services: InstallServices
   let workspaceFiles = new Map<string, Record<string, unknown>>()
   let lock: Lockfile
   try {
-    if (inSync) {
-      lock = baseline
+    if (current !== undefined) {
+      lock = current
     } else {
       running = request.packageLockOnly ? undefined : startScheduler(services)
       const resolved = await resolveTree(request, services, { packageJson: packageJson.data, baseline, localManifests, workspaceFolders, chosen }, running)
@@ -158,14 +161,17 @@ export async function install(request: InstallRequest, services: InstallServices
 }
 
 /**
- * The lockfile is the tree npm would write now: every dependency satisfied (npm ci's check),
- * no entry left that nothing reaches, and the folders' entries as their package.json says.
+ * The tree npm would write now, when the lockfile settles it with no resolution: every
+ * dependency satisfied (npm ci's check) and the folders' entries as their package.json says.
+ * What npm prunes and the flags it computes are applied (its buildIdealTree does so on every
+ * lockfile it loads); undefined when the resolver has work to do.
  */
-function lockIsCurrent(lock: Lockfile, packageJson: Record<string, unknown>, localManifests: ReadonlyMap<string, Record<string, unknown>>, legacyPeerDeps: boolean): boolean {
+function currentLock(lock: Lockfile, packageJson: Record<string, unknown>, localManifests: ReadonlyMap<string, Record<string, unknown>>, legacyPeerDeps: boolean): Lockfile | undefined {
   const report = lockSyncReport(packageJson, lock, { localManifests, legacyPeerDeps })
-  if (report.problems.length > 0 || report.unreached.length > 0) return false
+  if (report.problems.length > 0) return undefined
   const folders = new Map([...localManifests].filter(([location]) => location !== ''))
-  return staleFolderEntries(lock, packageJson, folders).length === 0
+  if (staleFolderEntries(lock, packageJson, folders).length > 0) return undefined
+  return lockAsNpmLoadsIt(lock, report)
 }
 
 interface ProjectFiles {

@@ -43,8 +43,11 @@ export function createLockCheckMemo(dir: string, salt: string): LockCheckMemo {
   }
 }
 
-/** Changes whenever what a remembered check decides changes (2: no unreached entries either; 3: folders outside the project). */
-const CHECK_FORMAT = 'check 3'
+/**
+ * Changes whenever what a remembered check decides changes (2: no unreached entries either;
+ * 3: folders outside the project; 4: flags as npm computes them, optional peers do not reach).
+ */
+const CHECK_FORMAT = 'check 4'
 
 export function lockCheckFingerprint(inputs: LockCheckInputs, salt: string): string {
   // Bun's hasher: loading node:crypto costs ~20 ms of module start-up

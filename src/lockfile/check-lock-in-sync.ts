@@ -27,6 +27,7 @@ import { classifySpec } from './classify-spec.ts'
 import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
 import { childLocation, depth, findDependency, isInNodeModules, isOutsideProject, linkTarget, nameFromLocation, parentLocation } from './location.ts'
 import { dependencyEdges, isPeerEdge, type Edge } from './dependency-edges.ts'
+import { lockDepFlags, sameLockFlags, withLockFlags, type DepFlags, type LockEdge } from './dep-flags.ts'
 import { manifestLockFields, stringField } from './manifest.ts'
 import { edgeRule, overriddenSpec, parseOverrides, type OverrideRule } from './overrides.ts'
 import { placeProblem, type PlacementGraph } from './place-problem.ts'
@@ -61,17 +62,44 @@ export interface LockSyncReport {
   /** what checkLockInSync returns: npm ci's lines, one per mismatch */
   problems: string[]
   /**
-   * entries no dependency reaches any more (a dependency taken out of package.json by hand):
-   * `npm ci` installs without them, and `npm install` writes the lockfile without them
+   * entries nothing reaches but optional peer dependencies, if anything (a dependency taken
+   * out of package.json by hand, an optional peer installed once): arborist finds them
+   * extraneous when it loads the lockfile and prunes them, so `npm ci` installs without them
+   * and `npm install` writes the lockfile without them, whatever flags they carry
    */
   unreached: string[]
+  /** the entries left whose dev / optional / devOptional / peer flags are not the ones npm computes, with npm's */
+  wrongFlags: Map<string, DepFlags>
 }
 
-/** checkLockInSync, and which lockfile entries the walk from package.json never reached. */
+/** checkLockInSync, which lockfile entries npm prunes, and which it gives other flags. */
 export function lockSyncReport(packageJson: Record<string, unknown>, lock: Lockfile, options: LockSyncOptions = {}): LockSyncReport {
   const walk = new LockSyncWalk(packageJson, lock, options)
   const problems = walk.run()
-  return { problems, unreached: walk.unreached() }
+  const flags = lockDepFlags({ packages: lock.packages, edgesOut: (location) => walk.resolvedEdges(location) })
+  const unreached = walk.unreached(flags)
+  const pruned = new Set(unreached)
+  const wrongFlags = new Map<string, DepFlags>()
+  for (const [location, entry] of lock.packages) {
+    const computed = flags.get(location)
+    if (computed === undefined || computed.extraneous || pruned.has(location) || entry.link === true) continue
+    const { dev, optional, devOptional, peer, extraneous } = computed
+    if (!sameLockFlags(entry, computed)) wrongFlags.set(location, { dev, optional, devOptional, peer, extraneous })
+  }
+  return { problems, unreached, wrongFlags }
+}
+
+/** The tree npm makes of a lockfile in sync: what it prunes left out, the flags it computes in place. */
+export function lockAsNpmLoadsIt(lock: Lockfile, report: Pick<LockSyncReport, 'unreached' | 'wrongFlags'>): Lockfile {
+  if (report.unreached.length === 0 && report.wrongFlags.size === 0) return lock
+  const pruned = new Set(report.unreached)
+  const packages = new Map<string, LockEntry>()
+  for (const [location, entry] of lock.packages) {
+    if (pruned.has(location)) continue
+    const flags = report.wrongFlags.get(location)
+    packages.set(location, flags === undefined ? entry : withLockFlags(entry, flags))
+  }
+  return { ...lock, packages }
 }
 
 /** The ELOCKSYNC error `ci` throws, with npm's message and one line per mismatch. */
@@ -95,6 +123,7 @@ class LockSyncWalk implements PlacementGraph {
   private readonly problems: WantedEdge[] = []
   private readonly rules = new Map<string, OverrideRule | undefined>()
   private readonly edges = new Map<string, Map<string, Edge>>()
+  private readonly resolved = new Map<string, Array<LockEdge & { edge: Edge }>>()
   /** valid edges into each location: who depends on it, with which spec */
   readonly incoming = new Map<string, { from: string; spec: string }[]>()
   private readonly rootRule: OverrideRule | undefined
@@ -121,28 +150,38 @@ class LockSyncWalk implements PlacementGraph {
   }
 
   /**
-   * Entries the walk did not reach: not the target of a valid edge, not a link to one, and not
-   * inside the bundle or shrinkwrap of a package it reached (edges into those are not walked).
+   * Entries npm prunes: extraneous by the flag walk (a link goes with its target), unless inside
+   * the bundle or shrinkwrap of a package kept, which brings them whatever reaches them.
    */
-  unreached(): string[] {
+  unreached(flags: ReadonlyMap<string, DepFlags>): string[] {
+    const kept = (location: string) => flags.get(location)?.extraneous === false
     const unreached: string[] = []
     for (const [location, entry] of this.packages) {
-      if (location === '' || this.visited.has(location)) continue
+      if (location === '' || kept(location)) continue
       if (entry.link === true) {
         const target = linkTarget(this.packages, location)
-        if (target !== undefined && this.visited.has(target)) continue
+        if (target !== undefined && kept(target)) continue
       }
-      if ((entry.inBundle === true || this.isInShrinkwrap(location)) && this.hasReachedAncestor(location)) continue
+      if ((entry.inBundle === true || this.isInShrinkwrap(location)) && this.hasKeptAncestor(location, kept)) continue
       unreached.push(location)
     }
     return unreached
   }
 
-  private hasReachedAncestor(location: string): boolean {
+  private hasKeptAncestor(location: string, kept: (location: string) => boolean): boolean {
     for (let parent = parentLocation(location); parent !== undefined && parent !== ''; parent = parentLocation(parent)) {
-      if (this.visited.has(parent)) return true
+      if (kept(parent)) return true
     }
     return false
+  }
+
+  /** A location's edges, each with the location it resolves to (valid or not). */
+  resolvedEdges(location: string): Array<LockEdge & { edge: Edge }> {
+    const cached = this.resolved.get(location)
+    if (cached !== undefined) return cached
+    const edges = this.sortedEdges(location).map((edge) => ({ name: edge.name, type: edge.type, to: findDependency(this.packages, location, edge.name), edge }))
+    this.resolved.set(location, edges)
+    return edges
   }
 
   private checkRootOverrides(): void {
@@ -168,12 +207,11 @@ class LockSyncWalk implements PlacementGraph {
     const entry = this.packages.get(from)
     const bundled = new Set(!isTop(from) && Array.isArray(entry?.bundleDependencies) ? entry.bundleDependencies : [])
     const nodeRule = this.rules.get(from)
-    for (const edge of this.sortedEdges(from)) {
+    for (const { edge, to: foundAt } of this.resolvedEdges(from)) {
       if (bundled.has(edge.name)) continue
       const rule = nodeRule === undefined ? undefined : edgeRule(nodeRule, edge.name, edge.rawSpec)
       const spec = rule === undefined ? edge.rawSpec : overriddenSpec(rule, edge.name, edge.rawSpec, this.packageJson)
       const want: WantedEdge = { from, edge, spec, rule }
-      const foundAt = findDependency(this.packages, from, edge.name)
       if (foundAt === undefined) {
         // a folder outside the project resolves only in its own node_modules: npm ci lets its
         // unmet dependencies be (npm ls calls them UNMET) and installs none of them

@@ -20,7 +20,7 @@ import { optionalSet } from './dep-sets.ts'
 import type { Edge } from './edge.ts'
 import { isEngineCompatible } from './engine-compatible.ts'
 import { IdealTreeBuilder } from './ideal-tree-builder.ts'
-import { loadBaseline, rootDependenciesChanged } from './load-baseline.ts'
+import { loadBaseline } from './load-baseline.ts'
 import { depValid, parsedSpec } from './dep-valid.ts'
 import { createManifestSource, type IsSettled, type ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
@@ -60,9 +60,15 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   if (input.remove?.length) pkg = removeDependencies(pkg, input.remove)
   if (addRequests.length > 0) pkg = addDependencies(pkg, addRequests)
   const root = createRoot(input, pkg)
-  const baseline = input.baseline !== undefined && !updateAll ? loadBaseline(root, input.baseline, options.legacyPeerDeps) : undefined
-  if (baseline !== undefined) isSettled = settledInTree(root, updateNames)
-  const workspacesChanged = addWorkspaceFolders(root, input)
+  // --update-all starts from nothing, as npm resets the lockfile for it
+  const fromLockfile = input.baseline !== undefined && !updateAll
+  if (fromLockfile && input.baseline !== undefined) {
+    loadBaseline(root, input.baseline, options.legacyPeerDeps)
+    isSettled = settledInTree(root, updateNames)
+  }
+  addWorkspaceFolders(root, input)
+  // loadVirtual computes the flags of the tree it loaded (the workspaces' package.json read from disk)
+  if (fromLockfile) calcDepFlags(root)
   const explicitRequests = new Set<Edge>()
   for (const { name } of addRequests) {
     const edge = root.edgesOut.get(name)
@@ -82,8 +88,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   for (const workspace of root.fsChildren) source.prefetchDependencies(workspace.package, true)
   queueProblems(builder, root, updateNames)
   await builder.run()
-  const suspect = baseline?.flagsSuspect === true || workspacesChanged || (baseline !== undefined && hasOrphans(root))
-  fixDepFlags(root, baseline !== undefined, builder.mutated || suspect)
+  fixDepFlags(root, fromLockfile)
   pruneFailedOptional(builder.loadFailures)
   checkEngineAndPlatform(input, root)
   applyExtras(root, await builder.extras())
@@ -136,15 +141,11 @@ function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
  * holds takes its package.json from disk, as npm's loadVirtual reads it for folders outside
  * node_modules: an edited workspace's new dependencies are what gets resolved.
  */
-function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): boolean {
-  let changed = false
+function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): void {
   for (const [location, manifest] of input.workspaces ?? []) {
     const locked = root.index?.inventory.get(location)
     if (locked !== undefined) {
-      const pkg = folderPackage(manifest)
-      // as for the root: dependencies that differ from the lockfile's make its flags suspect
-      if (rootDependenciesChanged(pkg, input.baseline?.packages.get(location) ?? {})) changed = true
-      locked.package = pkg
+      locked.package = folderPackage(manifest)
       continue
     }
     const folder = path.resolve(input.projectDir, location)
@@ -153,7 +154,6 @@ function addWorkspaceFolders(root: Node, input: BuildIdealTreeInput): boolean {
     const node = new Node({ name, pkg: folderPackage(manifest), path: folder, legacyPeerDeps: input.options.legacyPeerDeps, loadDevDependencies: true })
     attachFolder(node, root)
   }
-  return changed
 }
 
 /** Names for requests that lack one (a tarball, a folder) and versions for tags, as npm saves them. */
@@ -229,20 +229,15 @@ function queueProblems(builder: IdealTreeBuilder, root: Node, updateNames: reado
 }
 
 /**
- * A package in node_modules nothing depends on any more (a dependency taken out of a
- * package.json whose lock entry was already rewritten): its flags are stale and it is pruned.
+ * The flags of a tree built from a lockfile are computed again, whatever the lockfile said, and
+ * what ends up extraneous (nothing reaches it, or only optional peer dependencies) is pruned:
+ * npm's buildIdealTree loads the lockfile with its flags suspect every time (loadVirtual with
+ * a root), then prunes in fixDepFlags.
  */
-function hasOrphans(root: Node): boolean {
-  for (const node of root.index?.inventory.values() ?? []) {
-    if (node !== root && !node.isTop && node.edgesIn.size === 0) return true
-  }
-  return false
-}
-
-function fixDepFlags(root: Node, fromLockfile: boolean, changed: boolean): void {
-  if (fromLockfile && changed) resetDepFlags(root)
+function fixDepFlags(root: Node, fromLockfile: boolean): void {
+  if (fromLockfile) resetDepFlags(root)
   calcDepFlags(root)
-  if (!fromLockfile || !changed) return
+  if (!fromLockfile) return
   for (const node of [...(root.index?.inventory.values() ?? [])]) if (node.extraneous && node !== root) removeNode(node)
 }
 

@@ -16,5 +16,4 @@ export type {
 } from './types.ts'
 export { folderPackage } from './node-factory.ts'
 export { OverrideSet } from './override-set.ts'
-export { clearDepFlags, type FlagNode } from './calc-dep-flags.ts'
-export type { DepFlags } from './node.ts'
+export { clearDepFlags, type DepFlags, type FlagNode } from '../lockfile/index.ts'

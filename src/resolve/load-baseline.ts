@@ -1,9 +1,9 @@
 /**
  * An existing lockfile as the starting tree (arborist's loadVirtual): one node per entry,
- * with the entry as its package data and the flags it records, links joined to their
- * targets. The root keeps the package.json it was given. Whether the lockfile's root
- * dependencies still match package.json decides whether its flags can be trusted.
- * A package's own npm-shrinkwrap.json is loaded the same way, below that package.
+ * with the entry as its package data, links joined to their targets, every flag set for the
+ * flag walk to clear (npm never trusts the flags a lockfile records). The root keeps the
+ * package.json it was given. A package's own npm-shrinkwrap.json is loaded the same way,
+ * below that package.
  */
 import path from 'node:path'
 import { depth, type LockEntry, type Lockfile, nameFromLocation, parentLocation } from '../lockfile/index.ts'
@@ -11,23 +11,13 @@ import { Node } from './node.ts'
 import type { PackageData } from './package-data.ts'
 import { attachChild, attachFolder } from './tree-mutation.ts'
 
-export interface BaselineResult {
-  /** the lockfile's root dependencies differ from package.json: recompute every flag */
-  flagsSuspect: boolean
+export function loadBaseline(root: Node, lock: Lockfile, legacyPeerDeps: boolean): void {
+  loadLockedTree(root, lock.packages, { legacyPeerDeps })
 }
 
-export function loadBaseline(root: Node, lock: Lockfile, legacyPeerDeps: boolean): BaselineResult {
-  loadLockedTree(root, lock.packages, { legacyPeerDeps, keepFlags: true })
-  return { flagsSuspect: rootDependenciesChanged(root.package, lock.packages.get('') ?? {}) }
-}
-
-/**
- * The entries of a lockfile as nodes below `base`, their locations read relative to it.
- * Without `keepFlags` every flag starts set, for the final flag walk to clear (npm recomputes
- * the flags of a package's shrinkwrapped dependencies from the project's edges).
- */
-export function loadLockedTree(base: Node, packages: ReadonlyMap<string, LockEntry>, options: { legacyPeerDeps: boolean; keepFlags: boolean }): void {
-  const { legacyPeerDeps, keepFlags } = options
+/** The entries of a lockfile as nodes below `base`, their locations read relative to it. */
+export function loadLockedTree(base: Node, packages: ReadonlyMap<string, LockEntry>, options: { legacyPeerDeps: boolean }): void {
+  const { legacyPeerDeps } = options
   const nodes = new Map<string, Node>([['', base]])
   const entries = [...packages].filter(([location]) => location !== '')
   entries.sort(([a], [b]) => depth(a) - depth(b) || a.length - b.length)
@@ -37,19 +27,19 @@ export function loadLockedTree(base: Node, packages: ReadonlyMap<string, LockEnt
       links.push([location, entry])
       continue
     }
-    const node = nodeFromEntry(base, location, entry, legacyPeerDeps, keepFlags)
+    const node = nodeFromEntry(base, location, entry, legacyPeerDeps)
     if (place(base, nodes, location, node)) nodes.set(location, node)
   }
   for (const [location, entry] of links) {
     const targetLocation = normalizeRelative(typeof entry.resolved === 'string' ? entry.resolved : location)
     const target = nodes.get(targetLocation)
     if (target === undefined) continue
-    const link = new Node({ name: nameFromLocation(location), pkg: target.package, target, legacyPeerDeps, ...(keepFlags ? { flags: flagsOf(entry) } : {}) })
+    const link = new Node({ name: nameFromLocation(location), pkg: target.package, target, legacyPeerDeps })
     if (place(base, nodes, location, link)) nodes.set(location, link)
   }
 }
 
-function nodeFromEntry(base: Node, location: string, entry: LockEntry, legacyPeerDeps: boolean, keepFlags: boolean): Node {
+function nodeFromEntry(base: Node, location: string, entry: LockEntry, legacyPeerDeps: boolean): Node {
   const nodePath = path.resolve(base.path, location)
   const pkg: PackageData = { ...(entry as PackageData), name: entry.name ?? nameFromLocation(location) }
   return new Node({
@@ -61,7 +51,6 @@ function nodeFromEntry(base: Node, location: string, entry: LockEntry, legacyPee
     hasShrinkwrap: entry.hasShrinkwrap === true,
     legacyPeerDeps,
     loadDevDependencies: !location.includes('node_modules/'),
-    ...(keepFlags ? { flags: flagsOf(entry) } : {}),
   })
 }
 
@@ -76,16 +65,6 @@ function place(base: Node, nodes: Map<string, Node>, location: string, node: Nod
   return true
 }
 
-function flagsOf(entry: LockEntry): { dev: boolean; optional: boolean; devOptional: boolean; peer: boolean; extraneous: boolean } {
-  return {
-    extraneous: entry.extraneous === true,
-    devOptional: !!(entry.devOptional || entry.dev || entry.optional),
-    peer: entry.peer === true,
-    optional: entry.optional === true,
-    dev: entry.dev === true,
-  }
-}
-
 /** A locked `file:` path is relative to the project; the tree keeps it absolute. */
 function resolvedFromLock(projectDir: string, resolved: string | undefined): string | null {
   if (resolved === undefined) return null
@@ -96,17 +75,4 @@ function resolvedFromLock(projectDir: string, resolved: string | undefined): str
 function normalizeRelative(relative: string): string {
   const normalized = path.posix.normalize(relative.replace(/^file:/, '')).replace(/\/+$/, '')
   return normalized === '.' ? '' : normalized
-}
-
-const ROOT_DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const
-
-/** The dependency fields of a folder's package (the root's, a workspace's) differ from its lock entry's. */
-export function rootDependenciesChanged(pkg: PackageData, lockRoot: LockEntry): boolean {
-  for (const field of ROOT_DEPENDENCY_FIELDS) {
-    const wanted = pkg[field] ?? {}
-    const locked = lockRoot[field] ?? {}
-    const names = new Set([...Object.keys(wanted), ...Object.keys(locked)])
-    for (const name of names) if (wanted[name] !== locked[name]) return true
-  }
-  return false
 }

@@ -137,7 +137,7 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
     })
     if (node.hasShrinkwrap && contents.shrinkwrap !== undefined) {
       const shrinkwrap = parseLockfile(contents.shrinkwrap, { file: `${id}/npm-shrinkwrap.json`, kind: 'npm-shrinkwrap.json', rootManifest: node.package })
-      loadLockedTree(node, shrinkwrap.packages, { legacyPeerDeps: options.legacyPeerDeps, keepFlags: false })
+      loadLockedTree(node, shrinkwrap.packages, { legacyPeerDeps: options.legacyPeerDeps })
     }
     if (!hasBundle) return
     const byDepth = [...contents.bundled].sort((a, b) => a.path.split('/node_modules/').length - b.path.split('/node_modules/').length)

@@ -9,19 +9,12 @@
  * which keeps the indexes and every affected edge up to date.
  */
 import path from 'node:path'
+import type { DepFlags } from '../lockfile/index.ts'
 import type { Edge } from './edge.ts'
 import { loadEdges } from './load-edges.ts'
 import { OverrideSet } from './override-set.ts'
 import type { PackageData } from './package-data.ts'
 import { TreeIndex } from './tree-index.ts'
-
-export interface DepFlags {
-  dev: boolean
-  optional: boolean
-  devOptional: boolean
-  peer: boolean
-  extraneous: boolean
-}
 
 export interface NodeOptions {
   /** the folder name (an alias's name); default: the package name */

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { listTree, readJson, runSkiff, tempDir } from '../helpers/index.ts'
-import { createTestRegistry, lockfileFor, writeProject, type LockedPackage, type TestRegistry } from '../registry/index.ts'
+import { listTree, readJson, runSkiff, tempDir, type SkiffRun } from '../helpers/index.ts'
+import { createTestRegistry, lockfileFor, writeProject, type LockedPackage, type ProjectFiles, type TestRegistry } from '../registry/index.ts'
 
 let registry: TestRegistry
 
@@ -18,6 +18,21 @@ beforeAll(async () => {
       { name: 'tiny', version: '1.0.0', license: 'MIT', files: { 'index.js': 'module.exports = 1\n' } },
       { name: 'tiny', version: '2.0.0', license: 'MIT', files: { 'index.js': 'module.exports = 2\n' } },
       { name: 'uses-tiny', version: '1.0.0', license: 'MIT', dependencies: { tiny: '^2.0.0' }, files: { 'index.js': 'require("tiny")\n' } },
+      {
+        name: 'sock',
+        version: '1.0.0',
+        peerDependencies: { validate: '>=1.0.0' },
+        peerDependenciesMeta: { validate: { optional: true } },
+        files: { 'index.js': 'try { require("validate") } catch {}\n' },
+      },
+      {
+        name: 'validate',
+        version: '1.0.0',
+        dependencies: { gyp: '^1.0.0' },
+        scripts: { install: 'node -e "require(\'fs\').writeFileSync(\'built\', \'\')"' },
+        files: { 'index.js': '1\n' },
+      },
+      { name: 'gyp', version: '1.0.0', bin: { gyp: 'bin.js' }, files: { 'bin.js': '#!/usr/bin/env node\n' } },
     ],
   })
 })
@@ -30,6 +45,12 @@ type Lock = { packages: Record<string, Record<string, unknown>> } & Record<strin
 
 function lockOf(packageJson: Record<string, unknown>, locked: LockedPackage[]): Lock {
   return lockfileFor(registry, packageJson, locked) as Lock
+}
+
+/** The project written in a temp folder, and skiff run there against the fixture registry. */
+async function skiffIn(tmpDir: string, files: ProjectFiles, args: string[], env: Record<string, string> = {}): Promise<{ dir: string; run: SkiffRun }> {
+  const dir = writeProject(path.join(tmpDir, 'project'), files)
+  return { dir, run: await runSkiff(dir, args, { registry: registry.url, env }) }
 }
 
 function packagesIn(dir: string): string[] {
@@ -56,13 +77,81 @@ describe("the project's own bundleDependencies", () => {
 
   test('ci fetches every package the root bundles, nested ones included: the root is no tarball', async () => {
     await using tmp = tempDir()
-    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson, lockfile: bundledLock() })
-    const run = await runSkiff(dir, ['ci'], { registry: registry.url })
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: bundledLock() }, ['ci'])
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(packagesIn(dir)).toEqual(['tiny', 'uses-tiny', 'uses-tiny/node_modules/tiny'])
     expect(fs.readFileSync(path.join(dir, 'node_modules/uses-tiny/node_modules/tiny/index.js'), 'utf8')).toBe('module.exports = 2\n')
     const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as Lock
     expect(Object.keys(hidden.packages)).toEqual(['node_modules/tiny', 'node_modules/uses-tiny', 'node_modules/uses-tiny/node_modules/tiny'])
+  })
+})
+
+describe('entries nothing reaches but an optional peer dependency', () => {
+  // npm 11.19 with ws and its optional peer utf-8-validate (and node-gyp-build) locked, flagged
+  // extraneous or not: arborist finds them extraneous when it loads the lockfile and prunes them
+  const packageJson = { name: 'app', version: '1.0.0', dependencies: { sock: '1.0.0' } }
+  function lockWithPeer(flagged: boolean): Lock {
+    const lock = lockOf(packageJson, [{ name: 'sock', version: '1.0.0' }, { name: 'validate', version: '1.0.0' }, { name: 'gyp', version: '1.0.0' }])
+    if (flagged) for (const name of ['validate', 'gyp']) Object.assign(lock.packages[`node_modules/${name}`] ?? {}, { extraneous: true })
+    return lock
+  }
+
+  for (const flagged of [true, false]) {
+    test(`ci installs neither them nor their bins and runs none of their scripts (${flagged ? 'flagged' : 'not flagged'} extraneous)`, async () => {
+      await using tmp = tempDir()
+      const dir = writeProject(path.join(tmp.path, 'project'), { packageJson, lockfile: lockWithPeer(flagged) })
+      const lockBefore = fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')
+      const run = await runSkiff(dir, ['ci', '--dangerously-allow-all-scripts'], { registry: registry.url })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(packagesIn(dir)).toEqual(['sock'])
+      expect(fs.existsSync(path.join(dir, 'node_modules/.bin'))).toBe(false)
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as Lock
+      expect(Object.keys(hidden.packages)).toEqual(['node_modules/sock'])
+      expect(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore)
+    })
+  }
+
+  test('install writes the lockfile without them, as npm install does, and installs only the rest', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: lockWithPeer(true) }, ['install', '--ignore-scripts'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(packagesIn(dir)).toEqual(['sock'])
+    expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(lockOf(packageJson, [{ name: 'sock', version: '1.0.0' }]))
+    expect(registry.requests.filter((request) => !request.path.endsWith('.tgz'))).toEqual([])
+  })
+})
+
+describe('flags a lockfile records wrongly', () => {
+  // npm computes dev / optional / peer from the edges every time it loads a lockfile: a hand-merged
+  // lock that calls a dependency dev and a devDependency prod is installed and rewritten by the edges
+  const packageJson = { name: 'app', version: '1.0.0', dependencies: { tiny: '1.0.0' }, devDependencies: { 'uses-tiny': '1.0.0' } }
+  const right: LockedPackage[] = [
+    { name: 'tiny', version: '1.0.0' },
+    { name: 'uses-tiny', version: '1.0.0', dev: true },
+    { name: 'tiny', version: '2.0.0', location: 'node_modules/uses-tiny/node_modules/tiny', dev: true },
+  ]
+  const wrong: LockedPackage[] = [
+    { name: 'tiny', version: '1.0.0', dev: true },
+    { name: 'uses-tiny', version: '1.0.0' },
+    { name: 'tiny', version: '2.0.0', location: 'node_modules/uses-tiny/node_modules/tiny', optional: true },
+  ]
+
+  test('ci --omit=dev leaves out what the edges make dev, not what the lockfile says', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: lockOf(packageJson, wrong) }, ['ci', '--omit=dev'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(packagesIn(dir)).toEqual(['tiny'])
+  })
+
+  test('install --package-lock-only writes the flags npm computes', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: lockOf(packageJson, wrong) }, ['install', '--package-lock-only'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(lockOf(packageJson, right))
   })
 })

@@ -386,8 +386,8 @@ describe('checkLockInSync on real projects', () => {
 describe('lockSyncReport: entries nothing reaches', () => {
   test('a lockfile npm wrote has none, links and workspace folders included', () => {
     const localManifests = new Map(Object.entries({ 'packages/a': WS_A, 'packages/b': WS_B }))
-    expect(lockSyncReport(BASE_JSON, lockOf(BASE))).toEqual({ problems: [], unreached: [] })
-    expect(lockSyncReport(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { localManifests, legacyPeerDeps: true })).toEqual({ problems: [], unreached: [] })
+    expect(lockSyncReport(BASE_JSON, lockOf(BASE))).toEqual({ problems: [], unreached: [], wrongFlags: new Map() })
+    expect(lockSyncReport(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { localManifests, legacyPeerDeps: true })).toEqual({ problems: [], unreached: [], wrongFlags: new Map() })
   })
 
   test('a dependency taken out of package.json leaves its package and what only it needed unreached, with no problem', () => {
@@ -396,7 +396,34 @@ describe('lockSyncReport: entries nothing reaches', () => {
     expect(lockSyncReport(json, lockOf(BASE))).toEqual({
       problems: [],
       unreached: ['node_modules/js-tokens', 'node_modules/loose-envify', 'node_modules/react'],
+      wrongFlags: new Map(),
     })
+  })
+
+  test('a package only an optional peer dependency reaches is pruned, whatever its flags say, as arborist finds it extraneous', () => {
+    // npm 11.19: ws with utf-8-validate (an optional peer of ws) and its dependency locked; npm ci installs ws alone
+    const json = { name: 'app', version: '1.0.0', dependencies: { ws: '8.18.0' } }
+    const packages: Packages = {
+      '': { name: 'app', version: '1.0.0', dependencies: { ws: '8.18.0' } },
+      'node_modules/node-gyp-build': { version: '4.8.4' },
+      'node_modules/utf-8-validate': { version: '6.0.4', dependencies: { 'node-gyp-build': '^4.3.0' } },
+      'node_modules/ws': { version: '8.18.0', peerDependencies: { 'utf-8-validate': '>=5.0.2' }, peerDependenciesMeta: { 'utf-8-validate': { optional: true } } },
+    }
+    expect(lockSyncReport(json, lockOf(packages))).toEqual({ problems: [], unreached: ['node_modules/node-gyp-build', 'node_modules/utf-8-validate'], wrongFlags: new Map() })
+  })
+
+  test('flags the lockfile records wrongly are reported with the ones npm computes from the edges', () => {
+    const packages = withLock((edit) => {
+      edit['node_modules/is-number'] = { ...edit['node_modules/is-number'], dev: true }
+      edit['node_modules/lodash'] = { version: '4.18.1', license: 'MIT' }
+      edit['node_modules/react'] = { ...edit['node_modules/react'], optional: true, devOptional: true }
+    })
+    const none = { dev: false, optional: false, devOptional: false, peer: false, extraneous: false }
+    expect(lockSyncReport(BASE_JSON, lockOf(packages)).wrongFlags).toEqual(new Map([
+      ['node_modules/is-number', none],
+      ['node_modules/lodash', { ...none, dev: true }],
+      ['node_modules/react', none],
+    ]))
   })
 
   test("a reached package's bundled dependencies count as reached", () => {
@@ -422,6 +449,6 @@ describe('a file: folder outside the project', () => {
 
   test('has no problem for its unmet dependencies, and the copies npm put beside the project are unreached', () => {
     const localManifests = new Map([['../lib', { name: 'lib', version: '0.3.0', dependencies: { 'is-number': '^7.0.0' } }]])
-    expect(lockSyncReport(json, lockOf(packages), { localManifests })).toEqual({ problems: [], unreached: ['node_modules/is-number'] })
+    expect(lockSyncReport(json, lockOf(packages), { localManifests })).toEqual({ problems: [], unreached: ['node_modules/is-number'], wrongFlags: new Map() })
   })
 })
