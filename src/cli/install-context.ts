@@ -22,7 +22,8 @@ import { createStore, type Store } from '../store/index.ts'
 import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
 import type { Reporter } from '../ui/reporter.ts'
 import type { Timings } from '../ui/timings.ts'
-import { version } from './version.ts'
+import { npmVersion, version } from './version.ts'
+import { defaultNodeVersion, type ResolveWarning } from '../resolve/index.ts'
 
 export interface InstallTuning {
   backend?: 'clone' | 'hardlink' | 'copy'
@@ -36,6 +37,7 @@ export interface InstallTuning {
 }
 
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
+  onWarning: (warning: ResolveWarning) => void
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
   lockCheckMemo?: LockCheckMemo
@@ -170,6 +172,7 @@ export function createInstallContext(
     // lockfile now wants otherwise, or not at all
     writeHiddenLockfile: (lock, installed, format) =>
       writeHiddenLockfile(config.projectDir, buildHiddenLockfile({ ...lock, packages: new Map([...lock.packages, ...installed]) }, installed.keys()), format),
+    onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
     onProgress: (progress) => reporter.progress(progress),
     onStep: (step) => {
       const now = performance.now()
@@ -188,6 +191,7 @@ export function createInstallContext(
     planOptions: {
       omit: config.omit,
       isCompatible: (entry) => isPlatformCompatible(entry, platform),
+      engines: { nodeVersion: defaultNodeVersion(), npmVersion, strict: config.engineStrict, force: config.force },
       keyFor: (entry) => store.keyFor(entry),
       tarballUrl: (name, entry) => registry.tarballUrl({ name, version: entry.version, resolved: entry.resolved }),
       privateCopies: !config.ignoreScripts,

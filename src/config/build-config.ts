@@ -90,6 +90,8 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     offline: bool('offline'),
     loglevel: (str('loglevel') ?? 'notice') as LogLevel,
     legacyPeerDeps: bool('legacy-peer-deps'),
+    engineStrict: bool('engine-strict'),
+    force: bool('force'),
     strictPeerDeps: bool('strict-peer-deps'),
     packageLock: bool('package-lock'),
     saveExact: bool('save-exact'),

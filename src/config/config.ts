@@ -44,6 +44,10 @@ export interface Config {
   readonly offline: boolean
   readonly loglevel: LogLevel
   readonly legacyPeerDeps: boolean
+  /** a required package whose engines exclude this node or npm is EBADENGINE, not a warning */
+  readonly engineStrict: boolean
+  /** --force: conflicting peer dependencies are accepted, engines.node of required packages is not checked */
+  readonly force: boolean
   readonly strictPeerDeps: boolean
   /** package-lock=false: install neither reads nor writes package-lock.json */
   readonly packageLock: boolean

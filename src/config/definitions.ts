@@ -38,6 +38,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   cache: { kind: { type: 'path' }, default: null },
   cafile: { kind: { type: 'path' }, default: null },
   dev: bool(false),
+  // a package whose engines exclude this node or npm fails the install (EBADENGINE) instead of a warning
+  'engine-strict': bool(false),
   'fetch-retries': num(2),
   'fetch-retry-factor': num(10),
   'fetch-retry-maxtimeout': num(60_000),
@@ -47,6 +49,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'lock-timeout': num(600_000),
   // skiff's own: a package whose files add up to more than this is refused (a decompression bomb)
   'max-unpacked-bytes': num(1024 * 1024 * 1024),
+  // among other things: engine-strict's node check is skipped
+  force: bool(false),
   globalconfig: { kind: { type: 'path' }, default: null },
   'https-proxy': { kind: { type: 'url' }, default: null },
   'ignore-scripts': bool(false),

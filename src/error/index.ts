@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'E403'
   | 'E404'
   | 'EBADTARBALL'
+  | 'EBADENGINE'
   | 'EBADPLATFORM'
   | 'EBADSPEC'
   | 'ECONFIG'

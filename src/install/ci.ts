@@ -30,6 +30,8 @@ import {
   type Lockfile,
   type LockSyncReport,
 } from '../lockfile/index.ts'
+import type { ResolveWarning } from '../resolve/index.ts'
+import { checkEngines, describeMismatch } from './check-engines.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, type ReifyEnv, type ReifyResult } from './reify.ts'
@@ -44,6 +46,8 @@ export interface CiInput {
 }
 
 export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  /** engines that exclude this node or npm (errors under engine-strict) */
+  onWarning?: (warning: ResolveWarning) => void
   /** skips the sync check for files that passed it before */
   lockCheckMemo?: LockCheckMemo
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
@@ -88,6 +92,10 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   const workspaces = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const chosen = chosenWorkspaces(input.workspaces, workspaces)
   const installed = lockAsNpmLoadsIt(lock, report)
+  const { engines, omit } = input.plan
+  for (const mismatch of checkEngines(installed, { engines, omit, folders: localManifests })) {
+    services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
+  }
   const wholePlan = planFromLock(installed, { ...input.plan, projectDir })
   const nothing = new Map<string, LockEntry>()
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan

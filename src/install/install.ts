@@ -33,6 +33,7 @@ import {
 } from '../lockfile/index.ts'
 import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
+import { checkEngines, describeMismatch } from './check-engines.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { applyPackageJsonChanges, formatPackageJson, savedSpec, type SaveType } from './save-package-json.ts'
@@ -106,6 +107,7 @@ export async function install(request: InstallRequest, services: InstallServices
   let nextPackageJson = packageJson.data
   let workspaceFiles = new Map<string, Record<string, unknown>>()
   let lock: Lockfile
+  let plan: Plan | undefined
   try {
     if (current !== undefined) {
       lock = current
@@ -117,7 +119,14 @@ export async function install(request: InstallRequest, services: InstallServices
       workspaceFiles = resolved.workspaceFiles
       step('resolve')
     }
+    // npm checks the tree it is about to make, and under engine-strict stops before writing anything
+    const { engines, omit } = request.plan
+    for (const mismatch of checkEngines(lock, { engines, omit, folders: localManifests })) {
+      services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
+    }
+    if (!request.packageLockOnly) plan = planFromLock(lock, { ...request.plan, projectDir })
   } catch (error) {
+    // the scheduler fetching ahead is reify's to end; without reify, it ends here
     await running?.[Symbol.asyncDispose]()
     throw error
   }
@@ -129,11 +138,9 @@ export async function install(request: InstallRequest, services: InstallServices
   const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
   const lockfileChanged = lockText !== oldLockText && request.saveLockfile && request.useLockfile
 
-  let plan: Plan | undefined
   let reified: ReifyResult | undefined
-  if (!request.packageLockOnly) {
+  if (plan !== undefined) {
     const current = await services.currentTree()
-    plan = planFromLock(lock, { ...request.plan, projectDir })
     // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
     // lockfile it is known only when there is nothing, else the whole tree is made.
     const onDisk = current ?? ((await services.hasNodeModules(lock)) ? undefined : new Map<string, LockEntry>())

@@ -5,20 +5,27 @@
  * Rules matched (arborist reify): entries flagged dev / optional / devOptional / peer leave the
  * tree when omitted; bundled entries (`inBundle`) arrive inside their bundler's tarball, unless
  * the bundler is the project, a workspace or a linked folder (arborist's inDepBundle); link
- * entries become symlinks; an optional package built for another os / cpu / libc is skipped
- * together with the packages only it needs (its "optional set"), while a required one is an
- * EBADPLATFORM error.
+ * entries become symlinks; an optional package built for another os / cpu / libc, or whose
+ * engines exclude the running node or npm, is skipped with its optional set (what requires it
+ * up to the first optional edge, and what only they need), whatever --force and engine-strict
+ * say; a required one for another platform is an EBADPLATFORM error unless forced (the engines
+ * of required packages are check-engines.ts's).
  */
 import { SkiffError } from '../error/index.ts'
-import { bundlerLocation, dropOptionalOrphans, isInNodeModules, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import { bundlerLocation, isInNodeModules, optionalSetOf, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import type { TargetSpec } from '../scheduler/index.ts'
+import { isEngineCompatible } from '../resolve/index.ts'
+import type { EngineSettings } from './check-engines.ts'
 
 export type Omit = ReadonlySet<'dev' | 'optional' | 'peer'>
 
 export interface PlanOptions {
   projectDir: string
   omit: Omit
+  /** os / cpu / libc fit this machine */
   isCompatible: (entry: LockEntry) => boolean
+  /** the node and npm versions `engines` are checked against; force installs a required package for another platform */
+  engines: EngineSettings
   keyFor: (entry: LockEntry) => string
   tarballUrl: (name: string, entry: LockEntry) => string
   /** packages with install scripts get private copies */
@@ -36,7 +43,7 @@ export interface Plan {
   targets: TargetSpec[]
   links: PlannedLink[]
   /** locations left out and why */
-  skipped: Array<{ location: string; reason: 'omitted' | 'platform' | 'bundled' }>
+  skipped: Array<{ location: string; reason: 'omitted' | 'platform' | 'engine' | 'bundled' }>
   /** every location that ends up in node_modules, with its lock entry (for the hidden lockfile and bins) */
   installed: Map<string, LockEntry>
   /** the lockfile's entries, projects included: what an optional set is computed over */
@@ -48,38 +55,34 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
   const dropped = new Set<string>()
   const kept = new Map<string, LockEntry>()
   const badPlatform: string[] = []
+  const unfit: Array<{ location: string; reason: 'platform' | 'engine' }> = []
 
   for (const [location, entry] of lock.packages) {
     if (location === '' || !isInNodeModules(location)) continue
-    if (isOmitted(entry, options.omit)) {
+    if (isOmitted(entry, options.omit) || isInsideAny(location, dropped)) {
       skipped.push({ location, reason: 'omitted' })
-      dropped.add(location)
-      continue
-    }
-    if (isInsideAny(location, dropped)) {
-      skipped.push({ location, reason: 'omitted' })
-      dropped.add(location)
-      continue
-    }
-    if (!entry.link && !options.isCompatible(entry)) {
-      if (!entry.optional) {
-        badPlatform.push(describePlatform(location, entry))
-        continue
-      }
-      skipped.push({ location, reason: 'platform' })
       dropped.add(location)
       continue
     }
     kept.set(location, entry)
+    if (entry.link) continue
+    // npm ignores --force and engine-strict for optional packages: one that does not fit is left out
+    if (entry.optional && !options.isCompatible(entry)) unfit.push({ location, reason: 'platform' })
+    else if (entry.optional && !isEngineCompatible(entry, options.engines)) unfit.push({ location, reason: 'engine' })
+    else if (!options.isCompatible(entry) && !options.engines.force) badPlatform.push(describePlatform(location, entry))
   }
   if (badPlatform.length > 0) {
     throw new SkiffError('EBADPLATFORM', 'a required package does not support this platform', {
       lines: badPlatform,
-      hint: 'a package that is not optional lists os / cpu / libc values that exclude this machine',
+      hint: 'a package that is not optional lists os / cpu / libc values that exclude this machine (--force installs it anyway)',
     })
   }
-  if (skipped.some((skip) => skip.reason === 'platform')) {
-    for (const location of dropOptionalOrphans(lock.packages, kept, dropped)) skipped.push({ location, reason: 'platform' })
+  // each goes with its optional set: what requires it up to the first optional edge, and what only they need
+  for (const { location, reason } of unfit) {
+    if (!kept.has(location)) continue
+    for (const member of optionalSetOf(lock.packages, kept.keys(), location)) {
+      if (kept.delete(member)) skipped.push({ location: member, reason })
+    }
   }
 
   const targets: TargetSpec[] = []

@@ -53,6 +53,9 @@ export function buildHiddenLockfile(lock: Lockfile, installedLocations: Iterable
  */
 export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, format: JsonFormat): Promise<void> {
   const file = hiddenLockfilePath(projectDir)
+  // an install that made nothing (every package optional and for another platform) has no
+  // node_modules to put it in, and npm makes none for it
+  if (statOrUndefined(path.dirname(file)) === undefined) return
   await writeLockfileAtomic(file, serializeLockfile(hidden, format))
   const now = new Date()
   await fs.promises.utimes(file, now, now)

@@ -6,8 +6,9 @@
  *   3. the dependency walk (ideal-tree-builder.ts) from every node with a problem edge;
  *   4. dev / optional / peer flags; with a lockfile, what nothing needs any more is pruned;
  *   5. failed optional dependencies are marked inert (a failed required one is the error);
- *   6. engines are checked (a warning), platforms of required packages (EBADPLATFORM), and
- *      optional packages for another platform are marked inert (still locked).
+ *   6. platforms of required packages are checked (EBADPLATFORM), and optional packages for
+ *      another platform or engine are marked inert (still locked); the engines of required
+ *      packages are the caller's to check on the lockfile made of the tree.
  */
 import path from 'node:path'
 import { isSkiffError, SkiffError } from '../error/index.ts'
@@ -291,10 +292,8 @@ function checkEngineAndPlatform(input: BuildIdealTreeInput, root: Node): void {
   for (const node of root.index?.inventory.values() ?? []) {
     const pkg = node.package
     const fitsPlatform = platform === undefined || isPlatformCompatible(platformFields(pkg), platform)
+    // the engines of required packages are checked on the lockfile made of this tree (install/check-engines.ts)
     if (!node.optional && !isOmitted(node, omit)) {
-      if (!(node.isProjectRoot && pkg.devEngines !== undefined) && !isEngineCompatible(engineFields(pkg), engines)) {
-        input.onWarning?.({ code: 'EBADENGINE', message: `Unsupported engine for ${node.packageName ?? node.name}@${node.version}`, lines: [] })
-      }
       if (!fitsPlatform && !options.force) {
         throw new SkiffError('EBADPLATFORM', `Unsupported platform for ${node.packageName ?? node.name}@${node.version}`, {
           pkg: `${node.packageName ?? node.name}@${node.version}`,

@@ -10,6 +10,7 @@ const options = (extra: Partial<PlanOptions> = {}): PlanOptions => ({
   projectDir: '/p',
   omit: new Set(),
   isCompatible: (entry) => entry.os === undefined || entry.os.includes('linux'),
+  engines: { nodeVersion: 'v20.0.0', npmVersion: '11.19.1', strict: false, force: false },
   keyFor: (entry) => `key:${entry.integrity ?? entry.resolved}`,
   tarballUrl: (name, entry) => `http://r/${name}-${entry.version}.tgz`,
   privateCopies: true,
@@ -74,6 +75,40 @@ describe('planFromLock', () => {
     expect(() =>
       planFromLock(lockOf({ '': {}, 'node_modules/mac-only': { version: '2.0.0', os: ['darwin'] } }), options()),
     ).toThrow(expect.objectContaining({ code: 'EBADPLATFORM', details: expect.objectContaining({ lines: [expect.stringContaining('mac-only@2.0.0')] }) }))
+  })
+
+  test('an optional package that does not fit goes with its whole optional set: an optional package that requires it too, as npm ci drops them', () => {
+    // npm 11.19: optionalDependencies needs-mac (requires mac-only, os darwin) and needs-old (requires old-engine, engines node >=99): npm ci installs neither
+    const plan = planFromLock(
+      lockOf({
+        '': { dependencies: { plain: '1' }, optionalDependencies: { 'needs-mac': '1', 'needs-old': '1' } },
+        'node_modules/mac-only': { version: '1.0.0', optional: true, os: ['darwin'] },
+        'node_modules/needs-mac': { version: '1.0.0', optional: true, dependencies: { 'mac-only': '1.0.0' } },
+        'node_modules/needs-old': { version: '1.0.0', optional: true, dependencies: { 'old-engine': '1.0.0' } },
+        'node_modules/old-engine': { version: '1.0.0', optional: true, engines: { node: '>=99' } },
+        'node_modules/plain': { version: '1.0.0' },
+      }),
+      options(),
+    )
+    expect(plan.targets.map((t) => t.location)).toEqual(['node_modules/plain'])
+    expect(plan.skipped.map((s) => [s.location, s.reason])).toEqual([
+      ['node_modules/mac-only', 'platform'],
+      ['node_modules/needs-mac', 'platform'],
+      ['node_modules/old-engine', 'engine'],
+      ['node_modules/needs-old', 'engine'],
+    ])
+  })
+
+  test('--force and engine-strict change nothing for an optional package whose engines exclude this node; force installs a required one for another platform', () => {
+    const lock = lockOf({
+      '': {},
+      'node_modules/mac-only': { version: '2.0.0', os: ['darwin'] },
+      'node_modules/old': { version: '1.0.0', optional: true, engines: { node: '>=99' } },
+    })
+    for (const strict of [true, false]) {
+      const plan = planFromLock(lock, options({ engines: { nodeVersion: 'v20.0.0', npmVersion: '11.19.1', strict, force: true } }))
+      expect(plan.targets.map((t) => t.location)).toEqual(['node_modules/mac-only'])
+    }
   })
 
   test('bundled packages come inside their parent and links become symlinks', () => {

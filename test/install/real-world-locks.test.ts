@@ -33,6 +33,10 @@ beforeAll(async () => {
         files: { 'index.js': '1\n' },
       },
       { name: 'gyp', version: '1.0.0', bin: { gyp: 'bin.js' }, files: { 'bin.js': '#!/usr/bin/env node\n' } },
+      { name: 'future', version: '1.0.0', engines: { node: '>=99' } },
+      { name: 'node-18-only', version: '1.0.0', engines: { node: '=18.0.0' } },
+      // the Node version Bun reports, which skiff reports to scripts when no node is on PATH
+      { name: 'bun-node-only', version: '1.0.0', engines: { node: `=${process.version}` } },
     ],
   })
 })
@@ -153,5 +157,72 @@ describe('flags a lockfile records wrongly', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(lockOf(packageJson, right))
+  })
+})
+
+/** A folder for PATH holding only a `node` that reports `version`. */
+function fakeNodeDir(dir: string, version: string): string {
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'node'), `#!/bin/sh\necho ${version}\n`, { mode: 0o755 })
+  return dir
+}
+
+describe('optional packages whose engines exclude the running node', () => {
+  const packageJson = { name: 'app', version: '1.0.0', optionalDependencies: { future: '1.0.0' } }
+
+  for (const npmrc of ['', 'engine-strict=true\n']) {
+    test(`ci leaves them out${npmrc ? ', engine-strict or not' : ''}`, async () => {
+      await using tmp = tempDir()
+      const lockfile = lockOf(packageJson, [{ name: 'future', version: '1.0.0', optional: true }])
+      const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile, npmrc }, ['ci'])
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(packagesIn(dir)).toEqual([])
+    })
+  }
+
+  test('the node that counts is the one on PATH, else the Node version skiff reports to scripts', async () => {
+    await using tmp = tempDir()
+    const packageJson = { name: 'app', version: '1.0.0', optionalDependencies: { 'node-18-only': '1.0.0', 'bun-node-only': '1.0.0' } }
+    const lockfile = lockOf(packageJson, [{ name: 'bun-node-only', version: '1.0.0', optional: true }, { name: 'node-18-only', version: '1.0.0', optional: true }])
+    const withNode = await skiffIn(path.join(tmp.path, 'a'), { packageJson, lockfile }, ['ci'], { PATH: fakeNodeDir(path.join(tmp.path, 'bin'), 'v18.0.0') })
+    expect(withNode.run.stderr).toBe('')
+    expect(packagesIn(withNode.dir)).toEqual(['node-18-only'])
+    const withoutNode = await skiffIn(path.join(tmp.path, 'b'), { packageJson, lockfile }, ['ci'], { PATH: path.join(tmp.path, 'empty') })
+    expect(withoutNode.run.stderr).toBe('')
+    expect(packagesIn(withoutNode.dir)).toEqual(['bun-node-only'])
+  })
+})
+
+describe('engine-strict', () => {
+  const packageJson = { name: 'app', version: '1.0.0', dependencies: { future: '1.0.0' } }
+  const lockfile = () => lockOf(packageJson, [{ name: 'future', version: '1.0.0' }])
+
+  test('install --package-lock-only fails with EBADENGINE for a required package and writes no lockfile', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, npmrc: 'engine-strict=true\n' }, ['install', '--package-lock-only'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('EBADENGINE')
+    expect(run.stderr).toContain('future@1.0.0 requires {"node":">=99"}')
+    expect(fs.existsSync(path.join(dir, 'package-lock.json'))).toBe(false)
+  })
+
+  for (const command of ['ci', 'install']) {
+    test(`${command} fails with EBADENGINE and makes no node_modules, the lockfile left as it was`, async () => {
+      await using tmp = tempDir()
+      const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: lockfile(), npmrc: 'engine-strict=true\n' }, [command])
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain('EBADENGINE')
+      expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false)
+      expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(lockfile())
+    })
+  }
+
+  test('without it, ci installs the package with a warning naming it', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: lockfile() }, ['ci'])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('Unsupported engine for future@1.0.0')
+    expect(packagesIn(dir)).toEqual(['future'])
   })
 })

@@ -62,6 +62,7 @@ describe('planForScope', () => {
       projectDir: '/p',
       omit: new Set(),
       isCompatible: () => true,
+      engines: { nodeVersion: 'v20.0.0', npmVersion: '11.19.1', strict: false, force: false },
       keyFor: (entry) => `key:${entry.version}`,
       tarballUrl: (name, entry) => `http://r/${name}-${entry.version}.tgz`,
       privateCopies: false,

@@ -4,7 +4,6 @@ import { currentTree, emptyNodeModules, hasNodeModules, workspaceFolders } from 
 import { install, type InstallRequest } from '../../install/install.ts'
 import { createResolveIO } from '../../install/resolve-io.ts'
 import type { SaveType } from '../../install/save-package-json.ts'
-import { defaultNodeVersion } from '../../resolve/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
 import { installArgs, reifySummary, runInstallCommand, workspaceArgs, workspaceChoice, type CommandArgs } from '../command-context.ts'
 import type { InstallContext } from '../install-context.ts'
@@ -67,9 +66,9 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     resolve: {
       legacyPeerDeps: config.legacyPeerDeps,
       strictPeerDeps: config.strictPeerDeps,
-      force: request.flags.force === true,
-      nodeVersion: defaultNodeVersion(),
-      npmVersion: '11.19.1',
+      force: config.force,
+      nodeVersion: planOptions.engines.nodeVersion,
+      npmVersion: planOptions.engines.npmVersion,
       omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
       registryFor: (name) => config.registryFor(name),
       platform,
@@ -85,7 +84,6 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     currentTree: () => currentTree(projectDir),
     hasNodeModules: (lock) => hasNodeModules(projectDir, workspaceFolders(lock)),
     emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),
-    onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
   })
   if (result.reified === undefined) {
     return {
