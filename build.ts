@@ -1,81 +1,83 @@
 /**
- * Builds the skiff executable: `bun build.ts` for this machine (dist/skiff), `bun build.ts
- * --all` (or `--target linux-arm64,darwin-arm64`) for other platforms as dist/skiff-<target>.
- * Cross targets fetch Bun's runtime for that platform from the npm registry; a target that
- * cannot be built is reported with the reason, and the build goes on with the others.
+ * Builds the skiff executable (release/README.md has the whole picture):
  *
- * The executable must not read the .env or bunfig.toml of the project it runs in.
+ *   bun build.ts                         dist/skiff, for this machine
+ *   bun build.ts --all                   dist/skiff-<target> for every target Bun supports
+ *   bun build.ts --target a,b            dist/skiff-<target> for those
+ *   bun build.ts --release [--target ..] dist/release: an archive per target, install.sh, SHA256SUMS
+ *   bun build.ts --npm [--target ..]     dist/npm: the skiff package and one package per target
+ *
+ * --release and --npm build every target unless --target names some. Cross targets fetch Bun's
+ * runtime for that platform from the npm registry; a target that cannot be built is reported
+ * with the reason, and the build goes on with the others.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import packageJson from './package.json' with { type: 'json' }
-
-const targets: Record<string, Bun.Build.CompileTarget> = {
-  'linux-x64': 'bun-linux-x64',
-  'linux-arm64': 'bun-linux-arm64',
-  'linux-x64-musl': 'bun-linux-x64-musl',
-  'linux-arm64-musl': 'bun-linux-arm64-musl',
-  'darwin-x64': 'bun-darwin-x64',
-  'darwin-arm64': 'bun-darwin-arm64',
-  'windows-x64': 'bun-windows-x64',
-}
-
-/**
- * Files run as Bun Workers must be entrypoints of the compiled build, named flat so they sit
- * beside the main bundle (src/tarball/README.md, src/link/README.md).
- */
-const workerEntrypoints = ['./src/tarball/extract-worker.ts', './src/link/link-worker.ts', './src/install/packument-worker.ts']
-
-function hostTarget(): string {
-  const libc = process.platform === 'linux' && isMusl() ? '-musl' : ''
-  return `${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}${libc}`
-}
-
-function isMusl(): boolean {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined
-  return report?.header?.glibcVersionRuntime === undefined
-}
-
-async function build(name: string, outfile: string): Promise<string | undefined> {
-  const target = targets[name]
-  if (!target) return `unknown target (known: ${Object.keys(targets).join(', ')})`
-  try {
-    const result = await Bun.build({
-      entrypoints: ['./src/cli/main.ts', ...workerEntrypoints],
-      // An install runs most of its code a few thousand times at most, which the JIT would
-      // compile without paying it back: tier-up thresholds x8 (skiff ci, medium warm: JIT
-      // threads 26-32 ms -> 9 ms of CPU, the whole run 20% less CPU; antd warm: 30% less JIT).
-      compile: { target, outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: 8 },
-      format: 'esm',
-      naming: { entry: '[name].[ext]' },
-      minify: true,
-      bytecode: true,
-      define: { 'process.env.SKIFF_BUILD': JSON.stringify(packageJson.version) },
-    })
-    if (!result.success) return result.logs.map(String).join('\n')
-    return undefined
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error)
-  }
-}
+import {
+  compileSkiff,
+  hostTargetName,
+  npmPackageName,
+  targetNamed,
+  TARGETS,
+  writeChecksums,
+  writeMainPackage,
+  writePlatformPackage,
+  writeReleaseArchive,
+  type Target,
+} from './release/index.ts'
 
 const args = process.argv.slice(2)
+const release = args.includes('--release')
+const npm = args.includes('--npm')
 const targetArg = args.find((arg) => arg.startsWith('--target'))
-const wanted = args.includes('--all')
-  ? Object.keys(targets)
-  : targetArg
-    ? (targetArg.split('=')[1] ?? args[args.indexOf(targetArg) + 1] ?? '').split(',')
-    : [hostTarget()]
+const named = targetArg === undefined ? undefined : (targetArg.split('=')[1] ?? args[args.indexOf(targetArg) + 1] ?? '').split(',').filter(Boolean)
+const wanted = named ?? (args.includes('--all') || release || npm ? TARGETS.map((target) => target.name) : [hostTargetName()])
+// the plain build for this machine is dist/skiff; every other build names its target
+const plainHost = named === undefined && !args.includes('--all') && !release && !npm
 
-const host = hostTarget()
 const failed: string[] = []
+const built: Array<{ target: Target; executable: string }> = []
 for (const name of wanted) {
-  const outfile = name === host && !args.includes('--all') ? 'dist/skiff' : `dist/skiff-${name}${name.startsWith('windows') ? '.exe' : ''}`
+  const target = targetNamed(name)
+  if (!target) {
+    failed.push(name)
+    console.error(`skiff ${packageJson.version} for ${name}: unknown target (known: ${TARGETS.map((known) => known.name).join(', ')})`)
+    continue
+  }
+  const executable = plainHost ? 'dist/skiff' : `dist/skiff-${name}${target.os === 'win32' ? '.exe' : ''}`
   const started = performance.now()
-  const problem = await build(name, outfile)
+  const problem = await compileSkiff(target, executable)
   if (problem) {
     failed.push(name)
     console.error(`skiff ${packageJson.version} for ${name}: not built: ${problem}`)
     continue
   }
-  console.log(`skiff ${packageJson.version} for ${name}: ${outfile} (${Math.round(performance.now() - started)} ms)`)
+  built.push({ target, executable })
+  console.log(`skiff ${packageJson.version} for ${name}: ${executable} (${Math.round(performance.now() - started)} ms)`)
 }
+
+if (release) {
+  const releaseDir = 'dist/release'
+  fs.rmSync(releaseDir, { recursive: true, force: true })
+  fs.mkdirSync(releaseDir, { recursive: true })
+  for (const { target, executable } of built) {
+    const archive = await writeReleaseArchive(target, executable, releaseDir)
+    console.log(`${archive}: ${megabytes(fs.statSync(archive).size)}`)
+  }
+  fs.copyFileSync('release/install.sh', path.join(releaseDir, 'install.sh'))
+  console.log(`${await writeChecksums(releaseDir)}: ${fs.readdirSync(releaseDir).length - 1} files`)
+}
+
+if (npm) {
+  const npmDir = 'dist/npm'
+  fs.rmSync(npmDir, { recursive: true, force: true })
+  for (const { target, executable } of built) console.log(`${writePlatformPackage(target, executable, npmDir)}: ${npmPackageName(target)}@${packageJson.version}`)
+  console.log(`${writeMainPackage(built.map((entry) => entry.target), npmDir)}: skiff@${packageJson.version}`)
+}
+
 if (failed.length > 0) process.exitCode = 1
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`
+}

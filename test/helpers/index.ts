@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { compileSkiff, hostTargetName, targetNamed } from '../../release/index.ts'
 
 const repoRoot = path.resolve(import.meta.dir, '../..')
 
@@ -112,4 +113,32 @@ export function listTree(dir: string): string[] {
 
 export function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8'))
+}
+
+/**
+ * The compiled executable: SKIFF_TEST_BIN, else one built for this machine into `dir` by the
+ * same code as build.ts (release/compile.ts).
+ */
+export async function compiledSkiff(dir: string): Promise<string> {
+  const bin = process.env.SKIFF_TEST_BIN
+  if (bin) return bin
+  const target = targetNamed(hostTargetName())
+  if (!target) throw new Error(`no build target for this machine (${hostTargetName()})`)
+  const outfile = path.join(dir, target.exe)
+  const problem = await compileSkiff(target, outfile)
+  if (problem) throw new Error(`could not build skiff: ${problem}`)
+  return outfile
+}
+
+/**
+ * A folder for PATH that holds only the named tools (links to this machine's; missing ones are
+ * left out): a machine without node, curl or whatever is not named.
+ */
+export function toolsOnlyPath(dir: string, tools: readonly string[]): string {
+  fs.mkdirSync(dir, { recursive: true })
+  for (const tool of tools) {
+    const found = Bun.which(tool)
+    if (found) fs.symlinkSync(found, path.join(dir, tool))
+  }
+  return dir
 }

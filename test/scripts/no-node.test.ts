@@ -6,10 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { hermeticEnv, tempDir, type SkiffRun, type TempDir } from '../helpers/index.ts'
+import { compiledSkiff, hermeticEnv, tempDir, toolsOnlyPath, type SkiffRun, type TempDir } from '../helpers/index.ts'
 import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 
-const repoRoot = path.resolve(import.meta.dir, '../..')
 const TOOLS = ['sh', 'env', 'cat', 'ls', 'mkdir', 'rm', 'grep', 'sort', 'head', 'tail', 'uname', 'dirname', 'basename', 'sed', 'tr', 'cp', 'mv', 'chmod', 'ln', 'touch', 'sleep']
 
 const report = (label: string) =>
@@ -22,13 +21,8 @@ let noNodePath: string
 
 beforeAll(async () => {
   work = tempDir('skiff-no-node-')
-  skiff = process.env.SKIFF_TEST_BIN ?? (await buildSkiff(path.join(work.path, 'build')))
-  noNodePath = path.join(work.path, 'bin')
-  fs.mkdirSync(noNodePath)
-  for (const tool of TOOLS) {
-    const found = Bun.which(tool)
-    if (found) fs.symlinkSync(found, path.join(noNodePath, tool))
-  }
+  skiff = await compiledSkiff(path.join(work.path, 'build'))
+  noNodePath = toolsOnlyPath(path.join(work.path, 'bin'), TOOLS)
   registry = await createTestRegistry({
     packages: [
       {
@@ -49,20 +43,6 @@ afterAll(async () => {
   await registry.close()
   await work[Symbol.asyncDispose]()
 })
-
-async function buildSkiff(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'skiff')
-  const result = await Bun.build({
-    entrypoints: ['src/cli/main.ts', 'src/tarball/extract-worker.ts', 'src/link/link-worker.ts'].map((file) => path.join(repoRoot, file)),
-    compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
-    format: 'esm',
-    naming: { entry: '[name].[ext]' },
-    minify: true,
-    bytecode: true,
-  })
-  if (!result.success) throw new Error(result.logs.map(String).join('\n'))
-  return outfile
-}
 
 async function runWithoutNode(cwd: string, args: string[], env: Record<string, string>): Promise<SkiffRun> {
   const child = Bun.spawn([skiff, ...args], {
