@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ELOCKED'
   | 'ENOLOCK'
   | 'ENOPACKAGEJSON'
+  | 'ENOENT'
   | 'ENOTCACHED'
   | 'EOFFLINE'
   | 'ERESOLVE'

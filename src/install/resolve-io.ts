@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { SkiffError } from '../error/index.ts'
+import { errnoCode, SkiffError } from '../error/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
 import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
 import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
@@ -62,7 +62,11 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
       return once(tarballs, source.url ?? source.file ?? source.pkg, () => readTarball(source))
     },
     async readFolderManifest(dir) {
-      return (await readPackageJson(dir)).data
+      try {
+        return (await readPackageJson(dir)).data
+      } catch (error) {
+        throw missingPath(error, path.join(dir, 'package.json'), 'a folder dependency must be a package folder with a package.json: check the path')
+      }
     },
     ...(git === undefined ? {} : { readGit: (spec: GitSpec) => once(gitPackages, spec.rawSpec, () => git.resolve(spec)) }),
   }
@@ -72,7 +76,9 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
     const known = source.integrity === undefined ? undefined : store.get(store.keyFor({ integrity: source.integrity }))
     if (known) return contentsOf(known, source.integrity as string)
     const bytes = source.file !== undefined
-      ? new Uint8Array(await fs.readFile(source.file))
+      ? new Uint8Array(await fs.readFile(source.file).catch((error: unknown) => {
+        throw missingPath(error, source.file as string, 'check the path of the tarball')
+      }))
       : await registry.fetchTarball({ url: source.url ?? '', pkg: source.pkg, ...options })
     const integrity = source.integrity ?? integrityOf(bytes, 'sha512')
     const stored = await store.add(store.keyFor({ integrity }), bytes, { pkg: source.pkg, integrity })
@@ -87,6 +93,13 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
     if (git === undefined) throw new SkiffError('EUNSUPPORTED', `${pkg}: git dependencies need git support here`, { pkg })
     return contentsOf(await store.add(key, await git.pack(resolved, pkg), { pkg }), undefined)
   }
+}
+
+/** A folder or tarball that is not there: npm's ENOENT naming the path, not a crash. */
+function missingPath(error: unknown, file: string, hint: string): unknown {
+  const code = errnoCode(error)
+  if (code !== 'ENOENT' && code !== 'ENOTDIR') return error
+  return new SkiffError('ENOENT', `could not read ${file}: no such file or directory`, { path: file, hint, cause: error })
 }
 
 /** The tarball's package.json and those of the packages bundled under its node_modules. */
