@@ -97,6 +97,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     saveExact: bool('save-exact'),
     savePrefix: str('save-prefix') ?? '^',
     userAgent: userAgent(str('user-agent'), context.version),
+    yes: typeof get('yes') === 'boolean' ? (get('yes') as boolean) : null,
     raw: Object.freeze(rawSettings(merged, get)),
     files: Object.freeze([...context.files]),
     warnings: Object.freeze(layers.flatMap((layer) => layer.warnings)),

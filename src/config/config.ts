@@ -55,6 +55,8 @@ export interface Config {
   readonly saveExact: boolean
   readonly savePrefix: string
   readonly userAgent: string
+  /** npm's `yes`: install what exec needs without asking (true), never (false), or ask (null) */
+  readonly yes: boolean | null
   /**
    * Every setting as the string npm exports to lifecycle scripts (`npm_config_<key>`; lists
    * joined by a blank line, false and null as ''), keyed by its .npmrc name. Keys starting

@@ -77,6 +77,7 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'strict-ssl': bool(true),
   'user-agent': { kind: { type: 'string' }, default: null },
   userconfig: { kind: { type: 'path' }, default: null },
+  yes: bool(null),
 }
 
 /** What a raw value was, so an error can say "must be a number, got 'abc'". */

@@ -184,7 +184,10 @@ async function writeExecProject(installDir: string, wanted: readonly Wanted[], p
 async function confirmInstall(request: ExecRequest, services: ExecServices, missing: string[]): Promise<void> {
   if (request.yes === true) return
   if (request.yes === false) {
-    throw new SkiffError('EUSAGE', `exec canceled: missing packages and --no was given: ${missing.join(', ')}`)
+    // npm's words, so a CI log reads as npx's would
+    throw new SkiffError('EUSAGE', `npx canceled due to missing packages and no YES option: ${JSON.stringify(missing)}`, {
+      hint: 'yes is false (--no, --yes=false, npm_config_yes=false or yes=false in an .npmrc): give --yes to install them',
+    })
   }
   if (services.confirm) {
     if (!(await services.confirm(missing))) throw new SkiffError('EABORT', 'exec canceled')

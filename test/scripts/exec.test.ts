@@ -92,11 +92,34 @@ describe('skiff exec', () => {
     expect(fs.existsSync(path.join(path.join(cacheRoot, fs.readdirSync(cacheRoot)[0] as string, 'node_modules/multi'), 'postinstall-ran'))).toBe(true)
   })
 
-  test('--no refuses to install what is missing', async () => {
+  test.each([
+    ['--no', ['--no'], {}, undefined],
+    ['-n', ['-n'], {}, undefined],
+    ['--yes=false', ['--yes=false'], {}, undefined],
+    ['npm_config_yes=false', [], { npm_config_yes: 'false' }, undefined],
+    ['yes=false in the project .npmrc', [], {}, 'yes=false\n'],
+  ])('yes set to false (%s) refuses to install what is missing, with npx\'s words, and installs nothing', async (_name, flags, env, npmrc) => {
     await using tmp = tempDir()
     const dir = project(tmp.path)
-    const run = await runSkiff(dir, ['exec', '--no', 'hello-cli'], { registry: registry.url })
+    if (npmrc !== undefined) fs.writeFileSync(path.join(dir, '.npmrc'), npmrc)
+    const before = tarballRequests()
+    const run = await runSkiff(dir, ['exec', ...flags, 'hello-cli'], { registry: registry.url, env })
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain('missing packages and --no was given: hello-cli@1.1.0')
+    expect(run.stderr).toContain('npx canceled due to missing packages and no YES option: ["hello-cli@1.1.0"]')
+    expect(run.stdout).toBe('')
+    expect(tarballRequests()).toBe(before)
+    expect(fs.existsSync(path.join(tmp.path, 'cache', 'v1', 'exec'))).toBe(false)
+  })
+
+  test('with yes unset and no terminal (CI), it warns and installs, as npx does; --yes after yes=false in .npmrc wins', async () => {
+    await using tmp = tempDir()
+    const dir = project(tmp.path)
+    const ci = await runSkiff(dir, ['x', 'hello-cli@1.0.0'], { registry: registry.url, env: { CI: 'true' } })
+    expect(ci.code).toBe(0)
+    expect(ci.stderr).toContain('The following package was not found and will be installed: hello-cli@1.0.0')
+    fs.writeFileSync(path.join(dir, '.npmrc'), 'yes=false\n')
+    const yes = await runSkiff(dir, ['x', '-y', 'hello-cli@1.1.0'], { registry: registry.url })
+    expect(yes.code).toBe(0)
+    expect(yes.stdout).toBe('hello 1.1.0 [npx]\n')
   })
 })

@@ -25,7 +25,7 @@ const execArgs = {
   ...prefixArg,
 } satisfies ArgsDef
 
-const OWN_FLAGS = ['package', 'call', 'yes', 'no', 'workspace', 'workspaces', 'include-workspace-root']
+const OWN_FLAGS = ['package', 'call', 'workspace', 'workspaces', 'include-workspace-root']
 
 export default defineCommand({
   meta: { name: 'exec', description: 'Run a command from a local or fetched package, as `npm exec` / `npx`' },
@@ -42,7 +42,6 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
       aliases: { p: 'package', c: 'call', y: 'yes', w: 'workspace', ws: 'workspaces' },
       stopAtCommand: true,
     })
-    const yes = line.flags.no === true ? false : typeof line.flags.yes === 'boolean' ? line.flags.yes : undefined
     const host = await createScriptHost({ ...processContext(), command: 'exec', flags: configFlags(line.flags, OWN_FLAGS), color: Boolean(process.stdout.isTTY) })
     config = host.config
     const hostConfig = host.config
@@ -71,7 +70,8 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
           packages: line.lists.package ?? [],
           ...(typeof line.flags.call === 'string' ? { call: line.flags.call } : {}),
           args: line.rest,
-          yes,
+          // --yes, --no, --yes=false, npm_config_yes or `yes` in an .npmrc; unset: ask on a terminal, else warn and install (npm)
+          yes: hostConfig.yes ?? undefined,
         },
         {
           run: host.run,
