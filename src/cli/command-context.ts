@@ -3,9 +3,11 @@
  * builds the reporter and the install context, runs the command's job, and prints its summary
  * or its error. Every resource is disposed on every path, Ctrl-C included.
  */
+import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import type { ArgsDef } from 'citty'
-import { loadConfig, type Config } from '../config/index.ts'
+import { isSkiffSetting, loadConfig, NPM_FLAGS, type Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
@@ -13,6 +15,7 @@ import type { WorkspaceChoice } from '../install/workspace-scope.ts'
 import { removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
 import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
+import { canDrawLive, shouldColor } from '../ui/color.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
 import { createTimings } from '../ui/timings.ts'
 import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
@@ -75,48 +78,59 @@ export const workspaceArgs = {
 
 export function workspaceChoice(args: CommandArgs, rawArgs: readonly string[]): WorkspaceChoice {
   return {
-    names: collectListFlag(rawArgs, 'workspace', 'w'),
+    names: collectListFlag(rawArgs, 'workspace'),
     all: args.workspaces === true,
     includeRoot: args['include-workspace-root'] === true,
   }
 }
 
 /** Flags of skiff's own, which are not npm config keys. */
-const OWN_FLAGS = ['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers', 'timings']
+const OWN_FLAGS = new Set(['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers', 'timings'])
 
 const LIST_FLAGS = new Set(['omit', 'include'])
 
-/** citty keeps only the last of repeated flags; npm accepts `--omit dev --omit optional`. */
-export function collectListFlag(rawArgs: readonly string[], name: string, alias?: string): string[] {
+/**
+ * Every value of a flag that may repeat (`--omit dev --omit optional`, `-w a -w b`), from the
+ * command line as run-cli wrote it out (`--omit=dev`); citty keeps only the last.
+ */
+export function collectListFlag(rawArgs: readonly string[], name: string): string[] {
   const values: string[] = []
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i] as string
+  for (const arg of rawArgs) {
     if (arg === '--') break
-    if (arg === `--${name}` || (alias !== undefined && arg === `-${alias}`)) {
-      const next = rawArgs[i + 1]
-      if (next !== undefined && !next.startsWith('-')) values.push(next)
-      i++
-    } else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3))
+    if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3))
   }
   return values.flatMap((value) => value.split(',')).filter((value) => value !== '')
 }
 
-/** The flags that are npm config keys, as loadConfig takes them. */
-export function npmFlags(args: CommandArgs, rawArgs: readonly string[], argDefs: ArgsDef): Record<string, string | boolean | string[] | undefined> {
+/**
+ * The settings given as flags, as loadConfig takes them: every npm config key on the command
+ * line (`--fetch-retries=5` too, though no command lists it) and the command's own options,
+ * but not skiff's flags that are no setting.
+ */
+export function npmFlags(rawArgs: readonly string[], argDefs: ArgsDef): Record<string, string | boolean | string[] | undefined> {
   const flags: Record<string, string | boolean | string[] | undefined> = {}
-  for (const key of Object.keys(argDefs)) {
-    if (OWN_FLAGS.includes(key) || argDefs[key]?.type === 'positional') continue
+  for (const arg of rawArgs) {
+    if (arg === '--') break
+    if (!arg.startsWith('--')) continue
+    const equals = arg.indexOf('=')
+    const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals)
+    const negated = equals === -1 && name.startsWith('no-') && !isSetting(name, argDefs)
+    const key = negated ? name.slice(3) : name
+    if (OWN_FLAGS.has(key) || !isSetting(key, argDefs)) continue
     if (LIST_FLAGS.has(key)) {
       const values = collectListFlag(rawArgs, key)
       if (values.length > 0) flags[key] = values
       continue
     }
-    const value = args[key]
-    if (typeof value === 'string' || typeof value === 'boolean') flags[key] = value
+    flags[key] = equals !== -1 ? arg.slice(equals + 1) : !negated
   }
-  if (args.silent === true) flags.loglevel = 'silent'
-  if (args.verbose === true) flags.loglevel = 'verbose'
+  if (rawArgs.includes('--silent')) flags.loglevel = 'silent'
+  if (rawArgs.includes('--verbose')) flags.loglevel = 'verbose'
   return flags
+}
+
+function isSetting(key: string, argDefs: ArgsDef): boolean {
+  return NPM_FLAGS.has(key) || isSkiffSetting(key) || (argDefs[key] !== undefined && argDefs[key]?.type !== 'positional')
 }
 
 function positiveInt(value: unknown, flag: string): number | undefined {
@@ -144,6 +158,8 @@ function tuningOf(args: CommandArgs): InstallTuning {
 
 export interface CommandJob {
   name: string
+  /** `install <pkg>` makes the project folder (and its package.json) when it does not exist, as npm does */
+  createsProjectDir?: boolean
   args: CommandArgs
   rawArgs: readonly string[]
   argDefs: ArgsDef
@@ -194,17 +210,18 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
   async function runToEnd(): Promise<number> {
     try {
       const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
-      config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.args, job.rawArgs, job.argDefs), version })
+      config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.rawArgs, job.argDefs), version })
       reporter = createReporter({
         loglevel: config.loglevel as LogLevel,
         json,
-        live: Boolean(process.stderr.isTTY) && !process.env.CI,
+        live: canDrawLive(process.stderr.isTTY, process.env),
         stdout: process.stdout,
         stderr: process.stderr,
         redact: config.redact,
       })
       for (const warning of config.warnings) reporter.warn(warning)
       timings?.step('read the configuration')
+      await ensureProjectDir(config.projectDir, job.createsProjectDir === true)
       // one install at a time per project; released after the context below is disposed
       await using projectLock = await acquireProjectLock({
         projectDir: config.projectDir,
@@ -240,6 +257,20 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       reporter.close()
     }
   }
+}
+
+/** `--prefix` naming a folder that is not there: made for an install that will write a package.json, else named in the error. */
+async function ensureProjectDir(projectDir: string, create: boolean): Promise<void> {
+  if (fs.existsSync(projectDir)) return
+  if (create) {
+    await fs.promises.mkdir(projectDir, { recursive: true })
+    return
+  }
+  const file = path.join(projectDir, 'package.json')
+  throw new SkiffError('ENOPACKAGEJSON', `could not read package.json: ${file} does not exist (nor does its folder)`, {
+    file,
+    hint: 'check --prefix; `skiff install <package>` creates the folder and a package.json',
+  })
 }
 
 function lifecycleOf(job: CommandJob, config: Config, reporter: Reporter, signal: AbortSignal): Promise<InstallLifecycle> {
@@ -279,7 +310,7 @@ export function lifecycleFor(
     command: options.command,
     ...(options.flagAllowScripts === undefined ? {} : { flagAllowScripts: options.flagAllowScripts }),
     projectScoped: options.projectScoped,
-    color: Boolean(process.stdout.isTTY),
+    color: shouldColor(config.raw.color, process.stdout.isTTY, process.env),
     ...(quiet ? {} : { banner: (text: string) => process.stdout.write(text) }),
     verbose: (line) => reporter.verbose(line),
     warn: (line) => reporter.warn(line),

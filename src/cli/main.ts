@@ -7,7 +7,7 @@ import { version } from './version.ts'
 
 const rawArgs = process.argv.slice(2)
 
-if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
+if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v' || rawArgs[0] === '-V')) {
   process.stdout.write(`${version}\n`)
 } else {
   const { runCli } = await import('./run-cli.ts')

@@ -1,35 +1,42 @@
 /**
- * Command table and dispatch. citty parses; errors are printed by one printer with one exit
- * code (runCommand, not runMain, which would print and exit on its own).
+ * Command table and dispatch. The command line is read as npm reads it (argv.ts): options may
+ * come before the command, every flag is written out in one form before the command's parser
+ * (citty) sees it, and flags nobody knows are reported and left out. Errors are printed by one
+ * printer with one exit code (runCommand, not runMain, which would print and exit on its own).
  */
-import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
-import { SkiffError } from '../error/index.ts'
+import { runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { closeMatches, SkiffError } from '../error/index.ts'
+import { normalizeArgs, ownFlagsOf, splitCommand, type NormalizedArgs } from './argv.ts'
+import { renderCommandHelp, renderOverview } from './help.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
 
+type Loader = () => Promise<CommandDef<ArgsDef>>
+const load = (module: Promise<{ default: unknown }>) => module.then((m) => m.default as CommandDef<ArgsDef>)
+
 // each command module loads only when it runs
-const commands: Record<string, () => Promise<CommandDef<ArgsDef>>> = {
-  ci: () => import('./commands/ci.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  fetch: () => import('./commands/fetch.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  install: () => import('./commands/install.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  uninstall: () => import('./commands/uninstall.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  update: () => import('./commands/update.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  dedupe: () => import('./commands/dedupe.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  run: () => import('./commands/run.ts').then((m) => m.default as CommandDef<ArgsDef>),
+const commands: Record<string, Loader> = {
+  ci: () => load(import('./commands/ci.ts')),
+  fetch: () => load(import('./commands/fetch.ts')),
+  install: () => load(import('./commands/install.ts')),
+  uninstall: () => load(import('./commands/uninstall.ts')),
+  update: () => load(import('./commands/update.ts')),
+  dedupe: () => load(import('./commands/dedupe.ts')),
+  run: () => load(import('./commands/run.ts')),
   test: () => import('./commands/run.ts').then((m) => m.scriptCommand('test')),
   start: () => import('./commands/run.ts').then((m) => m.scriptCommand('start')),
   stop: () => import('./commands/run.ts').then((m) => m.scriptCommand('stop')),
   restart: () => import('./commands/run.ts').then((m) => m.scriptCommand('restart')),
-  exec: () => import('./commands/exec.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  rebuild: () => import('./commands/rebuild.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  'install-scripts': () => import('./commands/install-scripts.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  exec: () => load(import('./commands/exec.ts')),
+  rebuild: () => load(import('./commands/rebuild.ts')),
+  'install-scripts': () => load(import('./commands/install-scripts.ts')),
   'approve-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('approve')),
   'deny-scripts': () => import('./commands/install-scripts.ts').then((m) => m.verbCommand('deny')),
   ls: () => import('./commands/ls.ts').then((m) => m.default),
   ll: () => import('./commands/ls.ts').then((m) => m.ll),
-  why: () => import('./commands/why.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  outdated: () => import('./commands/outdated.ts').then((m) => m.default as CommandDef<ArgsDef>),
-  view: () => import('./commands/view.ts').then((m) => m.default as CommandDef<ArgsDef>),
+  why: () => load(import('./commands/why.ts')),
+  outdated: () => load(import('./commands/outdated.ts')),
+  view: () => load(import('./commands/view.ts')),
 }
 
 const aliases: Record<string, string> = {
@@ -59,6 +66,7 @@ const aliases: Record<string, string> = {
   r: 'uninstall',
   un: 'uninstall',
   unlink: 'uninstall',
+  u: 'update',
   up: 'update',
   upgrade: 'update',
   udpate: 'update',
@@ -72,49 +80,135 @@ const aliases: Record<string, string> = {
   rb: 'rebuild',
 }
 
-const main = defineCommand({
-  meta: { name: 'skiff', version, description: 'npm-compatible package installer' },
-  subCommands: commands,
-})
+/**
+ * bun's and pnpm's spellings of the save flags, taken when packages are named to `install`
+ * (`skiff add -d chalk`): there they can only mean saving. Without packages npm's meanings
+ * stay (`-d` is `--loglevel info`, `--dev` and `--optional` choose what to install).
+ */
+const ADD_SPELLINGS = { d: '--save-dev', dev: '--save-dev', exact: '--save-exact', peer: '--save-peer', optional: '--save-optional' }
 
 export async function runCli(rawArgs: string[]): Promise<number> {
-  const name = rawArgs.find((arg) => !arg.startsWith('-'))
-  const commandName = name === undefined ? undefined : (aliases[name] ?? name)
+  const split = splitCommand(rawArgs)
+  const typed = split.command === 'help' ? split.after.find((arg) => !arg.startsWith('-')) : split.command
+  const commandName = typed === undefined ? undefined : (aliases[typed] ?? typed)
   const loader = commandName === undefined ? undefined : commands[commandName]
-  const wantsHelp = ownArgs(rawArgs, name, commandName).some((arg) => arg === '--help' || arg === '-h')
-  if (!loader) {
-    if (wantsHelp || name === undefined || name === 'help') {
-      process.stdout.write(`${await renderUsage(main)}\n`)
-      return name === undefined && !wantsHelp ? 1 : 0
+  if (commandName === undefined || loader === undefined) {
+    const global = normalizeArgs(split.before, ownFlagsOf({}))
+    if (global.version) return printVersion()
+    if (typed === undefined) {
+      process.stdout.write(`${renderOverview(Object.keys(commands), version, process.execPath)}\n`)
+      return global.help || split.command === 'help' ? 0 : 1
     }
-    return printFailure(new SkiffError('EUSAGE', `unknown command "${name}"`, { hint: 'run `skiff --help` to see the commands' }))
+    return printFailure(await unknownCommand(typed))
   }
   const command = await loader()
-  const at = rawArgs.indexOf(name as string)
-  const args = rawArgs.filter((_, index) => index !== at)
-  if (wantsHelp) {
-    process.stdout.write(`${await renderUsage(command, main)}\n`)
+  const args = split.command === 'help' ? ['--help'] : [...split.before, ...split.after]
+  const own = ownFlagsOf(command.args as ArgsDef)
+  let line = normalizeArgs(args, own, { stopAtPositional: commandName === 'exec' })
+  if (commandName === 'install' && line.positionals.length > 0) line = normalizeArgs(args, own, { spellings: ADD_SPELLINGS })
+  reportUnknown(line)
+  if (line.version) return printVersion()
+  if (line.help) {
+    const meta = (command.meta ?? {}) as { description?: string }
+    const names = Object.entries(aliases).filter(([, name]) => name === commandName).map(([alias]) => alias)
+    process.stdout.write(`${renderCommandHelp({ name: commandName, description: meta.description ?? '', args: command.args as ArgsDef, aliases: names })}\n`)
     return 0
   }
   try {
-    const { result } = await runCommand(command, { rawArgs: args })
+    const { result } = await runCommand(command, { rawArgs: line.args })
     return typeof result === 'number' ? result : 0
   } catch (error) {
     return printFailure(error)
   }
 }
 
+function printVersion(): number {
+  process.stdout.write(`${version}\n`)
+  return 0
+}
+
+/** npm's warnings for flags it does not know, and for the word after one, which stays a positional. */
+function reportUnknown(line: NormalizedArgs): void {
+  if (line.args.includes('--loglevel=silent')) return
+  for (const { flag, suggestion, valueTakenAsPositional } of line.unknown) {
+    if (valueTakenAsPositional !== undefined) process.stderr.write(`warn "${valueTakenAsPositional}" is being parsed as a normal command line argument.\n`)
+    process.stderr.write(`warn Unknown cli config "${flag}": it is ignored.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}\n`)
+  }
+}
+
 /**
- * The arguments skiff reads itself: not those after `--` (they go to a script), and for exec
- * not those from its command on (`skiff x tsc --help` asks tsc, as npx does).
+ * npm's commands that skiff leaves to npm: the registry's write side, accounts, and tools
+ * around packing and publishing. Each says what to use instead.
  */
-function ownArgs(rawArgs: readonly string[], name: string | undefined, commandName: string | undefined): readonly string[] {
-  const dashDash = rawArgs.indexOf('--')
-  const before = dashDash === -1 ? rawArgs : rawArgs.slice(0, dashDash)
-  if (commandName !== 'exec' || name === undefined) return before
-  const afterName = before.slice(before.indexOf(name) + 1)
-  const command = afterName.findIndex((arg) => !arg.startsWith('-'))
-  return [...before.slice(0, before.indexOf(name) + 1), ...(command === -1 ? afterName : afterName.slice(0, command))]
+const LEFT_TO_NPM: Record<string, string> = {
+  access: 'npm access',
+  adduser: 'npm adduser',
+  audit: 'npm audit (it reads the same package-lock.json)',
+  bugs: 'npm bugs',
+  completion: 'npm completion',
+  deprecate: 'npm deprecate',
+  diff: 'npm diff',
+  'dist-tag': 'npm dist-tag',
+  docs: 'npm docs',
+  doctor: 'npm doctor',
+  edit: 'npm edit',
+  explore: 'npm explore',
+  'find-dupes': 'skiff dedupe --package-lock-only, then git diff package-lock.json',
+  fund: 'npm fund',
+  'help-search': 'npm help-search',
+  'install-ci-test': 'skiff ci && skiff test',
+  'install-test': 'skiff install && skiff test',
+  link: 'npm link, or a folder dependency: skiff install ../folder',
+  login: 'npm login',
+  logout: 'npm logout',
+  org: 'npm org',
+  owner: 'npm owner',
+  pack: 'npm pack',
+  ping: 'npm ping',
+  profile: 'npm profile',
+  publish: 'npm publish',
+  query: 'npm query',
+  repo: 'npm repo',
+  sbom: 'npm sbom',
+  search: 'npm search',
+  shrinkwrap: 'npm shrinkwrap',
+  stage: 'npm stage',
+  star: 'npm star',
+  stars: 'npm stars',
+  team: 'npm team',
+  token: 'npm token',
+  trust: 'npm trust',
+  undeprecate: 'npm undeprecate',
+  unpublish: 'npm unpublish',
+  unstar: 'npm unstar',
+  version: 'npm version',
+  whoami: 'npm whoami',
+}
+
+/** A command skiff leaves to npm, else npm's "Did you mean" over the commands and the project's scripts. */
+async function unknownCommand(typed: string): Promise<SkiffError> {
+  const instead = LEFT_TO_NPM[typed]
+  if (instead !== undefined) return new SkiffError('EUNSUPPORTED', `skiff does not do \`${typed}\`: use ${instead}`)
+  const lines: string[] = []
+  const [command] = closeMatches(typed, Object.keys(commands))
+  if (command !== undefined) {
+    const def = await (commands[command] as Loader)()
+    lines.push(`  skiff ${command} # ${(def.meta as { description?: string } | undefined)?.description ?? ''}`)
+  }
+  for (const script of closeMatches(typed, await projectScripts()).slice(0, 3 - lines.length)) {
+    lines.push(`  skiff run ${script} # run the "${script}" package script`)
+  }
+  if (lines.length > 0) lines.unshift(`Did you mean ${lines.length === 1 ? 'this' : 'one of these'}?`)
+  return new SkiffError('EUSAGE', `Unknown command: "${typed}"`, { lines, hint: 'to see the commands, run: skiff help' })
+}
+
+async function projectScripts(): Promise<string[]> {
+  try {
+    const manifest = (await Bun.file('package.json').json()) as { scripts?: unknown }
+    return typeof manifest.scripts === 'object' && manifest.scripts !== null ? Object.keys(manifest.scripts) : []
+  } catch {
+    return []
+  }
 }
 
 /** Errors from before a command could set up its own reporter (usage errors, bad flags). */

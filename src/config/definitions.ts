@@ -80,6 +80,11 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   yes: bool(null),
 }
 
+/** A setting skiff reads (npm's or its own). */
+export function isSkiffSetting(key: string): boolean {
+  return Object.hasOwn(DEFINITIONS, key)
+}
+
 /** What a raw value was, so an error can say "must be a number, got 'abc'". */
 export type Coerced = { ok: true; value: Value } | { ok: false; expected: string }
 

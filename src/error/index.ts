@@ -87,3 +87,4 @@ export function errnoCode(error: unknown): string | undefined {
   const code = (error as { code: unknown }).code
   return typeof code === 'string' ? code : undefined
 }
+export { closeMatches } from './did-you-mean.ts'

@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { SkiffError } from '../error/index.ts'
+import { closeMatches, SkiffError } from '../error/index.ts'
 import { readProjectPackageJson } from '../lockfile/index.ts'
 import { shellQuote } from './script-env.ts'
 import type { ScriptRunner } from './script-runner.ts'
@@ -73,26 +73,12 @@ export function scriptsOf(manifest: Readonly<Record<string, unknown>>): Record<s
 }
 
 function missingScript(event: string, scripts: Record<string, string>, workspace: string | undefined): SkiffError {
-  const close = Object.keys(scripts).filter((name) => name !== event && editDistance(name, event) < event.length * 0.4)
+  const close = closeMatches(event, Object.keys(scripts))
   const lines = close.length > 0 ? [`Did you mean ${close.length === 1 ? 'this' : 'one of these'}?`, ...close.slice(0, 3).map((name) => `  skiff run ${name}`)] : []
   return new SkiffError('EMISSINGSCRIPT', `Missing script: "${event}"`, {
     lines,
     hint: `to see a list of scripts, run: skiff run${workspace === undefined ? '' : ` --workspace=${workspace}`}`,
   })
-}
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost)
-    }
-    previous = current
-  }
-  return previous[b.length] as number
 }
 
 const LIFECYCLE_EVENTS = new Set([

@@ -10,6 +10,7 @@ import { createReporter, type Reporter } from '../../ui/reporter.ts'
 import { lifecycleFor, prefixArg, processContext } from '../command-context.ts'
 import { createInstallContext } from '../install-context.ts'
 import { formatError } from '../print-error.ts'
+import { shouldColor } from '../../ui/color.ts'
 import { runInstallJob } from './install.ts'
 
 const execArgs = {
@@ -42,7 +43,7 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
       aliases: { p: 'package', c: 'call', y: 'yes', w: 'workspace', ws: 'workspaces' },
       stopAtCommand: true,
     })
-    const host = await createScriptHost({ ...processContext(), command: 'exec', flags: configFlags(line.flags, OWN_FLAGS), color: Boolean(process.stdout.isTTY) })
+    const host = await createScriptHost({ ...processContext(), command: 'exec', flags: configFlags(line.flags, OWN_FLAGS), color: shouldColor(line.flags.color, process.stdout.isTTY, process.env) })
     config = host.config
     const hostConfig = host.config
     const reporter = createReporter({

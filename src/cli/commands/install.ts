@@ -115,6 +115,7 @@ export default defineCommand({
     }
     return runInstallCommand({
       name: 'install',
+      createsProjectDir: packages.length > 0,
       args: flags,
       rawArgs,
       argDefs: args,

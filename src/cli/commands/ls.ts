@@ -11,10 +11,10 @@ import {
   renderListJson,
   renderListParseable,
   renderListText,
-  shouldColor,
 } from '../../query/index.ts'
 import { npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
+import { shouldColor } from '../../ui/color.ts'
 
 const lsArgs = {
   packages: { type: 'positional', required: false, description: 'show only these packages (name or name@range) and the paths to them' },
@@ -35,7 +35,7 @@ function lsCommand(name: 'ls' | 'll'): CommandDef<ArgsDef> {
     meta: { name, description: name === 'ls' ? 'List installed packages, as `npm ls` does' : 'List installed packages with their descriptions (`ls --long`)' },
     args: lsArgs,
     async run({ args, rawArgs }) {
-      const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(args, rawArgs, lsArgs), version })
+      const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(rawArgs, lsArgs), version })
       const filters = args._.map(String)
       const long = name === 'll' || readBooleanSetting(args.long, config.raw.long)
       const json = readBooleanSetting(args.json, config.raw.json)

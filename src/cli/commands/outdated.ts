@@ -11,7 +11,7 @@ import {
   renderOutdatedParseable,
   renderOutdatedTable,
   selectOutdatedChecks,
-  shouldColor,
+
   sortOutdatedRows,
   type OutdatedCheck,
   type OutdatedRow,
@@ -20,6 +20,7 @@ import { createRegistryClient } from '../../registry/index.ts'
 import { defaultNodeVersion, parsePackument, type Packument } from '../../resolve/index.ts'
 import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
+import { shouldColor } from '../../ui/color.ts'
 
 const outdatedArgs = {
   packages: { type: 'positional', required: false, description: 'check only the dependencies on these installed packages' },
@@ -46,7 +47,7 @@ export default defineCommand({
   args: outdatedArgs,
   async run({ args, rawArgs }) {
     // npm revalidates packuments for outdated, whatever their cache age
-    const flags = { ...npmFlags(args, rawArgs, outdatedArgs), 'prefer-online': true }
+    const flags = { ...npmFlags(rawArgs, outdatedArgs), 'prefer-online': true }
     const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version })
     const long = readBooleanSetting(args.long, config.raw.long)
     const tree = await loadActualTree(config.projectDir, { legacyPeerDeps: config.legacyPeerDeps })

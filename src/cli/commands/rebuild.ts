@@ -9,6 +9,7 @@ import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { readUmask } from '../../tarball/index.ts'
 import { createReporter } from '../../ui/reporter.ts'
 import { formatError } from '../print-error.ts'
+import { shouldColor } from '../../ui/color.ts'
 import { prefixArg, processContext } from '../command-context.ts'
 
 const rebuildArgs = {
@@ -40,7 +41,7 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
       ...processContext(),
       command: 'rebuild',
       flags: configFlags(line.flags, []),
-      color: Boolean(process.stdout.isTTY),
+      color: shouldColor(line.flags.color, process.stdout.isTTY, process.env),
       banner: (text) => process.stdout.write(text),
       signal: interrupt.signal,
     })

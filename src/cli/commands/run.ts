@@ -13,6 +13,7 @@ import {
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { formatError } from '../print-error.ts'
+import { shouldColor } from '../../ui/color.ts'
 import { prefixArg, processContext } from '../command-context.ts'
 
 const runArgs = {
@@ -60,7 +61,7 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
       ...processContext(),
       command,
       flags: configFlags(line.flags, OWN_FLAGS),
-      color: Boolean(process.stdout.isTTY),
+      color: shouldColor(line.flags.color, process.stdout.isTTY, process.env),
       ...(silent ? {} : { banner: (text: string) => process.stdout.write(text) }),
     })
     const ignoreScripts = host.config.ignoreScripts

@@ -10,12 +10,12 @@ import {
   renderViewFields,
   renderViewSummary,
   selectViewData,
-  shouldColor,
 } from '../../query/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
 import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
 import { version } from '../version.ts'
+import { shouldColor } from '../../ui/color.ts'
 
 const viewArgs = {
   package: { type: 'positional', required: false, description: 'name[@version|@range|@tag] (default: the project in the current folder), then fields such as version, dist.tarball, versions' },
@@ -29,7 +29,7 @@ export default defineCommand({
   args: viewArgs,
   async run({ args, rawArgs }) {
     // npm revalidates the document for view, whatever its cache age
-    const flags = { ...npmFlags(args, rawArgs, viewArgs), 'prefer-online': true }
+    const flags = { ...npmFlags(rawArgs, viewArgs), 'prefer-online': true }
     const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version })
     const [written = '.', ...fields] = args._.map(String)
     const pkg = written === '.' || written.startsWith('.@') ? `${await projectName(config.projectDir)}${written.slice(1)}` : written
