@@ -4,7 +4,7 @@ import { bunLockVersions, compareSets, packageLockVersions, pnpmLockVersions } f
 import { parseClock, parseTimeReport } from './measure.ts'
 import { directDependencies } from './outcome.ts'
 import { buildCommand, extraProjectFiles, findPhase, PHASES } from './phases.ts'
-import { roundOrder } from './session.ts'
+import { commandArgv, roundOrder } from './session.ts'
 import { median, renderTable, summarize, type RunRecord } from './summarize.ts'
 
 const timeReport = `Command exited with non-zero status 3
@@ -77,6 +77,35 @@ describe('phases and commands', () => {
     expect(buildCommand({ ...input, tool: 'utoo' }).args).toEqual([
       'deps', '--registry', 'https://registry.npmjs.org/', '--cache-dir', '/c', '--legacy-peer-deps',
     ])
+  })
+})
+
+describe('the stale phase', () => {
+  test('adds is-odd@3.0.1 and removes it with each tool\'s own commands, the same cache for both, timed as one shell run', () => {
+    const input = { action: 'stale' as const, cacheDir: '/c', legacyPeerDeps: false }
+    expect(findPhase('stale')?.id).toBe('p5_stale')
+    const skiff = buildCommand({ ...input, tool: 'skiff' })
+    expect(skiff.args).toEqual(['install', 'is-odd@3.0.1', '--ignore-scripts', '--cache', '/c'])
+    expect(skiff.thenArgs).toEqual(['uninstall', 'is-odd', '--ignore-scripts', '--cache', '/c'])
+    expect(buildCommand({ ...input, tool: 'bun' })).toEqual({
+      args: ['add', 'is-odd@3.0.1', '--ignore-scripts'],
+      thenArgs: ['remove', 'is-odd', '--ignore-scripts'],
+      env: { CI: 'true', BUN_INSTALL_CACHE_DIR: '/c' },
+    })
+    expect(buildCommand({ ...input, tool: 'pnpm' }).thenArgs).toEqual(['remove', 'is-odd', '--ignore-scripts', '--store-dir', '/c/store'])
+    expect(buildCommand({ ...input, tool: 'utoo' }).args.slice(0, 2)).toEqual(['install', 'is-odd@3.0.1'])
+    expect(commandArgv({ tool: 'skiff', argv: ['/bin/skiff'], version: '0' }, skiff)).toEqual([
+      'sh', '-c', '/bin/skiff install is-odd@3.0.1 --ignore-scripts --cache /c && /bin/skiff uninstall is-odd --ignore-scripts --cache /c',
+    ])
+  })
+
+  test('against a recording proxy every tool names it: a flag, bun an environment variable, utoo instead of its registry flag', () => {
+    const input = { action: 'stale' as const, cacheDir: '/c', legacyPeerDeps: false, registry: 'http://127.0.0.1:9/' }
+    expect(buildCommand({ ...input, tool: 'npm' }).thenArgs?.slice(-2)).toEqual(['--registry', 'http://127.0.0.1:9/'])
+    expect(buildCommand({ ...input, tool: 'bun' }).env.BUN_CONFIG_REGISTRY).toBe('http://127.0.0.1:9/')
+    const utoo = buildCommand({ ...input, tool: 'utoo' }).args
+    expect(utoo).toContain('http://127.0.0.1:9/')
+    expect(utoo).not.toContain('https://registry.npmjs.org/')
   })
 })
 

@@ -8,10 +8,17 @@
  */
 import type { ToolName } from './tools.ts'
 
-export type PhaseId = 'p0_full_cold' | 'p1_resolve' | 'p3_cold_install' | 'p4_warm_link'
+export type PhaseId = 'p0_full_cold' | 'p1_resolve' | 'p3_cold_install' | 'p4_warm_link' | 'p5_stale'
 
-/** install-locked: install from the lockfile; install-fresh: resolve and install; resolve: write the lockfile only */
-export type Action = 'install-locked' | 'install-fresh' | 'resolve'
+/**
+ * install-locked: install from the lockfile; install-fresh: resolve and install; resolve: write
+ * the lockfile only; stale: in a project installed from its lockfile (untimed), add one
+ * dependency then remove it (STALE_PACKAGE; both commands timed as one run)
+ */
+export type Action = 'install-locked' | 'install-fresh' | 'resolve' | 'stale'
+
+/** What the stale phase adds and removes: small, not in any fixture, with one dependency (is-number@^6). */
+export const STALE_PACKAGE = { name: 'is-odd', spec: 'is-odd@3.0.1' } as const
 
 export interface Phase {
   id: PhaseId
@@ -55,10 +62,18 @@ export const PHASES: readonly Phase[] = [
     cache: 'warm',
     action: 'install-locked',
   },
+  {
+    id: 'p5_stale',
+    short: 'p5',
+    description: `installed project, warm cache: add ${STALE_PACKAGE.spec}, then remove it`,
+    withLockfile: true,
+    cache: 'warm',
+    action: 'stale',
+  },
 ]
 
 export function findPhase(name: string): Phase | undefined {
-  return PHASES.find((phase) => phase.short === name || phase.id === name)
+  return PHASES.find((phase) => phase.short === name || phase.id === name || (name === 'stale' && phase.action === 'stale'))
 }
 
 /** The registry every peer is pointed at (utoo's own default is unreachable here). */
@@ -92,17 +107,33 @@ export interface CommandInput {
   cacheDir: string
   /** the fixture's .npmrc sets legacy-peer-deps=true (utoo takes it as a flag only) */
   legacyPeerDeps: boolean
+  /** another registry than REGISTRY */
+  registry?: string
 }
 
 export interface PhaseCommand {
   args: string[]
   env: Record<string, string>
+  /** the stale phase's second command (the removal), run after `args` with the same env */
+  thenArgs?: string[]
 }
 
 /** Every tool runs as in CI: CI=true, no TTY, lifecycle scripts off. */
 const CI_ENV = { CI: 'true' }
 
-export function buildCommand({ tool, action, cacheDir, legacyPeerDeps }: CommandInput): PhaseCommand {
+export function buildCommand(input: CommandInput): PhaseCommand {
+  const command = input.action === 'stale' ? { ...actionCommand(input), thenArgs: removeCommand(input) } : actionCommand(input)
+  return input.registry === undefined ? command : withRegistry(input.tool, command, input.registry)
+}
+
+/** The same command against another registry (a recording proxy when requests are counted). */
+function withRegistry(tool: ToolName, command: PhaseCommand, registry: string): PhaseCommand {
+  const swap = (args: string[]) => (tool === 'utoo' ? args.map((arg) => (arg === REGISTRY ? registry : arg)) : [...args, '--registry', registry])
+  if (tool === 'bun') return { ...command, env: { ...command.env, BUN_CONFIG_REGISTRY: registry } }
+  return { ...command, args: swap(command.args), ...(command.thenArgs === undefined ? {} : { thenArgs: swap(command.thenArgs) }) }
+}
+
+function actionCommand({ tool, action, cacheDir, legacyPeerDeps }: CommandInput): PhaseCommand {
   switch (tool) {
     case 'skiff':
       return { args: npmStyleArgs(action, ['--cache', cacheDir]), env: CI_ENV }
@@ -118,7 +149,8 @@ export function buildCommand({ tool, action, cacheDir, legacyPeerDeps }: Command
     case 'utoo': {
       const common = ['--registry', REGISTRY, '--cache-dir', cacheDir]
       const peers = legacyPeerDeps && action !== 'install-locked' ? ['--legacy-peer-deps'] : []
-      const args = action === 'resolve' ? ['deps', ...common, ...peers] : ['install', '--ignore-scripts', ...common, ...peers]
+      const stale = action === 'stale' ? [STALE_PACKAGE.spec] : []
+      const args = action === 'resolve' ? ['deps', ...common, ...peers] : ['install', ...stale, '--ignore-scripts', ...common, ...peers]
       return { args, env: CI_ENV }
     }
     default: {
@@ -128,8 +160,27 @@ export function buildCommand({ tool, action, cacheDir, legacyPeerDeps }: Command
   }
 }
 
+/** The stale phase's removal, with the same cache and settings as its addition. */
+function removeCommand({ tool, cacheDir, legacyPeerDeps }: CommandInput): string[] {
+  const { name } = STALE_PACKAGE
+  switch (tool) {
+    case 'skiff':
+      return ['uninstall', name, '--ignore-scripts', '--cache', cacheDir]
+    case 'npm':
+      return ['uninstall', name, '--ignore-scripts', '--cache', cacheDir, '--no-audit', '--no-fund']
+    case 'bun':
+      return ['remove', name, '--ignore-scripts']
+    case 'pnpm':
+      return ['remove', name, '--ignore-scripts', '--store-dir', `${cacheDir}/store`]
+    case 'utoo':
+      return ['uninstall', name, '--ignore-scripts', '--registry', REGISTRY, '--cache-dir', cacheDir, ...(legacyPeerDeps ? ['--legacy-peer-deps'] : [])]
+  }
+}
+
 function npmStyleArgs(action: Action, extra: string[]): string[] {
   switch (action) {
+    case 'stale':
+      return ['install', STALE_PACKAGE.spec, '--ignore-scripts', ...extra]
     case 'install-locked':
       return ['ci', '--ignore-scripts', ...extra]
     case 'install-fresh':
@@ -141,6 +192,8 @@ function npmStyleArgs(action: Action, extra: string[]): string[] {
 
 function bunArgs(action: Action): string[] {
   switch (action) {
+    case 'stale':
+      return ['add', STALE_PACKAGE.spec, '--ignore-scripts']
     case 'install-locked':
       return ['install', '--frozen-lockfile', '--ignore-scripts']
     case 'install-fresh':
@@ -152,6 +205,8 @@ function bunArgs(action: Action): string[] {
 
 function pnpmArgs(action: Action): string[] {
   switch (action) {
+    case 'stale':
+      return ['add', STALE_PACKAGE.spec, '--ignore-scripts']
     case 'install-locked':
       return ['install', '--frozen-lockfile', '--ignore-scripts']
     case 'install-fresh':

@@ -13,8 +13,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cleanEnv, describeMachine } from './environment.ts'
-import { buildCommand, findPhase, PHASES, type Phase } from './phases.ts'
-import { benchDirs, emptyTrash, FIXTURES_DIR, readFixture, type BenchDirs } from './projects.ts'
+import { countStaleRequests, renderCounts, type StaleCount } from './count-requests.ts'
+import { buildCommand, findPhase, PHASES, STALE_PACKAGE, type Phase } from './phases.ts'
+import { benchDirs, emptyTrash, FIXTURES_DIR, prepareProject, readFixture, type BenchDirs } from './projects.ts'
 import { runSession } from './session.ts'
 import { renderTable, summarize, type RunRecord } from './summarize.ts'
 import { ensurePeers, isToolName, npmCommand, peerCommand, PEER_PINS, skiffCommand, type ToolCommand, type ToolName } from './tools.ts'
@@ -125,9 +126,10 @@ function describeCommands(tools: ToolCommand[], phases: Phase[], legacyPeerDeps:
   const lines: string[] = []
   for (const tool of tools) {
     for (const phase of phases) {
-      const { args, env } = buildCommand({ tool: tool.tool, action: phase.action, cacheDir: '<cache>', legacyPeerDeps })
+      const { args, env, thenArgs } = buildCommand({ tool: tool.tool, action: phase.action, cacheDir: '<cache>', legacyPeerDeps })
       const envText = Object.entries(env).map(([key, value]) => `${key}=${value}`).join(' ')
-      lines.push(`- ${tool.tool} ${phase.short}: \`${envText} ${tool.tool} ${args.join(' ')}\``)
+      const then = thenArgs === undefined ? '' : ` && ${tool.tool} ${thenArgs.join(' ')}`
+      lines.push(`- ${tool.tool} ${phase.short}: \`${envText} ${tool.tool} ${args.join(' ')}${then}\``)
     }
   }
   return lines
@@ -163,6 +165,16 @@ async function main(): Promise<void> {
   log(`tools: ${tools.map((tool) => `${tool.tool} ${tool.version}`).join(', ')}`)
   const runs: RunRecord[] = []
   await runSession({ dirs, fixtures, phases: cli.phases, tools, rounds: cli.rounds, settleMs: cli.settleMs, baseEnv, log, onRun: (run) => runs.push(run), onNote: (note) => notes.push(note) })
+  const counts: StaleCount[] = []
+  if (cli.phases.some((phase) => phase.action === 'stale')) {
+    for (const fixture of fixtures) {
+      for (const tool of tools) {
+        log(`counting the registry requests of ${tool.tool}'s stale run on ${fixture.name} (untimed, through a recording proxy)`)
+        const prepared = prepareProject({ dirs, fixture, tool, baseEnv, log })
+        counts.push(await countStaleRequests({ dirs, fixture, tool, prepared, baseEnv }))
+      }
+    }
+  }
   const finishedAt = new Date().toISOString()
 
   const sections = [
@@ -179,6 +191,14 @@ async function main(): Promise<void> {
       sections.push(renderTable(`${fixture.name} — ${phase.id} (${phase.description})`, rows, mine.filter((run) => !run.ok)))
     }
   }
+  if (counts.length > 0) {
+    sections.push(
+      `### Registry requests of the stale phase (${STALE_PACKAGE.spec} added, then removed; one untimed run each, through a recording proxy; tarballs fetched from their own URLs are not seen)`,
+      '',
+      renderCounts(counts),
+      '',
+    )
+  }
   sections.push('Commands (each in a fresh copy of its prepared project; `<cache>` is the phase\'s cache folder):', '', ...describeCommands(tools, cli.phases, fixtures.some((f) => f.legacyPeerDeps)), '')
   const markdown = sections.join('\n')
   console.log(markdown)
@@ -193,6 +213,7 @@ async function main(): Promise<void> {
     rounds: cli.rounds,
     settleMs: cli.settleMs,
     notes,
+    staleRequests: counts,
     commands: Object.fromEntries(
       tools.map((tool) => [tool.tool, Object.fromEntries(cli.phases.map((phase) => [phase.id, buildCommand({ tool: tool.tool, action: phase.action, cacheDir: '<cache>', legacyPeerDeps: false })]))]),
     ),

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { measure, UNKNOWN_USE } from './measure.ts'
 import { compareSets, lockedVersions, packageLockVersions } from './locked-versions.ts'
 import { checkOutcome } from './outcome.ts'
-import { buildCommand, LOCKFILE_NAME, type Action, type Phase } from './phases.ts'
+import { buildCommand, LOCKFILE_NAME, type Action, type Phase, type PhaseCommand } from './phases.ts'
 import { copyProject, moveToTrash, prepareProject, toolKey, type BenchDirs, type Fixture } from './projects.ts'
 import type { RunRecord } from './summarize.ts'
 import type { ToolCommand } from './tools.ts'
@@ -40,13 +40,13 @@ export function roundOrder<T>(items: readonly T[], round: number): T[] {
   return round % 2 === 0 ? rotated.reverse() : rotated
 }
 
-interface Attempt {
+export interface Attempt {
   ok: boolean
   failure?: string
   measured: Awaited<ReturnType<typeof measure>>
 }
 
-async function attempt(options: {
+interface AttemptOptions {
   tool: ToolCommand
   fixture: Fixture
   prepared: string
@@ -56,22 +56,56 @@ async function attempt(options: {
   runDir: string
   settleMs: number
   baseEnv: Record<string, string>
-}): Promise<Attempt> {
+  /** another registry than REGISTRY (the recording proxy of count-requests.ts) */
+  registry?: string
+}
+
+export async function attempt(options: AttemptOptions): Promise<Attempt> {
   const { tool, fixture, prepared, action, withLockfile, cacheDir, runDir } = options
   const lockfileName = LOCKFILE_NAME[tool.tool]
   const projectDir = path.join(runDir, 'project')
   copyProject(prepared, projectDir, lockfileName, withLockfile)
-  const { args, env } = buildCommand({ tool: tool.tool, action, cacheDir, legacyPeerDeps: fixture.legacyPeerDeps })
+  if (action === 'stale') {
+    // the project is installed first, untimed, from its lockfile and the same cache
+    const setup = await installLocked(options, projectDir, path.join(runDir, 'setup-log'))
+    if (setup !== undefined) return setup
+  }
+  const command = buildCommand({ tool: tool.tool, action, cacheDir, legacyPeerDeps: fixture.legacyPeerDeps, ...registryOf(options) })
   const measured = await measure({
-    argv: [...tool.argv, ...args],
+    argv: commandArgv(tool, command),
     cwd: projectDir,
-    env: { ...options.baseEnv, ...env },
+    env: { ...options.baseEnv, ...command.env },
     logDir: path.join(runDir, 'log'),
     settleMs: options.settleMs,
   })
   if (measured.exitCode !== 0) return { ok: false, failure: `exit ${measured.exitCode}`, measured }
   const missing = checkOutcome(action, projectDir, lockfileName)
   return missing === undefined ? { ok: true, measured } : { ok: false, failure: missing, measured }
+}
+
+/** The install from the lockfile a stale run starts from: undefined when it worked, else the failed attempt. */
+async function installLocked(options: AttemptOptions, projectDir: string, logDir: string): Promise<Attempt | undefined> {
+  const { tool, fixture, cacheDir } = options
+  const command = buildCommand({ tool: tool.tool, action: 'install-locked', cacheDir, legacyPeerDeps: fixture.legacyPeerDeps, ...registryOf(options) })
+  const measured = await measure({ argv: commandArgv(tool, command), cwd: projectDir, env: { ...options.baseEnv, ...command.env }, logDir, settleMs: 0 })
+  if (measured.exitCode === 0) return undefined
+  return { ok: false, failure: `the install before the stale run failed (exit ${measured.exitCode})`, measured }
+}
+
+function registryOf(options: AttemptOptions): { registry?: string } {
+  return options.registry === undefined ? {} : { registry: options.registry }
+}
+
+/** The argv of a phase command; the stale phase's two commands run in one shell, timed together. */
+export function commandArgv(tool: ToolCommand, command: PhaseCommand): string[] {
+  const first = [...tool.argv, ...command.args]
+  if (command.thenArgs === undefined) return first
+  const then = [...tool.argv, ...command.thenArgs]
+  return ['sh', '-c', `${first.map(shellQuote).join(' ')} && ${then.map(shellQuote).join(' ')}`]
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
 }
 
 /** The warm cache slot of a tool for a fixture, filled once by an untimed install. */
