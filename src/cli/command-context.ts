@@ -18,6 +18,7 @@ import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
 import { canDrawLive, shouldColor } from '../ui/color.ts'
 import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
 import { createTimings } from '../ui/timings.ts'
+import { threadCpu } from '../scheduler/index.ts'
 import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
 import { formatError } from './print-error.ts'
 import { version } from './version.ts'
@@ -170,7 +171,7 @@ export interface CommandJob {
 
 export async function runInstallCommand(job: CommandJob): Promise<number> {
   const started = performance.now()
-  const timings = job.args.timings === true ? createTimings('start skiff') : undefined
+  const timings = job.args.timings === true ? createTimings('start skiff', undefined, undefined, threadCpu) : undefined
   const json = job.args.json === true
   let reporter: Reporter = createReporter({
     loglevel: 'notice',

@@ -155,8 +155,8 @@ export function startScheduler(env: Pick<ReifyEnv, 'limits' | 'executors' | 'onP
   }
 }
 
-async function* wantsOf(targets: TargetSpec[], isStored: (key: string) => boolean): AsyncGenerator<Want> {
-  for (const target of targets) yield { type: 'need', target, stored: isStored(target.key) }
+function wantsOf(targets: TargetSpec[], isStored: (key: string) => boolean): Want[] {
+  return targets.map((target) => ({ type: 'need', target, stored: isStored(target.key) }))
 }
 
 /** A link entry: node_modules/<name> -> its target folder, as a relative symlink (npm's form). */

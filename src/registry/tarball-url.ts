@@ -37,6 +37,10 @@ export function tarballUrl(entry: TarballEntry, config: UrlConfig): string {
 export function replaceRegistryHost(resolved: string, config: Pick<Config, 'registry' | 'replaceRegistryHost'>): string {
   const setting = config.replaceRegistryHost
   if (setting === 'never') return resolved
+  // A URL already on the configured registry comes out as it went in whenever the setting
+  // has no path of its own (the rewrite puts the registry's protocol, host and port back,
+  // and its path is already there): no URL is parsed for the thousands of such entries.
+  if (resolved.startsWith(identityPrefix(config.registry, setting))) return resolved
   const resolvedUrl = parseHttpUrl(resolved)
   if (!resolvedUrl) return resolved
   const match = setting === 'npmjs' ? 'registry.npmjs.org' : setting
@@ -57,6 +61,19 @@ export function replaceRegistryHost(resolved: string, config: Pick<Config, 'regi
     resolvedUrl.pathname = registryPath + resolvedUrl.pathname
   }
   return resolvedUrl.toString()
+}
+
+let identity: { registry: string; setting: string; prefix: string } | undefined
+
+/** The registry URL (with its trailing slash) when the rewrite cannot change URLs under it, else a prefix no URL has. */
+function identityPrefix(registry: string, setting: string): string {
+  if (identity?.registry === registry && identity.setting === setting) return identity.prefix
+  const registryUrl = parseHttpUrl(registry)
+  const matchPath = parseHttpUrl(setting)?.pathname.replace(/\/$/, '') ?? ''
+  const canonical = registryUrl !== undefined && registryUrl.href === registry && registry.endsWith('/') && registryUrl.search === '' && registryUrl.hash === ''
+  const prefix = canonical && matchPath === '' ? registry : '\0'
+  identity = { registry, setting, prefix }
+  return prefix
 }
 
 function hasPathPrefix(pathname: string, prefix: string): boolean {

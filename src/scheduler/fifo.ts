@@ -23,6 +23,11 @@ export class Fifo<T> {
     return item
   }
 
+  /** the items in order, without taking them */
+  toArray(): T[] {
+    return this.#head === 0 ? this.#items : this.#items.slice(this.#head)
+  }
+
   *drain(): Generator<T> {
     for (let item = this.shift(); item !== undefined; item = this.shift()) yield item
   }

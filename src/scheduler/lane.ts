@@ -19,6 +19,8 @@ export interface Lane {
   readonly running: number
   readonly queued: number
   push(task: Task): Promise<void>
+  /** accepts the task at once when there is room, else returns false (then `push` waits for room) */
+  tryPush(task: Task): boolean
   /** resolves once nothing runs or waits */
   idle(): Promise<void>
   /** errors thrown by tasks (tasks are expected to report, not throw) */
@@ -31,6 +33,10 @@ export function createLane(options: LaneOptions): Lane {
   let idleWaiters: Array<() => void> = []
   let running = 0
   const errors: unknown[] = []
+
+  function hasRoom(): boolean {
+    return queue.length < options.capacity || running < options.concurrency
+  }
 
   function start(): void {
     while (running < options.concurrency && queue.length > 0) {
@@ -67,11 +73,17 @@ export function createLane(options: LaneOptions): Lane {
     },
     errors,
     async push(task: Task): Promise<void> {
-      while (queue.length >= options.capacity && running >= options.concurrency) {
+      while (!hasRoom()) {
         await new Promise<void>((wake) => spaceWaiters.push(wake))
       }
       queue.push(task)
       start()
+    },
+    tryPush(task: Task): boolean {
+      if (!hasRoom()) return false
+      queue.push(task)
+      start()
+      return true
     },
     idle(): Promise<void> {
       if (running === 0 && queue.length === 0) return Promise.resolve()

@@ -9,7 +9,7 @@
  */
 import { SkiffError } from '../error/index.ts'
 import { createInbox } from './inbox.ts'
-import { createLane, type Lane } from './lane.ts'
+import { createLane, type Lane, type Task } from './lane.ts'
 import { createState, step } from './step.ts'
 import type { Command, Event, Key, Limits, Outcome, Settlement, Source, TargetSpec, WaiterId } from './types.ts'
 
@@ -36,8 +36,11 @@ export interface Scheduler extends AsyncDisposable {
   need(target: TargetSpec, stored: boolean): Promise<Settlement>
   /** fetches and stores a key ahead of any target; settles when stored or failed */
   prefetch(want: Omit<Extract<Want, { type: 'prefetch' }>, 'type'>): Promise<Settlement>
-  /** reads a source to its end; the input ends once every fed source has ended and `end` was called */
-  feed(source: AsyncIterable<Want>): void
+  /**
+   * reads a source to its end (an array or other iterable at once); the input ends once every
+   * fed source has ended and `end` was called
+   */
+  feed(source: AsyncIterable<Want> | Iterable<Want>): void
   /** no more sources will be fed */
   end(): void
   /** stops admission, aborts running downloads, settles every waiter */
@@ -73,11 +76,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return [id, new Promise<Settlement>((resolve) => waiters.set(id, resolve))]
   }
 
-  async function execute(command: Command): Promise<Outcome | undefined> {
+  /** Hands a job to its lane; the state machine never over-fills a lane, so this waits only if a caller did. */
+  function admit(lane: Lane, task: Task): Promise<void> | undefined {
+    return lane.tryPush(task) ? undefined : lane.push(task)
+  }
+
+  function execute(command: Command): Promise<void> | Outcome | undefined {
     switch (command.type) {
       case 'fetch': {
         const { key, pkg, source } = command
-        await lanes.fetch.push(async (signal) => {
+        return admit(lanes.fetch, async (signal) => {
           try {
             const bytes = await executors.fetch({ key, pkg, source }, signal)
             inbox.post({ type: 'fetched', key, bytes })
@@ -85,11 +93,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             inbox.post({ type: 'failed', job: { lane: 'fetch', key }, error })
           }
         })
-        return undefined
       }
       case 'extract': {
         const { key, pkg, source, bytes } = command
-        await lanes.extract.push(async (signal) => {
+        return admit(lanes.extract, async (signal) => {
           try {
             await executors.extract({ key, pkg, source, bytes }, signal)
             inbox.post({ type: 'extracted', key })
@@ -97,11 +104,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             inbox.post({ type: 'failed', job: { lane: 'extract', key }, error })
           }
         })
-        return undefined
       }
       case 'link': {
         const target = command.target
-        await lanes.link.push(async (signal) => {
+        return admit(lanes.link, async (signal) => {
           try {
             await executors.link(target, signal)
             inbox.post({ type: 'linked', location: target.location })
@@ -109,7 +115,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
             inbox.post({ type: 'failed', job: { lane: 'link', location: target.location }, error })
           }
         })
-        return undefined
       }
       case 'settle': {
         const resolve = waiters.get(command.waiter)
@@ -131,16 +136,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function loop(): Promise<Outcome> {
     for (;;) {
-      const event = await inbox.next()
-      let commands: Command[]
-      try {
-        commands = step(state, event)
-      } catch (error) {
-        commands = step(state, { type: 'shutdown', reason: error })
-      }
-      options.observe?.(event, commands)
+      const taken = inbox.take()
+      const events = Array.isArray(taken) ? taken : await taken
       let outcome: Outcome | undefined
-      for (const command of commands) outcome = (await execute(command)) ?? outcome
+      for (const event of events) {
+        let commands: Command[]
+        try {
+          commands = step(state, event)
+        } catch (error) {
+          commands = step(state, { type: 'shutdown', reason: error })
+        }
+        options.observe?.(event, commands)
+        for (const command of commands) {
+          const result = execute(command)
+          if (result instanceof Promise) await result
+          else if (result) outcome = result
+        }
+      }
       if (outcome) {
         await Promise.all(Object.values(lanes).map((lane) => lane.idle()))
         settleAll(new SkiffError('EABORT', 'the install has already ended'))
@@ -170,6 +182,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return settled
     },
     feed(source) {
+      if (Symbol.iterator in source) {
+        for (const want of source) inbox.post(want)
+        return
+      }
       sourcesOpen++
       // Never rejects: a failing source becomes a shutdown event, which the loop reports.
       void (async () => {

@@ -15,6 +15,8 @@ export interface StepTiming extends CpuTime {
   /** from the start of the command */
   startMs: number
   wallMs: number
+  /** CPU of the main thread alone (user + sys), where the system tells it */
+  mainMs?: number
 }
 
 export interface LaneTiming {
@@ -53,10 +55,16 @@ export interface Timings {
  * The clock starts with the process (performance.now() counts from it), so the first step,
  * `firstStep`, is the start-up of the runtime and the loading of skiff's code.
  */
-export function createTimings(firstStep: string, now: () => number = () => performance.now(), cpu: () => CpuTime = processCpu): Timings {
+export function createTimings(
+  firstStep: string,
+  now: () => number = () => performance.now(),
+  cpu: () => CpuTime = processCpu,
+  mainCpu: () => CpuTime | null = () => null,
+): Timings {
   const origin = 0
   let lastMark = origin
   let lastCpu: CpuTime = { userMs: 0, sysMs: 0 }
+  let lastMain: CpuTime = { userMs: 0, sysMs: 0 }
   const startCpu = lastCpu
   const steps: StepTiming[] = []
   const lanes = new Map<string, LaneState>()
@@ -75,7 +83,14 @@ export function createTimings(firstStep: string, now: () => number = () => perfo
     step(name) {
       const at = now()
       const used = cpu()
-      steps.push({ name, startMs: lastMark - origin, wallMs: at - lastMark, ...since(lastCpu, used) })
+      const main = mainCpu()
+      const step: StepTiming = { name, startMs: lastMark - origin, wallMs: at - lastMark, ...since(lastCpu, used) }
+      if (main) {
+        const mainUsed = since(lastMain, main)
+        step.mainMs = mainUsed.userMs + mainUsed.sysMs
+        lastMain = main
+      }
+      steps.push(step)
       lastMark = at
       lastCpu = used
     },
@@ -132,8 +147,11 @@ function since(before: CpuTime, after: CpuTime): CpuTime {
 /** The report as aligned lines for a terminal or a CI log. */
 export function timingLines(report: TimingsReport): string[] {
   const ms = (value: number) => `${Math.round(value)}ms`
-  const rows: string[][] = [['step', 'start', 'wall', 'user', 'sys']]
-  for (const step of report.steps) rows.push([step.name, ms(step.startMs), ms(step.wallMs), ms(step.userMs), ms(step.sysMs)])
+  const withMain = report.steps.some((step) => step.mainMs !== undefined)
+  const rows: string[][] = [['step', 'start', 'wall', 'user', 'sys', ...(withMain ? ['main thread'] : [])]]
+  for (const step of report.steps) {
+    rows.push([step.name, ms(step.startMs), ms(step.wallMs), ms(step.userMs), ms(step.sysMs), ...(withMain ? [ms(step.mainMs ?? 0)] : [])])
+  }
   rows.push(['total', '', ms(report.totalMs), ms(report.cpu.userMs), ms(report.cpu.sysMs)])
   const lines = table(rows).map((line) => `timing ${line}`)
   for (const lane of report.lanes) {

@@ -36,6 +36,12 @@ describe('replace-registry-host rewrites resolved URLs as npm 11 does', () => {
       'npmjs', 'https://mirror.example/', `${NPM}/a/-/a-1.0.0.tgz?x=1`, 'https://mirror.example/a/-/a-1.0.0.tgz?x=1'],
     ['non-http resolved values are left alone',
       'always', 'https://mirror.example/', 'file:../a.tgz', 'file:../a.tgz'],
+    ['a URL on the configured registry itself stays as it is',
+      'npmjs', `${NPM}/`, `${NPM}/@s/a/-/a-1.0.0.tgz`, `${NPM}/@s/a/-/a-1.0.0.tgz`],
+    ['a URL under the registry path stays as it is under always',
+      'always', 'https://mirror.example/r/', 'https://mirror.example/r/a/-/a-1.0.0.tgz', 'https://mirror.example/r/a/-/a-1.0.0.tgz'],
+    ['a URL setting with a path still swaps it under the registry itself',
+      'https://mirror.example/r', 'https://mirror.example/r/s/', 'https://mirror.example/r/s/a.tgz', 'https://mirror.example/r/s/s/a.tgz'],
   ]
   for (const [name, setting, registry, resolved, expected] of cases) {
     test(name, () => expect(replaceRegistryHost(resolved, config(registry, setting))).toBe(expected))
