@@ -93,7 +93,7 @@ export function createInstallContext(
   const store = createStore(config.cache, {
     extract: (bytes, destDir, options) => {
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
-      return extractor.extract(bytes, destDir, { ...options, maxUnpackedBytes: config.maxUnpackedBytes })
+      return extractor.extract(bytes, destDir, { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo })
     },
   })
   let packuments: PackumentPool | undefined
@@ -116,7 +116,7 @@ export function createInstallContext(
     backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: tuning.backend })
     if (backend.notice) reporter.notice(backend.notice)
     reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
-    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? 3 }))
+    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? 3, nativeIo: config.nativeIo }))
     return linker
   }
   // Without node_modules this install will link: the workers start now, while the lockfile is

@@ -85,6 +85,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     fetchTimeout: num('fetch-timeout'),
     lockTimeout: num('lock-timeout'),
     maxUnpackedBytes: num('max-unpacked-bytes'),
+    nativeIo: bool('native-io'),
     preferOffline: bool('prefer-offline'),
     preferOnline: bool('prefer-online'),
     offline: bool('offline'),

@@ -39,6 +39,8 @@ export interface Config {
   readonly lockTimeout: number
   /** a package whose files add up to more than this many bytes is refused (skiff's own setting) */
   readonly maxUnpackedBytes: number
+  /** the per-file loops of extraction and linking call libc directly (Linux), else node:fs */
+  readonly nativeIo: boolean
   readonly preferOffline: boolean
   readonly preferOnline: boolean
   readonly offline: boolean

@@ -51,6 +51,8 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   'max-unpacked-bytes': num(1024 * 1024 * 1024),
   // among other things: engine-strict's node check is skipped
   force: bool(false),
+  // skiff's own: the per-file calls of extraction and linking go to libc (false: node:fs only)
+  'native-io': bool(true),
   globalconfig: { kind: { type: 'path' }, default: null },
   'https-proxy': { kind: { type: 'url' }, default: null },
   'ignore-scripts': bool(false),

@@ -46,6 +46,8 @@ export interface LinkerOptions {
   backend: Backend
   /** worker threads; 3 measured best on 2 cores (README.md) */
   workers?: number
+  /** false: link with node:fs only, never through libc (default true) */
+  nativeIo?: boolean
 }
 
 export const DEFAULT_LINK_WORKERS = 3
@@ -189,6 +191,7 @@ export function createLinker(options: LinkerOptions): Linker {
         kind: 'link',
         id: nextJobId(),
         mode: linkModeFor(options.backend, job.privateCopy),
+        nativeIo: options.nativeIo !== false,
         srcDir: job.srcDir,
         targetDir: job.targetDir,
         dirs: job.index.dirs,

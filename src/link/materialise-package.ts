@@ -7,17 +7,18 @@
  * reflink give the target its own inode (copyFile keeps the mode, and tries FICLONE first, so
  * it shares extents where the filesystem can); clonefile clones the whole folder in one call
  * (macOS: fs.cpSync with no other option does one clonefile(2)). On Linux a hardlinked package
- * of some size is made with linkat/mkdirat relative to its two folders (link-at.ts).
+ * of some size is made with linkat/mkdirat relative to its two folders (libc/).
  */
 import { closeSync, constants, copyFileSync, cpSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { errnoCode } from '../error/index.ts'
-import { openLinkAt, type LinkAt } from './link-at.ts'
+import { openLibc, type Libc } from '../libc/index.ts'
 import { hiddenSibling, moveIntoPlace } from './replace-target.ts'
 import { splitPaths, type LinkMode } from './worker-protocol.ts'
 
 export interface MaterialiseJob {
   mode: LinkMode
+  nativeIo: boolean
   srcDir: string
   targetDir: string
   dirs: string
@@ -62,15 +63,17 @@ function makeBuildDir(buildDir: string): void {
 /** Below this many files, opening the two folders costs more than the shorter path walks save. */
 const LINK_AT_MIN_FILES = 8
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY
+/** as mkdir(2) is asked by node:fs: the umask decides */
+const DIR_MODE = 0o777
 
-/** The hardlink fill relative to the two open folders (link-at.ts); a failed call is repeated with node:fs, which throws. */
-function linkTreeAt(linkAt: LinkAt, srcDir: string, buildDir: string, dirs: readonly string[], files: readonly string[]): void {
+/** The hardlink fill relative to the two open folders (libc/); a failed call is repeated with node:fs, which throws. */
+function linkTreeAt(libc: Libc, srcDir: string, buildDir: string, dirs: readonly string[], files: readonly string[]): void {
   const srcFd = openSync(srcDir, DIR_FLAGS)
   try {
     const dstFd = openSync(buildDir, DIR_FLAGS)
     try {
-      for (const dir of dirs) if (!linkAt.mkdir(dstFd, dir)) mkdirSync(`${buildDir}/${dir}`)
-      for (const file of files) if (!linkAt.link(srcFd, dstFd, file)) linkSync(`${srcDir}/${file}`, `${buildDir}/${file}`)
+      for (const dir of dirs) if (!libc.mkdirat(dstFd, dir, DIR_MODE)) mkdirSync(`${buildDir}/${dir}`)
+      for (const file of files) if (!libc.linkat(srcFd, dstFd, file)) linkSync(`${srcDir}/${file}`, `${buildDir}/${file}`)
     } finally {
       closeSync(dstFd)
     }
@@ -91,8 +94,8 @@ function fillTree(job: MaterialiseJob, buildDir: string): void {
   const dirs = splitPaths(job.dirs)
   const files = splitPaths(job.files)
   if (job.mode === 'hardlink') {
-    const linkAt = files.length >= LINK_AT_MIN_FILES ? openLinkAt() : undefined
-    if (linkAt) return linkTreeAt(linkAt, job.srcDir, buildDir, dirs, files)
+    const libc = job.nativeIo && files.length >= LINK_AT_MIN_FILES ? openLibc() : undefined
+    if (libc) return linkTreeAt(libc, job.srcDir, buildDir, dirs, files)
     for (const dir of dirs) mkdirSync(dst + dir)
     for (const file of files) linkSync(src + file, dst + file)
     return

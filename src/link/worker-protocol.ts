@@ -12,6 +12,8 @@ export type WireJob =
       kind: 'link'
       id: number
       mode: LinkMode
+      /** link through libc where it loads (else node:fs) */
+      nativeIo: boolean
       srcDir: string
       targetDir: string
       /** PackageIndex.dirs: NUL-joined, parents before children */

@@ -30,6 +30,8 @@ export interface ExtractOptions {
   pkg: string
   /** refuse a package whose files add up to more than this (default 1 GiB) */
   maxUnpackedBytes?: number
+  /** false: write with node:fs only, never through libc (default true) */
+  nativeIo?: boolean
   /**
    * Checked on the bytes before anything is written: their `algorithm` digest (base64) must be
    * one of `digests`, else EINTEGRITY with the actual digest as `found`.

@@ -39,31 +39,34 @@ function expectSameInodes(srcDir: string, targetDir: string, shared: boolean) {
   }
 }
 
-// enough files for the hardlink backend to link relative to open folders (link-at.ts)
+// enough files for the hardlink backend to link relative to open folders (libc/)
 const MANY: FakeFile[] = Array.from({ length: 24 }, (_, i) => ({ path: `lib/d${i % 3}/f${i}.js`, content: `exports.n = ${i}\n` }))
 
 describe('createLinker', () => {
-  test('a hardlinked package of many files shares every inode and has every folder', async () => {
-    using tmp = makeTempDir()
-    const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
-    const targetDir = path.join(tmp.dir, 'project/node_modules/@scope/many')
-    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
-    await linker.link({ ...pkg, targetDir, privateCopy: false })
-    expect(treeOf(targetDir)).toEqual(treeOf(pkg.srcDir))
-    for (const file of MANY) expect(statSync(path.join(targetDir, file.path)).ino).toBe(statSync(path.join(pkg.srcDir, file.path)).ino)
-  })
+  for (const nativeIo of [true, false]) {
+    const through = nativeIo ? 'libc' : 'node:fs'
+    test(`a hardlinked package of many files shares every inode and has every folder (${through})`, async () => {
+      using tmp = makeTempDir()
+      const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
+      const targetDir = path.join(tmp.dir, 'project/node_modules/@scope/many')
+      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo })
+      await linker.link({ ...pkg, targetDir, privateCopy: false })
+      expect(treeOf(targetDir)).toEqual(treeOf(pkg.srcDir))
+      for (const file of MANY) expect(statSync(path.join(targetDir, file.path)).ino).toBe(statSync(path.join(pkg.srcDir, file.path)).ino)
+    })
 
-  test('a file missing from a stored package of many files fails with ELINK naming that file, and leaves nothing', async () => {
-    using tmp = makeTempDir()
-    const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
-    const nm = path.join(tmp.dir, 'node_modules')
-    const index = { ...pkg.index, files: `${pkg.index.files}\0lib/d1/missing.js` }
-    await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
-    const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'many'), privateCopy: false, pkg: 'many@1.0.0' }))
-    expect(error.code).toBe('ELINK')
-    expect(error.details.path).toBe(path.join(pkg.srcDir, 'lib/d1/missing.js'))
-    expect(readdirSync(nm)).toEqual([])
-  })
+    test(`a file missing from a stored package of many files fails with ELINK naming that file, and leaves nothing (${through})`, async () => {
+      using tmp = makeTempDir()
+      const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
+      const nm = path.join(tmp.dir, 'node_modules')
+      const index = { ...pkg.index, files: `${pkg.index.files}\0lib/d1/missing.js` }
+      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo })
+      const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'many'), privateCopy: false, pkg: 'many@1.0.0' }))
+      expect(error.code).toBe('ELINK')
+      expect(error.details.path).toBe(path.join(pkg.srcDir, 'lib/d1/missing.js'))
+      expect(readdirSync(nm)).toEqual([])
+    })
+  }
 
   // [backend, privateCopy, files share the store's inodes]
   const MATERIALISE: Array<[Backend['kind'], boolean, boolean]> = [

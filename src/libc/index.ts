@@ -1,0 +1,2 @@
+export { openLibc } from './libc.ts'
+export type { Libc } from './libc.ts'
