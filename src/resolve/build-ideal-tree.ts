@@ -131,6 +131,7 @@ function createRoot(input: BuildIdealTreeInput, pkg: PackageData): Node {
     loadDevDependencies: true,
     overrides,
     workspaces,
+    global: input.options.global === true,
     flags: { dev: false, optional: false, devOptional: false, peer: false, extraneous: false },
   })
 }

@@ -63,7 +63,7 @@ export function deepestNestingTarget(start: Node, name: string): Node {
   let last = start
   for (const target of start.ancestry()) {
     last = target
-    if (target.isProjectRoot || target.resolveParent === null) return target
+    if (target.isProjectRoot || target.resolveParent === null || target.globalTop) return target
     const edge = target.edgesOut.get(name)
     if (edge === undefined || !edge.peer) return target
   }

@@ -168,7 +168,7 @@ export class IdealTreeBuilder {
       path: node.realpath,
       sourceReference: node,
       legacyPeerDeps: this.context.options.legacyPeerDeps,
-      loadDevDependencies: node.isTop,
+      loadDevDependencies: node.isTop && !node.globalTop,
       overrides: node.overrides,
     })
     for (const child of node.children.values()) {
@@ -178,7 +178,7 @@ export class IdealTreeBuilder {
         path: child.realpath,
         sourceReference: child.target,
         legacyPeerDeps: this.context.options.legacyPeerDeps,
-        loadDevDependencies: child.target.isTop,
+        loadDevDependencies: child.target.isTop && !child.target.globalTop,
       })
       attachFolder(copy, virtualRoot)
     }
@@ -201,6 +201,9 @@ export class IdealTreeBuilder {
     const requiredEdge = (candidate: Edge | null) => candidate !== null && candidate.from !== null && required.has(candidate.from) && candidate.type !== 'peerOptional'
     if (requiredEdge(edge) || requiredEdge(secondEdge)) required.add(node)
     if (parent.sourceReference !== null) this.#peerSetSource.set(node, parent.sourceReference)
+    // arborist's global mode: a global package's peers are not loaded beside it, where they
+    // would become global packages of their own; the next pass places them inside its folder
+    if (from.global && from.isProjectRoot) return node
     return this.#loadPeerSet(node, required)
   }
 

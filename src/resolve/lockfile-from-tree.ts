@@ -54,7 +54,7 @@ export function lockfileFromTree(tree: IdealTree, rootManifest: Record<string, u
 
 function entryOf(node: Node, pkg: PackageData, projectDir: string, options: LockfileOptions): LockEntry {
   if (node.isLink) return { resolved: relativePath(projectDir, node.realpath), link: true }
-  const entry: LockEntry = packageFields(pkg, node.isTop)
+  const entry: LockEntry = packageFields(pkg, node.isTop && !node.globalTop)
   const packageName = pkg.name || null
   if (packageName && (node.isRoot || packageName !== node.name || nameFromFolder(node.realpath) !== packageName)) entry.name = packageName
   if (node.integrity) entry.integrity = node.integrity

@@ -36,6 +36,8 @@ export interface NodeOptions {
   target?: Node
   /** the project root: workspace name → absolute folder */
   workspaces?: Map<string, string>
+  /** the root of a global install (arborist's global mode): its children are global packages */
+  global?: boolean
 }
 
 export class Node implements DepFlags {
@@ -73,6 +75,7 @@ export class Node implements DepFlags {
   explanation: unknown = null
   /** root only: workspace name → absolute folder */
   workspaces: Map<string, string> | null = null
+  readonly #global: boolean
 
   constructor(options: NodeOptions) {
     this.isLink = options.target !== undefined
@@ -90,6 +93,7 @@ export class Node implements DepFlags {
     this.overrides = options.overrides
     Object.assign(this, options.flags)
     this.workspaces = options.workspaces ?? null
+    this.#global = options.global === true
     this.index = new TreeIndex()
     this.index.addNode(this)
     if (options.target !== undefined) options.target.linksIn.add(this)
@@ -149,8 +153,19 @@ export class Node implements DepFlags {
     return this === this.#root || this === this.#root.target
   }
 
+  /** part of a global install (the root's setting) */
+  get global(): boolean {
+    return this.#root.#global
+  }
+
+  /** a global package: one directly in the global node_modules folder (arborist's globalTop) */
+  get globalTop(): boolean {
+    return this.global && this.parent !== null && this.parent.isProjectRoot
+  }
+
+  /** the top of its own tree: the root, or a global package, whose dependencies stay in its own folder */
   get isTop(): boolean {
-    return this.parent === null
+    return this.parent === null || this.globalTop
   }
 
   get depth(): number {

@@ -22,6 +22,12 @@ export interface ResolveOptions {
   registryFor(name: string): string
   preferDedupe?: boolean
   installStrategy?: 'hoisted' | 'nested' | 'shallow'
+  /**
+   * npm's global mode (`-g`): the root is the global folder and its dependencies are the
+   * global packages, each with its own dependencies (and peers) inside its folder; use with
+   * installStrategy 'shallow'.
+   */
+  global?: boolean
   /** the platform the install runs on: a required package for another one is EBADPLATFORM */
   platform?: { os: string; cpu: string; libc?: string }
   /** dependency kinds left out of the install (--omit): their packages are not platform-checked */
