@@ -16,6 +16,10 @@ export interface BuildContext {
   home: string
   cwd: string
   projectDir: string
+  /** `-g`: the project is the global folder */
+  global?: boolean
+  /** where global packages go (`<globalPrefix>/lib/node_modules`, bins in `<globalPrefix>/bin`) */
+  globalPrefix?: string
   files: string[]
   /** contents of the `cafile`, when one is configured and readable */
   cafileText?: string
@@ -64,6 +68,8 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
 
   const config: Config = {
     projectDir: context.projectDir,
+    global: context.global === true,
+    globalPrefix: context.globalPrefix ?? path.join(context.home, '.skiff'),
     registry,
     scopeRegistries,
     cache: cacheDir(merged, context),

@@ -7,6 +7,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export interface Config {
   /** the project root: nearest folder upward with a package.json (a workspace's root wins), or cwd */
   readonly projectDir: string
+  /** `-g` / `--global`: projectDir is `<globalPrefix>/lib`, the packages go to its node_modules */
+  readonly global: boolean
+  /** npm's global prefix: global packages in `<globalPrefix>/lib/node_modules`, their bins in `<globalPrefix>/bin` */
+  readonly globalPrefix: string
   /** the default registry, with one trailing slash */
   readonly registry: string
   /** `@scope` -> registry URL with one trailing slash, from `@scope:registry` */

@@ -53,6 +53,7 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   force: bool(false),
   // skiff's own: the per-file calls of extraction and linking go to libc (false: node:fs only)
   'native-io': bool(true),
+  global: bool(false),
   globalconfig: { kind: { type: 'path' }, default: null },
   'https-proxy': { kind: { type: 'url' }, default: null },
   'ignore-scripts': bool(false),

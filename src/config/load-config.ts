@@ -7,10 +7,16 @@
  * project may set it; default `~/.npmrc`); global `globalconfig` (flags, env, project or
  * user may set it), else `<prefix>/etc/npmrc`.
  *
- * npm takes its global prefix from the running node binary. skiff has none, so the prefix
- * is: `prefix` from flags, env or user config; else $PREFIX (as npm); else the prefix of a
- * `node` found on $PATH (`/usr/bin/node` -> `/usr`), so that skiff reads the same global
- * npmrc as the npm installed beside it; else `/usr/local`.
+ * npm takes its global prefix from the running node binary. skiff has none, so the global
+ * npmrc is found under: `prefix` from flags, env or user config; else $PREFIX (as npm); else
+ * the prefix of a `node` found on $PATH (`/usr/bin/node` -> `/usr`), so that skiff reads the
+ * same global npmrc as the npm installed beside it; else `/usr/local`.
+ *
+ * Global installs (`-g`) go under `globalPrefix`: `prefix` from flags, env, user or global
+ * config; else $PREFIX; else the folder skiff's own executable sits in, when that is
+ * `<prefix>/bin` outside any node_modules (its install script puts it in ~/.skiff/bin, already
+ * on PATH, so global bins land beside it); else as for the npmrc. In global mode the project
+ * root is `<globalPrefix>/lib` and a project .npmrc is not read, as npm does.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +33,8 @@ export interface LoadConfigOptions {
   flags: Record<string, string | boolean | string[] | undefined>
   /** skiff's version, for the default user agent */
   version?: string
+  /** skiff's own executable, when it runs compiled (not from source) */
+  executable?: string
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
@@ -42,8 +50,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     return undefined
   }
 
+  const global = flagLayer.settings.findLast((setting) => setting.key === 'global')?.value === true
   const flagPrefix = pick('prefix', [flagLayer])
-  const projectDir = flagPrefix ?? (await findProjectDir(cwd))
+  const localDir = global ? undefined : flagPrefix ?? (await findProjectDir(cwd))
   const files: string[] = []
   const read = async (file: string, origin: 'global' | 'user' | 'project'): Promise<Layer | undefined> => {
     const text = await readOptional(file)
@@ -54,19 +63,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 
   const earlyLayers = [envLayer, flagLayer]
   const userFileFromEarly = pick('userconfig', earlyLayers) ?? path.join(home, '.npmrc')
-  const projectFile = path.join(projectDir, '.npmrc')
-  const projectLayer = projectFile === userFileFromEarly ? undefined : await read(projectFile, 'project')
+  const projectFile = localDir === undefined ? undefined : path.join(localDir, '.npmrc')
+  const projectLayer = projectFile === undefined || projectFile === userFileFromEarly ? undefined : await read(projectFile, 'project')
   const beforeUser = [...(projectLayer ? [projectLayer] : []), ...earlyLayers]
   const userFile = pick('userconfig', beforeUser) ?? path.join(home, '.npmrc')
   const userLayer = await read(userFile, 'user')
   const beforeGlobal = [...(userLayer ? [userLayer] : []), ...beforeUser]
   const globalFile = pick('globalconfig', beforeGlobal)
-    ?? path.join(pick('prefix', [...(userLayer ? [userLayer] : []), ...earlyLayers]) ?? globalPrefix(env), 'etc', 'npmrc')
+    ?? path.join(pick('prefix', [...(userLayer ? [userLayer] : []), ...earlyLayers]) ?? nodePrefix(env), 'etc', 'npmrc')
   const globalLayer = await read(globalFile, 'global')
 
   const layers = [globalLayer, userLayer, projectLayer, envLayer, flagLayer].filter(
     (layer): layer is Layer => layer !== undefined,
   )
+  const installPrefix = pick('prefix', layers) ?? defaultGlobalPrefix(env, options.executable)
+  const projectDir = localDir ?? path.join(installPrefix, 'lib')
   files.reverse()
   const cafile = pick('cafile', layers)
   const cafileText = cafile === undefined ? undefined : await readOptional(cafile)
@@ -78,6 +89,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     home,
     cwd,
     projectDir,
+    global,
+    globalPrefix: installPrefix,
     files,
     ...(cafileText === undefined ? {} : { cafileText }),
     ...(options.version === undefined ? {} : { version: options.version }),
@@ -94,7 +107,17 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
-function globalPrefix(env: Record<string, string | undefined>): string {
+/** Where global installs go when no `prefix` is set: $PREFIX, beside skiff's own executable, beside node, /usr/local. */
+function defaultGlobalPrefix(env: Record<string, string | undefined>, executable: string | undefined): string {
+  if (env.PREFIX) return env.PREFIX
+  if (executable !== undefined) {
+    const binDir = path.dirname(executable)
+    if (path.basename(binDir) === 'bin' && !executable.split(path.sep).includes('node_modules')) return path.dirname(binDir)
+  }
+  return nodePrefix(env)
+}
+
+function nodePrefix(env: Record<string, string | undefined>): string {
   if (env.PREFIX) return env.PREFIX
   for (const dir of (env.PATH ?? '').split(':')) {
     if (dir === '') continue

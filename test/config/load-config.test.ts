@@ -148,6 +148,43 @@ describe('project root', () => {
   })
 })
 
+describe('the global prefix', () => {
+  const withoutPrefixEnv = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([key]) => key !== 'PREFIX'))
+
+  test('-g: the project is <prefix>/lib, and the project .npmrc is not read', async () => {
+    const paths = machine({ project: 'registry=https://project.example/\n' })
+    const config = await loadConfig({ cwd: paths.proj, env: paths.env, home: paths.home, flags: { global: true } })
+    expect(config.global).toBe(true)
+    expect(config.globalPrefix).toBe(path.join(paths.root, 'prefix'))
+    expect(config.projectDir).toBe(path.join(paths.root, 'prefix', 'lib'))
+    expect(config.registry).toBe('https://registry.npmjs.org/')
+  })
+
+  test('without prefix or PREFIX: beside skiff when its executable is in a bin folder outside node_modules, else beside node', async () => {
+    const paths = machine({})
+    const env = withoutPrefixEnv(paths.env)
+    const own = path.join(paths.root, '.skiff', 'bin', 'skiff')
+    const beside = await loadConfig({ cwd: paths.proj, env, home: paths.home, flags: { global: true }, executable: own })
+    expect(beside.globalPrefix).toBe(path.join(paths.root, '.skiff'))
+    const fakeNode = path.join(paths.root, 'node-prefix', 'bin')
+    fs.mkdirSync(fakeNode, { recursive: true })
+    fs.writeFileSync(path.join(fakeNode, 'node'), '')
+    const inNodeModules = path.join(paths.root, 'lib', 'node_modules', '@skiff', 'linux-x64', 'bin', 'skiff')
+    const npmInstalled = await loadConfig({ cwd: paths.proj, env: { ...env, PATH: fakeNode }, home: paths.home, flags: { global: true }, executable: inNodeModules })
+    expect(npmInstalled.globalPrefix).toBe(path.join(paths.root, 'node-prefix'))
+  })
+
+  test('prefix from the user .npmrc, npm_config_prefix and --prefix win over the default, in that order', async () => {
+    const user = await load({ user: 'prefix=/from/user\n', flags: { global: true } })
+    expect(user.globalPrefix).toBe('/from/user')
+    const env = await load({ user: 'prefix=/from/user\n', env: { npm_config_prefix: '/from/env' }, flags: { global: true } })
+    expect(env.globalPrefix).toBe('/from/env')
+    const flag = await load({ env: { npm_config_prefix: '/from/env' }, flags: { global: true, prefix: '/from/flag' } })
+    expect(flag.globalPrefix).toBe('/from/flag')
+    expect(flag.projectDir).toBe('/from/flag/lib')
+  })
+})
+
 describe('scoped registries', () => {
   test('@scope:registry maps the scope, other packages use the default', async () => {
     const config = await load({ project: '@corp:registry=https://corp.example/npm\nregistry=https://d.example/' })
