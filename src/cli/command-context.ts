@@ -52,6 +52,11 @@ export const installArgs = {
 
 export type CommandArgs = Record<string, unknown>
 
+/** `-g`: the global packages instead of the project's. */
+export const globalArg = {
+  global: { type: 'boolean', alias: 'g', description: 'act on the global packages (<prefix>/lib/node_modules, their bins in <prefix>/bin)' },
+} satisfies ArgsDef
+
 /** The project folder, as the commands besides install take it. */
 export const prefixArg = {
   prefix: { type: 'string', description: 'the project folder' },
@@ -84,6 +89,9 @@ export function workspaceChoice(args: CommandArgs, rawArgs: readonly string[]): 
     includeRoot: args['include-workspace-root'] === true,
   }
 }
+
+/** The commands that act on global packages with -g. */
+const GLOBAL_COMMANDS = new Set(['install', 'uninstall', 'update'])
 
 /** Flags of skiff's own, which are not npm config keys. */
 const OWN_FLAGS = new Set(['silent', 'verbose', 'json', 'backend', 'fetch-concurrency', 'extract-workers', 'link-workers', 'timings'])
@@ -211,7 +219,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
   async function runToEnd(): Promise<number> {
     try {
       const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
-      config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(job.rawArgs, job.argDefs), version })
+      config = await loadCommandConfig(npmFlags(job.rawArgs, job.argDefs))
       reporter = createReporter({
         loglevel: config.loglevel as LogLevel,
         json,
@@ -222,7 +230,8 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       })
       for (const warning of config.warnings) reporter.warn(warning)
       timings?.step('read the configuration')
-      await ensureProjectDir(config.projectDir, job.createsProjectDir === true)
+      if (config.global && !GLOBAL_COMMANDS.has(job.name)) throw new SkiffError('EUSAGE', `\`skiff ${job.name}\` does not work for global packages`, { hint: 'global packages are installed with skiff install -g, updated with skiff update -g' })
+      await ensureProjectDir(config.projectDir, job.createsProjectDir === true || config.global)
       // one install at a time per project; released after the context below is disposed
       await using projectLock = await acquireProjectLock({
         projectDir: config.projectDir,
@@ -237,7 +246,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       timings?.step('set up scripts, store and workers')
       const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
       // npm ci, and npm install with no packages named, run the project's own install scripts after reify
-      if (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0)) await lifecycle.runRootScripts()
+      if (!config.global && (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0))) await lifecycle.runRootScripts()
       summary.scriptsNotRun = lifecycle.unreviewed()
       interrupt.signal.throwIfAborted()
       if (timings) {
@@ -279,11 +288,17 @@ function lifecycleOf(job: CommandJob, config: Config, reporter: Reporter, signal
   return lifecycleFor(config, {
     command: job.name,
     ...(typeof flag === 'string' ? { flagAllowScripts: flag } : {}),
-    projectScoped: true,
+    // global installs have no project: --allow-scripts and .npmrc decide, as for exec
+    projectScoped: !config.global,
     quiet: job.args.json === true,
     reporter,
     signal,
   })
+}
+
+/** The config of this run, from this process's folder, environment and home, and the flags given. */
+export function loadCommandConfig(flags: Record<string, string | boolean | string[] | undefined>): Promise<Config> {
+  return loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version, ...(Bun.isStandaloneExecutable ? { executable: process.execPath } : {}) })
 }
 
 /** What commands pass down about this process: nothing below cli reads it on its own. */

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'ENOLOCK'
   | 'ENOPACKAGEJSON'
   | 'ENOENT'
+  | 'EEXIST'
   | 'ENOTCACHED'
   | 'EOFFLINE'
   | 'ERESOLVE'

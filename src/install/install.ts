@@ -41,6 +41,8 @@ import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } 
 
 export interface InstallRequest {
   projectDir: string
+  /** the root's package.json, instead of reading `<projectDir>/package.json` (npm's global folder has none) */
+  rootManifest?: Record<string, unknown>
   add: Array<{ spec: Spec; saveType?: SaveType }>
   remove: string[]
   /**
@@ -69,6 +71,8 @@ export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current'
   io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
   currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
+  /** called with the tree once it is final, before node_modules changes (global installs move what they replace aside) */
+  beforeReify?: (lock: Lockfile) => Promise<void>
   /** whether any node_modules folder of the project (the root's, a workspace's) holds anything */
   hasNodeModules: (lock: Lockfile) => Promise<boolean>
   emptyNodeModules: (lock: Lockfile) => Promise<void>
@@ -90,7 +94,9 @@ export async function install(request: InstallRequest, services: InstallServices
   const { projectDir } = request
   const step = services.onStep ?? (() => {})
   // `install <package>` in a folder without package.json makes one, as npm does
-  const packageJson = await readProjectPackageJson(projectDir, { orEmpty: request.add.length > 0 })
+  const packageJson = request.rootManifest !== undefined
+    ? { data: request.rootManifest, text: '', indent: '  ', newline: '\n' }
+    : await readProjectPackageJson(projectDir, { orEmpty: request.add.length > 0 })
   const format = { indent: packageJson.indent, newline: packageJson.newline }
   const baseline = request.useLockfile ? await readLockfile(projectDir) : undefined
   const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
@@ -140,6 +146,7 @@ export async function install(request: InstallRequest, services: InstallServices
 
   let reified: ReifyResult | undefined
   if (plan !== undefined) {
+    await services.beforeReify?.(lock)
     const current = await services.currentTree()
     // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
     // lockfile it is known only when there is nothing, else the whole tree is made.

@@ -28,8 +28,9 @@ import { buildActualTree, type InstalledEntry } from './build-actual-tree.ts'
 import { normalizeManifest, readPackageInfo } from './package-info.ts'
 import type { ActualTree } from './tree-model.ts'
 
-export async function loadActualTree(projectDir: string, options: { legacyPeerDeps?: boolean } = {}): Promise<ActualTree> {
+export async function loadActualTree(projectDir: string, options: { legacyPeerDeps?: boolean; global?: boolean } = {}): Promise<ActualTree> {
   const legacyPeerDeps = options.legacyPeerDeps === true
+  if (options.global) return loadGlobalTree(projectDir, legacyPeerDeps)
   const rootJson = await readManifest(projectDir)
   const workspaces = await findWorkspaceFolders(projectDir, rootJson ?? {})
   const hidden = await readHiddenLockfile(projectDir)
@@ -42,6 +43,23 @@ export async function loadActualTree(projectDir: string, options: { legacyPeerDe
   const lock = await readLockfile(projectDir).catch(() => undefined)
   if (lock !== undefined) addLockedResolved(projectDir, entries, lock.packages)
   return buildActualTree({ projectDir, rootPackage, entries, workspaces, source: 'node_modules', legacyPeerDeps })
+}
+
+/**
+ * npm's global tree (loadActual in global mode): `<prefix>/lib` has no package.json and no
+ * lockfile; it depends on every package in its node_modules (`*`, or `file:<folder>` for a
+ * link), so none of them is extraneous.
+ */
+async function loadGlobalTree(libDir: string, legacyPeerDeps: boolean): Promise<ActualTree> {
+  const entries = await entriesFromDisk(libDir, [])
+  const dependencies: Record<string, string> = {}
+  for (const [location, entry] of entries) {
+    const name = location.slice('node_modules/'.length)
+    if (!location.startsWith('node_modules/') || name.includes('/node_modules/')) continue
+    dependencies[name] = entry.linkTarget === undefined ? '*' : `file:${path.resolve(libDir, entry.linkTarget)}`
+  }
+  const tree = buildActualTree({ projectDir: libDir, rootPackage: readPackageInfo({ dependencies }), entries, workspaces: new Map(), source: 'node_modules', legacyPeerDeps })
+  return { ...tree, global: true }
 }
 
 async function readManifest(dir: string): Promise<Record<string, unknown> | undefined> {

@@ -29,7 +29,7 @@ function labelOf(entry: ListEntry, tree: ActualTree, options: ListTextOptions): 
   const node = entry.node
   let printable = node !== undefined && entry.kind === 'node' && isWorkspace(node, tree.root) === true ? paint.blueBright(entry.pkgid) : entry.pkgid
   if (entry.isRoot && node !== undefined) {
-    printable = Object.keys(node.package.raw).length === 0 ? node.path : `${printable}${long ? '\n' : ' '}${node.path}`
+    printable = tree.global === true || Object.keys(node.package.raw).length === 0 ? node.path : `${printable}${long ? '\n' : ' '}${node.path}`
   }
   const optional = entry.type === 'optional' || entry.type === 'peerOptional'
   let label = ''

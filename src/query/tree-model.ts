@@ -67,6 +67,8 @@ export interface ActualTree {
   readonly inventory: ReadonlyMap<string, TreeNode>
   /** where the packages were read: npm lists a link's folder after the link when it walked node_modules, before it from the hidden lockfile */
   readonly source: TreeSource
+  /** npm's global tree: the root is `<prefix>/lib`, listed by its path alone */
+  readonly global?: boolean
 }
 
 export type TreeSource = 'node_modules' | 'hidden lockfile'

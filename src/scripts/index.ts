@@ -28,3 +28,4 @@ export { execPackage, type ExecRequest, type ExecResult, type ExecServices } fro
 export { rebuildPackages, type RebuildRequest, type RebuildResult } from './rebuild-packages.ts'
 export { manageAllowScripts, type ManageRequest, type ManageResult, type Mode } from './manage-allow-scripts.ts'
 export { readInstalledTree, type InstalledTree } from './installed-tree.ts'
+export { realNodeOnPath, syncGlobalNodeShim, type GlobalNodeShimOptions, type NodeShimChange } from './global-node-shim.ts'

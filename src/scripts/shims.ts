@@ -20,7 +20,7 @@ import path from 'node:path'
 import { shellQuote } from './script-env.ts'
 
 /** Bump when the text of any shim changes: a new folder is made, an old one is never rewritten in place. */
-const SHIM_REVISION = 1
+const SHIM_REVISION = 2
 
 export interface ShimOptions {
   /** skiff's cache root (the store's) */
@@ -53,19 +53,9 @@ export function shimFolder(options: ShimOptions): string {
 
 export function shimFiles(options: ShimOptions): ShimFile[] {
   const skiff = options.skiff.map(shellQuote).join(' ')
-  const runtime = shellQuote(options.runtime)
   const [program = '', ...programArgs] = options.skiff
   return [
-    {
-      file: 'node-bin/node',
-      content: [
-        '#!/bin/sh',
-        '# node for package scripts: the Bun runtime inside skiff (no Node.js on PATH)',
-        `case "$1" in -*|/*|./*|../*|'') ;; *) script="./$1"; shift; set -- "$script" "$@" ;; esac`,
-        `BUN_BE_BUN=1 exec ${runtime} --no-env-file "$@"`,
-        '',
-      ].join('\n'),
-    },
+    { file: 'node-bin/node', content: nodeShimText(options.runtime) },
     { file: 'node-bin/npm', content: ['#!/bin/sh', 'unset BUN_BE_BUN', `exec ${skiff} "$@"`, ''].join('\n') },
     { file: 'node-bin/npx', content: ['#!/bin/sh', 'unset BUN_BE_BUN', `exec ${skiff} exec "$@"`, ''].join('\n') },
     {
@@ -101,6 +91,20 @@ export function shimFiles(options: ShimOptions): ShimFile[] {
       ].join('\n'),
     },
   ]
+}
+
+/** The first line after the shebang of every `node` shim: how one is told from a real node. */
+export const NODE_SHIM_MARK = '# node: the Bun runtime inside skiff, for a machine without Node.js'
+
+/** A `node` that is `runtime` (skiff's executable) run as the Bun CLI. */
+export function nodeShimText(runtime: string): string {
+  return [
+    '#!/bin/sh',
+    NODE_SHIM_MARK,
+    `case "$1" in -*|/*|./*|../*|'') ;; *) script="./$1"; shift; set -- "$script" "$@" ;; esac`,
+    `BUN_BE_BUN=1 exec ${shellQuote(runtime)} --no-env-file "$@"`,
+    '',
+  ].join('\n')
 }
 
 /** Writes the shims unless the folder already holds exactly these files. */

@@ -40,6 +40,11 @@ export interface Summary {
   timings?: TimingsReport
 }
 
+/** The summary of a command that changed nothing (yet). */
+export function emptySummary(command: string): Summary {
+  return { command, added: 0, removed: 0, changed: 0, unchanged: 0, downloaded: 0, fromCache: 0, downloadedBytes: 0, elapsedMs: 0, droppedOptional: [], scriptsNotRun: [], warnings: [] }
+}
+
 export interface Reporter {
   progress(progress: Progress): void
   warn(message: string): void

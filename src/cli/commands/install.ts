@@ -2,12 +2,13 @@ import { defineCommand } from 'citty'
 import { SkiffError } from '../../error/index.ts'
 import { currentTree, emptyNodeModules, hasNodeModules, workspaceFolders } from '../../install/ci.ts'
 import { install, type InstallRequest } from '../../install/install.ts'
-import { createResolveIO } from '../../install/resolve-io.ts'
 import type { SaveType } from '../../install/save-package-json.ts'
 import { parseSpecArg } from '../../spec/index.ts'
-import { installArgs, reifySummary, runInstallCommand, workspaceArgs, workspaceChoice, type CommandArgs } from '../command-context.ts'
+import { globalArg, installArgs, reifySummary, runInstallCommand, workspaceArgs, workspaceChoice, type CommandArgs } from '../command-context.ts'
 import type { InstallContext } from '../install-context.ts'
-import type { Reporter, Summary } from '../../ui/reporter.ts'
+import { resolveOptionsFor, resolveServicesFor } from '../resolve-context.ts'
+import { emptySummary, type Reporter, type Summary } from '../../ui/reporter.ts'
+import { runGlobalJob, type GlobalRequest } from '../global-job.ts'
 
 export const saveArgs = {
   'save-dev': { type: 'boolean', alias: 'D', description: 'save to devDependencies' },
@@ -22,7 +23,7 @@ export const saveArgs = {
   ...workspaceArgs,
 } as const
 
-const args = { ...installArgs, ...saveArgs, packages: { type: 'positional', required: false, description: 'packages to add: name, name@range, name@tag, npm:alias, git, URL or folder' } } as const
+const args = { ...installArgs, ...saveArgs, ...globalArg, packages: { type: 'positional', required: false, description: 'packages to add: name, name@range, name@tag, npm:alias, git, URL or folder' } } as const
 
 export function saveTypeOf(flags: CommandArgs): SaveType | undefined {
   if (flags['save-dev'] === true) return 'dev'
@@ -46,7 +47,8 @@ export interface InstallPlanArgs {
 
 /** `install`, `uninstall` and `update` share everything but what they ask of the resolver. */
 export async function runInstallJob(command: string, request: InstallPlanArgs, context: InstallContext, reporter: Reporter): Promise<Summary> {
-  const { config, planOptions, services, registry, store, platform } = context
+  const { config, planOptions } = context
+  if (config.global) return runGlobalJob(command, globalRequestOf(request), context, reporter)
   const projectDir = config.projectDir
   const saveType = saveTypeOf(request.flags)
   // the flags win over .npmrc and npm_config_* (save-exact, save-prefix)
@@ -63,46 +65,26 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     useLockfile: config.packageLock,
     savePrefix,
     packageLockOnly: request.flags['package-lock-only'] === true,
-    resolve: {
-      legacyPeerDeps: config.legacyPeerDeps,
-      strictPeerDeps: config.strictPeerDeps,
-      force: config.force,
-      nodeVersion: planOptions.engines.nodeVersion,
-      npmVersion: planOptions.engines.npmVersion,
-      omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
-      registryFor: (name) => config.registryFor(name),
-      platform,
-      omit: [...config.omit],
-      ...(request.preferDedupe ? { preferDedupe: true } : {}),
-    },
+    resolve: resolveOptionsFor(context, request.preferDedupe === true),
     plan: planOptions,
   }
   const result = await install(installRequest, {
-    ...services,
-    io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git }),
-    keyFor: (entry) => store.keyFor(entry),
+    ...resolveServicesFor(context, reporter),
     currentTree: () => currentTree(projectDir),
     hasNodeModules: (lock) => hasNodeModules(projectDir, workspaceFolders(lock)),
     emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),
   })
   if (result.reified === undefined) {
-    return {
-      command,
-      added: 0,
-      removed: 0,
-      changed: 0,
-      unchanged: 0,
-      downloaded: 0,
-      fromCache: 0,
-      downloadedBytes: 0,
-      elapsedMs: 0,
-      droppedOptional: [],
-      scriptsNotRun: [],
-      warnings: [],
-      lockfileOnly: { packages: [...result.lock.packages.keys()].filter((location) => location !== '').length, changed: result.lockfileChanged },
-    }
+    const packages = [...result.lock.packages.keys()].filter((location) => location !== '').length
+    return { ...emptySummary(command), lockfileOnly: { packages, changed: result.lockfileChanged } }
   }
   return reifySummary(command, result.reified, result.plan?.installed ?? new Map())
+}
+
+function globalRequestOf(request: InstallPlanArgs): GlobalRequest {
+  if (request.remove !== undefined) return { remove: request.remove }
+  if (request.update !== undefined) return { update: request.update.names }
+  return { add: request.add ?? [] }
 }
 
 export default defineCommand({

@@ -1,6 +1,4 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
-import { loadConfig } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import {
   createPaint,
@@ -12,8 +10,7 @@ import {
   renderListParseable,
   renderListText,
 } from '../../query/index.ts'
-import { npmFlags, printArgs } from '../command-context.ts'
-import { version } from '../version.ts'
+import { globalArg, loadCommandConfig, npmFlags, printArgs } from '../command-context.ts'
 import { shouldColor } from '../../ui/color.ts'
 
 const lsArgs = {
@@ -27,6 +24,7 @@ const lsArgs = {
   include: { type: 'string', description: 'keep dependency types that NODE_ENV=production or --omit would leave out' },
   link: { type: 'boolean', description: 'only linked packages (workspaces, file: folders)' },
   unicode: { type: 'boolean', description: 'draw the tree with unicode lines (default: with a UTF-8 locale)' },
+  ...globalArg,
   ...printArgs,
 } satisfies ArgsDef
 
@@ -35,11 +33,11 @@ function lsCommand(name: 'ls' | 'll'): CommandDef<ArgsDef> {
     meta: { name, description: name === 'ls' ? 'List installed packages, as `npm ls` does' : 'List installed packages with their descriptions (`ls --long`)' },
     args: lsArgs,
     async run({ args, rawArgs }) {
-      const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(rawArgs, lsArgs), version })
+      const config = await loadCommandConfig(npmFlags(rawArgs, lsArgs))
       const filters = args._.map(String)
       const long = name === 'll' || readBooleanSetting(args.long, config.raw.long)
       const json = readBooleanSetting(args.json, config.raw.json)
-      const tree = await loadActualTree(config.projectDir)
+      const tree = await loadActualTree(config.projectDir, { global: config.global })
       const result = listTree(tree, {
         all: readBooleanSetting(args.all, config.raw.all),
         depth: depthOf(args.depth ?? config.raw.depth),

@@ -1,6 +1,4 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
-import { loadConfig } from '../../config/index.ts'
 import { isSkiffError } from '../../error/index.ts'
 import {
   createPaint,
@@ -18,8 +16,7 @@ import {
 } from '../../query/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { defaultNodeVersion, parsePackument, type Packument } from '../../resolve/index.ts'
-import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
-import { version } from '../version.ts'
+import { metadataArgs, loadCommandConfig, npmFlags, printArgs } from '../command-context.ts'
 import { shouldColor } from '../../ui/color.ts'
 
 const outdatedArgs = {
@@ -48,7 +45,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     // npm revalidates packuments for outdated, whatever their cache age
     const flags = { ...npmFlags(rawArgs, outdatedArgs), 'prefer-online': true }
-    const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version })
+    const config = await loadCommandConfig(flags)
     const long = readBooleanSetting(args.long, config.raw.long)
     const tree = await loadActualTree(config.projectDir, { legacyPeerDeps: config.legacyPeerDeps })
     const checks = selectOutdatedChecks(tree, { all: readBooleanSetting(args.all, config.raw.all), names: args._.map(String), omit: config.omit })

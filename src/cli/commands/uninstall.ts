@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty'
 import { SkiffError } from '../../error/index.ts'
-import { installArgs, runInstallCommand, workspaceArgs } from '../command-context.ts'
+import { globalArg, installArgs, runInstallCommand, workspaceArgs } from '../command-context.ts'
 import { runInstallJob, saveArgs } from './install.ts'
 
 const args = {
@@ -8,6 +8,7 @@ const args = {
   save: saveArgs.save,
   'package-lock-only': saveArgs['package-lock-only'],
   ...workspaceArgs,
+  ...globalArg,
   packages: { type: 'positional', required: false, description: 'names of the dependencies to remove' },
 } as const
 

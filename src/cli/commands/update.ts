@@ -1,10 +1,11 @@
 import { defineCommand } from 'citty'
-import { installArgs, runInstallCommand } from '../command-context.ts'
+import { globalArg, installArgs, runInstallCommand } from '../command-context.ts'
 import { runInstallJob, saveArgs } from './install.ts'
 
 const args = {
   ...installArgs,
   ...saveArgs,
+  ...globalArg,
   save: { type: 'boolean', description: 'also write the updated ranges into package.json' },
   packages: { type: 'positional', required: false, description: 'names to update (default: everything)' },
 } as const

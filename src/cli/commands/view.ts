@@ -1,6 +1,4 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
-import { loadConfig } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import { readProjectPackageJson } from '../../lockfile/index.ts'
 import {
@@ -13,8 +11,7 @@ import {
 } from '../../query/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { parseSpecArg } from '../../spec/index.ts'
-import { metadataArgs, npmFlags, printArgs } from '../command-context.ts'
-import { version } from '../version.ts'
+import { metadataArgs, loadCommandConfig, npmFlags, printArgs } from '../command-context.ts'
 import { shouldColor } from '../../ui/color.ts'
 
 const viewArgs = {
@@ -30,7 +27,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     // npm revalidates the document for view, whatever its cache age
     const flags = { ...npmFlags(rawArgs, viewArgs), 'prefer-online': true }
-    const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags, version })
+    const config = await loadCommandConfig(flags)
     const [written = '.', ...fields] = args._.map(String)
     const pkg = written === '.' || written.startsWith('.@') ? `${await projectName(config.projectDir)}${written.slice(1)}` : written
     const spec = parseSpecArg(pkg, process.cwd())

@@ -1,10 +1,7 @@
-import os from 'node:os'
 import { defineCommand, type ArgsDef } from 'citty'
-import { loadConfig } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import { createExplainer, createPaint, findNodes, loadActualTree, readBooleanSetting, renderExplanation, type TreeNode } from '../../query/index.ts'
-import { npmFlags, printArgs } from '../command-context.ts'
-import { version } from '../version.ts'
+import { loadCommandConfig, npmFlags, printArgs } from '../command-context.ts'
 import { shouldColor } from '../../ui/color.ts'
 
 const whyArgs = {
@@ -19,7 +16,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const wanted = args._.map(String)
     if (wanted.length === 0) throw new SkiffError('EUSAGE', 'name the package to explain', { hint: 'skiff why <name|name@range|node_modules/path>' })
-    const config = await loadConfig({ cwd: process.cwd(), env: process.env, home: os.homedir(), flags: npmFlags(rawArgs, whyArgs), version })
+    const config = await loadCommandConfig(npmFlags(rawArgs, whyArgs))
     const tree = await loadActualTree(config.projectDir, { legacyPeerDeps: config.legacyPeerDeps })
     const nodes = new Set<TreeNode>()
     for (const arg of wanted) for (const node of findNodes(tree, arg, { cwd: process.cwd() })) nodes.add(node)
