@@ -11,7 +11,7 @@
  *    command knows is left out and reported, as npm warns `Unknown cli config "--x"`; a word
  *    after it stays a positional, as npm says too.
  */
-import { NPM_FLAGS, NPM_SHORTHANDS, type FlagKind } from '../config/index.ts'
+import { NPM_FLAGS, NPM_SHORTHANDS, skiffSettingKind, SKIFF_SETTINGS, type FlagKind } from '../config/index.ts'
 import { closeMatches } from '../error/index.ts'
 
 /** A command's own flags: kind by long name, and its short or other names. */
@@ -47,12 +47,6 @@ interface Resolved {
   /** a value the spelling carries (`-d` is `--loglevel info`) */
   value?: string
 }
-
-const SKIFF_FLAGS: ReadonlyMap<string, FlagKind> = new Map([
-  // skiff's own settings (config definitions), valid wherever npm's are
-  ['lock-timeout', 'value'],
-  ['max-unpacked-bytes', 'value'],
-])
 
 export function splitCommand(rawArgs: readonly string[]): { command: string | undefined; before: string[]; after: string[] } {
   const before: string[] = []
@@ -197,11 +191,12 @@ function fromShorthand(expansion: readonly string[], own: OwnFlags): Resolved {
 
 function knownKind(key: string, own: OwnFlags): FlagKind | undefined {
   const aliasOf = own.aliases.get(key)
-  return own.kinds.get(aliasOf ?? key) ?? NPM_FLAGS.get(key) ?? SKIFF_FLAGS.get(key)
+  // skiff's own settings (config definitions) are valid wherever npm's are
+  return own.kinds.get(aliasOf ?? key) ?? NPM_FLAGS.get(key) ?? skiffSettingKind(key)
 }
 
 function allKeys(own: OwnFlags): string[] {
-  return [...new Set([...own.kinds.keys(), ...NPM_FLAGS.keys(), ...SKIFF_FLAGS.keys()])]
+  return [...new Set([...own.kinds.keys(), ...NPM_FLAGS.keys(), ...SKIFF_SETTINGS])]
 }
 
 /** nopt expands an abbreviation that only one known key starts with. */

@@ -83,9 +83,19 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   yes: bool(null),
 }
 
+/** The names of the settings skiff reads. */
+export const SKIFF_SETTINGS: readonly string[] = Object.keys(DEFINITIONS)
+
 /** A setting skiff reads (npm's or its own). */
 export function isSkiffSetting(key: string): boolean {
   return Object.hasOwn(DEFINITIONS, key)
+}
+
+/** How a setting skiff reads is given as a flag: a switch for booleans, else a value. */
+export function skiffSettingKind(key: string): 'switch' | 'value' | undefined {
+  const definition = Object.hasOwn(DEFINITIONS, key) ? DEFINITIONS[key] : undefined
+  if (definition === undefined) return undefined
+  return definition.kind.type === 'boolean' ? 'switch' : 'value'
 }
 
 /** What a raw value was, so an error can say "must be a number, got 'abc'". */

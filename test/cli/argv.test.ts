@@ -36,6 +36,7 @@ describe('normalizeArgs', () => {
     ['negation', ['--no-save', '--no-color'], ['--no-save', '--no-color']],
     ['a unique abbreviation', ['--prod'], ['--production']],
     ['npm keys no command lists', ['--fetch-retries', '5', '--no-audit', '--fund=false'], ['--fetch-retries=5', '--no-audit', '--fund=false']],
+    ["skiff's own settings", ['--lock-timeout', '10', '--no-native-io'], ['--lock-timeout=10', '--no-native-io']],
     ['everything after -- untouched', ['x', '--', '-D', '--foo'], ['x', '--', '-D', '--foo']],
   ])('%s', (_name, rawArgs, args) => {
     const line = normalizeArgs(rawArgs, installOwn)
