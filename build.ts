@@ -3,7 +3,7 @@
  *
  *   bun build.ts                         dist/skiff, for this machine
  *   bun build.ts --all                   dist/skiff-<target> for every target Bun supports
- *   bun build.ts --target a,b            dist/skiff-<target> for those
+ *   bun build.ts --target a,b            dist/skiff-<target> for those (`host`: this machine's)
  *   bun build.ts --release [--target ..] dist/release: an archive per target, install.sh, SHA256SUMS
  *   bun build.ts --npm [--target ..]     dist/npm: the skiff package and one package per target
  *
@@ -31,7 +31,9 @@ const args = process.argv.slice(2)
 const release = args.includes('--release')
 const npm = args.includes('--npm')
 const targetArg = args.find((arg) => arg.startsWith('--target'))
-const named = targetArg === undefined ? undefined : (targetArg.split('=')[1] ?? args[args.indexOf(targetArg) + 1] ?? '').split(',').filter(Boolean)
+const named = targetArg === undefined
+  ? undefined
+  : (targetArg.split('=')[1] ?? args[args.indexOf(targetArg) + 1] ?? '').split(',').filter(Boolean).map((name) => (name === 'host' ? hostTargetName() : name))
 const wanted = named ?? (args.includes('--all') || release || npm ? TARGETS.map((target) => target.name) : [hostTargetName()])
 // the plain build for this machine is dist/skiff; every other build names its target
 const plainHost = named === undefined && !args.includes('--all') && !release && !npm

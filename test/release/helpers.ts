@@ -1,11 +1,12 @@
 /**
  * For the release tests: a release folder made by the same code as `bun build.ts --release`
- * (for this machine's target only), and a static HTTP server on 127.0.0.1 that serves a folder
- * and records each path asked for.
+ * (for this machine's target only), a static HTTP server on 127.0.0.1 that serves a folder and
+ * records each path asked for, and a PATH with no node on it.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { hostTargetName, targetNamed, writeChecksums, writeReleaseArchive, type Target } from '../../release/index.ts'
+import { archiveName, hostTargetName, targetNamed, writeChecksums, writeReleaseArchive, type Target } from '../../release/index.ts'
+import { compiledSkiff } from '../helpers/index.ts'
 
 const repoRoot = path.resolve(import.meta.dir, '../..')
 
@@ -22,6 +23,19 @@ export async function makeReleaseFolder(dir: string, executable: string): Promis
   fs.copyFileSync(path.join(repoRoot, 'release/install.sh'), path.join(dir, 'install.sh'))
   await writeChecksums(dir)
   return dir
+}
+
+/**
+ * The release folder the tests serve: SKIFF_TEST_RELEASE (CI points it at the dist/release that
+ * `bun build.ts --release --target host` made), else one made in `work` from the executable.
+ */
+export async function releaseFolder(work: string): Promise<string> {
+  const given = process.env.SKIFF_TEST_RELEASE
+  if (given) {
+    if (!fs.existsSync(path.join(given, archiveName(hostTarget())))) throw new Error(`SKIFF_TEST_RELEASE=${given} has no ${archiveName(hostTarget())}`)
+    return given
+  }
+  return makeReleaseFolder(path.join(work, 'release'), await compiledSkiff(path.join(work, 'build')))
 }
 
 export interface FolderServer extends AsyncDisposable {

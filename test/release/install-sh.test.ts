@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
 import packageJson from '../../package.json' with { type: 'json' }
-import { compiledSkiff, tempDir, toolsOnlyPath, type TempDir } from '../helpers/index.ts'
-import { hostTarget, makeReleaseFolder, serveFolder, type FolderServer } from './helpers.ts'
+import { tempDir, toolsOnlyPath, type TempDir } from '../helpers/index.ts'
+import { hostTarget, releaseFolder, serveFolder, type FolderServer } from './helpers.ts'
 
 const repoRoot = path.resolve(import.meta.dir, '../..')
 const script = path.join(repoRoot, 'release/install.sh')
@@ -22,8 +22,7 @@ let wgetPath: string
 
 beforeAll(async () => {
   work = tempDir('skiff-install-sh-')
-  const skiff = await compiledSkiff(path.join(work.path, 'build'))
-  releaseDir = await makeReleaseFolder(path.join(work.path, 'release'), skiff)
+  releaseDir = await releaseFolder(work.path)
   server = serveFolder(releaseDir)
   curlPath = toolsOnlyPath(path.join(work.path, 'with-curl'), [...TOOLS, 'curl'])
   wgetPath = toolsOnlyPath(path.join(work.path, 'with-wget'), [...TOOLS, 'wget'])
