@@ -14,7 +14,7 @@ import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { createLinker, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
+import { createLinker, defaultNodeVersion, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { createRegistryClient, type CacheWrite, type RegistryClient } from '../registry/index.ts'
 import { threadCpu, type CpuTime, type Limits } from '../scheduler/index.ts'
@@ -23,7 +23,7 @@ import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index
 import type { Reporter } from '../ui/reporter.ts'
 import type { Timings } from '../ui/timings.ts'
 import { npmVersion, version } from './version.ts'
-import { defaultNodeVersion, type ResolveWarning } from '../resolve/index.ts'
+import type { ResolveWarning } from '../resolve/index.ts'
 
 export interface InstallTuning {
   backend?: 'clone' | 'hardlink' | 'copy'
@@ -182,6 +182,8 @@ export function createInstallContext(
     },
   }
 
+  const engines = { nodeVersion: defaultNodeVersion(), npmVersion, strict: config.engineStrict, force: config.force }
+
   return {
     config,
     registry,
@@ -191,7 +193,7 @@ export function createInstallContext(
     planOptions: {
       omit: config.omit,
       isCompatible: (entry) => isPlatformCompatible(entry, platform),
-      engines: { nodeVersion: defaultNodeVersion(), npmVersion, strict: config.engineStrict, force: config.force },
+      engines,
       keyFor: (entry) => store.keyFor(entry),
       tarballUrl: (name, entry) => registry.tarballUrl({ name, version: entry.version, resolved: entry.resolved }),
       privateCopies: !config.ignoreScripts,

@@ -5,7 +5,7 @@
  */
 import type { InstallServices } from '../install/install.ts'
 import { createResolveIO } from '../install/resolve-io.ts'
-import type { ResolveOptions } from '../resolve/index.ts'
+import { createLockInflater, type LockInflater, type ResolveOptions } from '../resolve/index.ts'
 import type { Reporter } from '../ui/reporter.ts'
 import type { InstallContext } from './install-context.ts'
 
@@ -28,11 +28,24 @@ export function resolveOptionsFor(context: InstallContext, preferDedupe: boolean
 
 /** The install services every resolving command shares: the reify steps, the resolver's I/O, warnings to the reporter. */
 export function resolveServicesFor(context: InstallContext, reporter: Reporter): Omit<InstallServices, 'currentTree' | 'hasNodeModules' | 'emptyNodeModules'> {
-  const { services, registry, store } = context
+  const { services, store } = context
+  const io = resolveIOFor(context)
   return {
     ...services,
-    io: createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git }),
+    io,
+    // the lockfile will be written: every field npm locks is wanted
+    inflater: async () => createLockInflater(io, resolveOptionsFor(context, false), { projectDir: context.config.projectDir, lockfileFields: true }),
     keyFor: (entry) => store.keyFor(entry),
     onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
   }
+}
+
+/** What ci and fetch use when the lockfile lacks something: the manifests that give it (the lockfile is not written). */
+export function lockInflaterFor(context: InstallContext): LockInflater {
+  return createLockInflater(resolveIOFor(context), resolveOptionsFor(context, false), { projectDir: context.config.projectDir, lockfileFields: false })
+}
+
+function resolveIOFor(context: InstallContext): ReturnType<typeof createResolveIO> {
+  const { services, registry, store } = context
+  return createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git })
 }

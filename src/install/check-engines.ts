@@ -10,7 +10,7 @@
  */
 import { SkiffError } from '../error/index.ts'
 import { isInNodeModules, nameFromLocation, type Lockfile } from '../lockfile/index.ts'
-import { isEngineCompatible, type EngineVersions } from '../resolve/index.ts'
+import { isEngineCompatible, type EngineVersions } from '../link/index.ts'
 import { isOmitted, type Omit } from './plan.ts'
 
 export interface EngineSettings extends EngineVersions {

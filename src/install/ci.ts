@@ -2,7 +2,9 @@
  * `ci`: install exactly what the lockfile says.
  *
  *  1. package.json and the lockfile (npm-shrinkwrap.json, else package-lock.json) are read;
- *     no lockfile is ENOLOCK; a lockfile out of sync with package.json is ELOCKSYNC listing
+ *     no lockfile is ENOLOCK; what it lacks that npm fetches (an old lockfile's metadata, the
+ *     tarball of an entry with neither resolved nor integrity) is fetched first, the tarballs
+ *     already known handed to the scheduler meanwhile (supplement-lock.ts); a lockfile out of sync with package.json is ELOCKSYNC listing
  *     every mismatch, as `npm ci` checks (skipped for files that passed it before, when a
  *     LockCheckMemo is given).
  *  2. The lockfile becomes a plan: the package folders to make (omit / platform rules applied);
@@ -29,12 +31,16 @@ import {
   type LockEntry,
   type Lockfile,
   type LockSyncReport,
+  type PackageJsonFile,
+  entriesToInflate,
+  type InflationNeed,
 } from '../lockfile/index.ts'
-import type { ResolveWarning } from '../resolve/index.ts'
+import type { LockInflater, ResolveWarning } from '../resolve/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
-import { reify, type ReifyEnv, type ReifyResult } from './reify.ts'
+import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
+import { prefetchInto, supplementLock } from './supplement-lock.ts'
 import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
 
 export interface CiInput {
@@ -46,6 +52,8 @@ export interface CiInput {
 }
 
 export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  /** the registry manifests of what an old lockfile, or an entry with neither resolved nor integrity, lacks */
+  inflater: () => Promise<LockInflater>
   /** engines that exclude this node or npm (errors under engine-strict) */
   onWarning?: (warning: ResolveWarning) => void
   /** skips the sync check for files that passed it before */
@@ -62,8 +70,8 @@ export interface CiResult extends ReifyResult {
 export async function ci(input: CiInput, services: CiServices): Promise<CiResult> {
   const { projectDir } = input
   const step = services.onStep ?? (() => {})
-  const lock = await readLockfile(projectDir)
-  if (!lock) {
+  const read = await readLockfile(projectDir)
+  if (!read) {
     throw new SkiffError('ENOLOCK', 'skiff ci needs an existing package-lock.json or npm-shrinkwrap.json', {
       path: projectDir,
       hint: 'create one first with `skiff install` (or `npm install --package-lock-only`)',
@@ -71,6 +79,60 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   }
   const packageJson = await readProjectPackageJson(projectDir)
   step('read package.json and lockfile')
+  // what the lockfile lacks is fetched first, the tarballs already known going to the scheduler meanwhile
+  const needs = entriesToInflate(read)
+  const running = needs.size > 0 ? startScheduler(services) : undefined
+  let prepared: Prepared
+  try {
+    prepared = await prepare(input, services, { read, needs, packageJson, running })
+  } catch (error) {
+    await running?.[Symbol.asyncDispose]()
+    throw error
+  }
+  const { lock, installed, plan } = prepared
+  const current = await currentTree(projectDir)
+  step('read the hidden lockfile')
+  if (!current) {
+    await emptyNodeModules(projectDir, workspaceFolders(lock))
+    step('empty node_modules')
+  }
+  const format = { indent: packageJson.indent, newline: packageJson.newline }
+  const result = await reify(
+    plan,
+    {
+      ...services,
+      projectDir,
+      current,
+      linkBins: (made, changed) => services.linkBins(installed, made, changed),
+      writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
+    },
+    running,
+  )
+  return { ...result, plan, lock }
+}
+
+interface Prepared {
+  lock: Lockfile
+  /** the tree npm loads from the lockfile */
+  installed: Lockfile
+  plan: Plan
+}
+
+async function prepare(
+  input: CiInput,
+  services: CiServices,
+  { read, needs, packageJson, running }: { read: Lockfile; needs: ReadonlyMap<string, InflationNeed>; packageJson: PackageJsonFile; running: RunningInstall | undefined },
+): Promise<Prepared> {
+  const { projectDir } = input
+  const step = services.onStep ?? (() => {})
+  const { lock, sources } = await supplementLock(read, needs, {
+    inflater: services.inflater,
+    concurrency: services.limits.fetch,
+    ...(services.signal === undefined ? {} : { signal: services.signal }),
+    ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
+    ...(running === undefined ? {} : { onReady: prefetchInto(running, input.plan, services.isStored) }),
+  })
+  if (lock !== read) step('fetch what the lockfile lacks')
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
   // npm ci installs the tree arborist loads from the lockfile: entries nothing reaches (a
   // dependency taken out of package.json by hand, an optional peer) left out, flags computed
@@ -96,25 +158,11 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   for (const mismatch of checkEngines(installed, { engines, omit, folders: localManifests })) {
     services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
   }
-  const wholePlan = planFromLock(installed, { ...input.plan, projectDir })
+  const wholePlan = planFromLock(installed, { ...input.plan, projectDir }, sources)
   const nothing = new Map<string, LockEntry>()
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan
   step('plan')
-  const current = await currentTree(projectDir)
-  step('read the hidden lockfile')
-  if (!current) {
-    await emptyNodeModules(projectDir, workspaceFolders(lock))
-    step('empty node_modules')
-  }
-  const format = { indent: packageJson.indent, newline: packageJson.newline }
-  const result = await reify(plan, {
-    ...services,
-    projectDir,
-    current,
-    linkBins: (made, changed) => services.linkBins(installed, made, changed),
-    writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
-  })
-  return { ...result, plan, lock }
+  return { lock, installed, plan }
 }
 
 /** The tree a previous install left, when its hidden lockfile can be trusted. */

@@ -5,7 +5,9 @@
  *
  *  1. Only the lockfile is read (npm-shrinkwrap.json, else package-lock.json): package.json may
  *     be absent, so there is no sync check; that is ci's job once the project is there.
- *  2. The plan is ci's (planFromLock): omitted dependency types, packages built for another
+ *  2. What the lockfile lacks is fetched as ci fetches it (supplement-lock.ts: an old
+ *     lockfile's metadata, the source of an entry with neither resolved nor integrity). The
+ *     plan is ci's (planFromLock): omitted dependency types, packages built for another
  *     os / cpu / libc and bundled packages are left out, link entries need nothing.
  *  3. Each download key is handed once to the install scheduler as a prefetch: fetch and
  *     extract lanes only, stored keys skipped. A key only optional packages use may fail with
@@ -13,17 +15,23 @@
  *     of them listed.
  */
 import { SkiffError } from '../error/index.ts'
-import { readLockfile } from '../lockfile/index.ts'
+import { entriesToInflate, readLockfile } from '../lockfile/index.ts'
 import type { Failure, Outcome, Settlement, Source } from '../scheduler/index.ts'
 import { planFromLock, type PlanOptions } from './plan.ts'
 import { startScheduler, type ReifyEnv } from './reify.ts'
+import { supplementLock } from './supplement-lock.ts'
+import type { LockInflater, ResolveWarning } from '../resolve/index.ts'
 
 export interface FetchInput {
   projectDir: string
   plan: Omit<PlanOptions, 'projectDir'>
 }
 
-export type FetchServices = Pick<ReifyEnv, 'limits' | 'executors' | 'isStored' | 'onProgress' | 'onStep' | 'signal'>
+export type FetchServices = Pick<ReifyEnv, 'limits' | 'executors' | 'isStored' | 'onProgress' | 'onStep' | 'signal'> & {
+  /** what an old lockfile, or an entry with neither resolved nor integrity, lacks (as ci fetches it) */
+  inflater: () => Promise<LockInflater>
+  onWarning?: (warning: ResolveWarning) => void
+}
 
 export interface FetchResult {
   /** download keys the host needs */
@@ -49,15 +57,21 @@ interface Download {
 
 export async function fetchPackages(input: FetchInput, services: FetchServices): Promise<FetchResult> {
   const step = services.onStep ?? (() => {})
-  const lock = await readLockfile(input.projectDir)
-  if (!lock) {
+  const read = await readLockfile(input.projectDir)
+  if (!read) {
     throw new SkiffError('ENOLOCK', 'skiff fetch needs a package-lock.json or npm-shrinkwrap.json', {
       path: input.projectDir,
       hint: 'copy the lockfile into this folder first, or create one with `skiff install --package-lock-only`',
     })
   }
   step('read lockfile')
-  const plan = planFromLock(lock, { ...input.plan, projectDir: input.projectDir })
+  const { lock, sources } = await supplementLock(read, entriesToInflate(read), {
+    inflater: services.inflater,
+    concurrency: services.limits.fetch,
+    ...(services.signal === undefined ? {} : { signal: services.signal }),
+    ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
+  })
+  const plan = planFromLock(lock, { ...input.plan, projectDir: input.projectDir }, sources)
   const downloads = new Map<string, Download>()
   for (const target of plan.targets) {
     const known = downloads.get(target.key)

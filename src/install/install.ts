@@ -2,7 +2,9 @@
  * `install`, `install <specs>`, `uninstall`, `update`: make package.json, the lockfile and
  * node_modules agree, resolving only what has to be.
  *
- *  1. package.json, the lockfile (the baseline) and the workspace folders are read.
+ *  1. package.json, the lockfile (the baseline) and the workspace folders are read; what the
+ *     lockfile lacks that npm fetches (an old lockfile's metadata, the tarball of an entry with
+ *     neither resolved nor integrity) is fetched first (supplement-lock.ts).
  *  2. No request and a lockfile that is current (every dependency satisfied, the root's and
  *     folders' entries as their package.json says): the lockfile is the tree, nothing is
  *     resolved; what npm prunes from it (entries only optional peers reach, if anything) goes
@@ -19,6 +21,8 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import semver from 'semver'
 import {
+  entriesToInflate,
+  type InflationNeed,
   lockAsNpmLoadsIt,
   lockSyncReport,
   findWorkspaces,
@@ -31,10 +35,11 @@ import {
   type LockEntry,
   type Lockfile,
 } from '../lockfile/index.ts'
-import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
+import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type LockInflater, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
+import { prefetchInto, supplementLock } from './supplement-lock.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { applyPackageJsonChanges, formatPackageJson, savedSpec, type SaveType } from './save-package-json.ts'
 import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
@@ -68,6 +73,8 @@ export interface InstallRequest {
 }
 
 export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+  /** the registry manifests of what an old lockfile, or an entry with neither resolved nor integrity, lacks */
+  inflater: () => Promise<LockInflater>
   io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
   currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
@@ -98,27 +105,40 @@ export async function install(request: InstallRequest, services: InstallServices
     ? { data: request.rootManifest, text: '', indent: '  ', newline: '\n' }
     : await readProjectPackageJson(projectDir, { orEmpty: request.add.length > 0 })
   const format = { indent: packageJson.indent, newline: packageJson.newline }
-  const baseline = request.useLockfile ? await readLockfile(projectDir) : undefined
-  const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
-  const workspaceFolders = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
-  const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
-  step('read package.json and lockfile')
-
+  const read = request.useLockfile ? await readLockfile(projectDir) : undefined
   const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
-  const current = baseline !== undefined && !hasRequests ? currentLock(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps) : undefined
-  const inSync = current !== undefined
-  step('check lockfile against package.json')
-
+  // the scheduler starts early when tarballs can be fetched while something else goes on: what
+  // the lockfile lacks being fetched, or the tree being resolved
   let running: RunningInstall | undefined
   let nextPackageJson = packageJson.data
   let workspaceFiles = new Map<string, Record<string, unknown>>()
   let lock: Lockfile
   let plan: Plan | undefined
+  let inSync = false
+  let scope: { chosen: NonNullable<ReturnType<typeof chosenWorkspaces>>; workspaceFolders: ReadonlyMap<string, string> } | undefined
   try {
+    const needs = read === undefined ? new Map<string, InflationNeed>() : entriesToInflate(read)
+    if (needs.size > 0 && !request.packageLockOnly) running = startScheduler(services)
+    const { lock: baseline, sources } = read === undefined ? { lock: undefined, sources: new Map() } : await supplementLock(read, needs, {
+      inflater: services.inflater,
+      concurrency: services.limits.fetch,
+      ...(services.signal === undefined ? {} : { signal: services.signal }),
+      ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
+      ...(running === undefined ? {} : { onReady: prefetchInto(running, request.plan, services.isStored) }),
+    })
+    const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
+    const workspaceFolders = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
+    const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
+    step('read package.json and lockfile')
+
+    const current = baseline !== undefined && !hasRequests ? currentLock(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps) : undefined
+    inSync = current !== undefined
+    step('check lockfile against package.json')
+
     if (current !== undefined) {
       lock = current
     } else {
-      running = request.packageLockOnly ? undefined : startScheduler(services)
+      if (!request.packageLockOnly) running ??= startScheduler(services)
       const resolved = await resolveTree(request, services, { packageJson: packageJson.data, baseline, localManifests, workspaceFolders, chosen }, running)
       lock = resolved.lock
       nextPackageJson = resolved.packageJson
@@ -130,7 +150,8 @@ export async function install(request: InstallRequest, services: InstallServices
     for (const mismatch of checkEngines(lock, { engines, omit, folders: localManifests })) {
       services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
     }
-    if (!request.packageLockOnly) plan = planFromLock(lock, { ...request.plan, projectDir })
+    if (!request.packageLockOnly) plan = planFromLock(lock, { ...request.plan, projectDir }, sources)
+    if (chosen !== undefined) scope = { chosen, workspaceFolders }
   } catch (error) {
     // the scheduler fetching ahead is reify's to end; without reify, it ends here
     await running?.[Symbol.asyncDispose]()
@@ -138,7 +159,7 @@ export async function install(request: InstallRequest, services: InstallServices
   }
 
   const lockText = serializeLockfile(lock, format)
-  const lockFile = baseline?.file ?? join(projectDir, 'package-lock.json')
+  const lockFile = read?.file ?? join(projectDir, 'package-lock.json')
   const oldLockText = await readFile(lockFile, 'utf8').catch(() => undefined)
   const packageJsonText = request.save && nextPackageJson !== packageJson.data ? formatPackageJson(nextPackageJson, format) : packageJson.text
   const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
@@ -151,7 +172,7 @@ export async function install(request: InstallRequest, services: InstallServices
     // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
     // lockfile it is known only when there is nothing, else the whole tree is made.
     const onDisk = current ?? ((await services.hasNodeModules(lock)) ? undefined : new Map<string, LockEntry>())
-    if (chosen && onDisk) plan = planForScope(plan, workspaceScope({ wanted: lock.packages, current: onDisk, workspaces: workspaceFolders, chosen }), onDisk)
+    if (scope && onDisk) plan = planForScope(plan, workspaceScope({ wanted: lock.packages, current: onDisk, workspaces: scope.workspaceFolders, chosen: scope.chosen }), onDisk)
     step('plan')
     if (!current) await services.emptyNodeModules(lock)
     reified = await reify(

@@ -12,9 +12,9 @@
  * of required packages are check-engines.ts's).
  */
 import { SkiffError } from '../error/index.ts'
-import { bundlerLocation, isInNodeModules, optionalSetOf, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
-import type { TargetSpec } from '../scheduler/index.ts'
-import { isEngineCompatible } from '../resolve/index.ts'
+import { comesInBundlerTarball, isInNodeModules, optionalSetOf, isInsideAny, nameFromLocation, parentLocation, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import type { Source, TargetSpec } from '../scheduler/index.ts'
+import { isEngineCompatible } from '../link/index.ts'
 import type { EngineSettings } from './check-engines.ts'
 
 export type Omit = ReadonlySet<'dev' | 'optional' | 'peer'>
@@ -26,7 +26,7 @@ export interface PlanOptions {
   isCompatible: (entry: LockEntry) => boolean
   /** the node and npm versions `engines` are checked against; force installs a required package for another platform */
   engines: EngineSettings
-  keyFor: (entry: LockEntry) => string
+  keyFor: (entry: Pick<LockEntry, 'integrity' | 'resolved'>) => string
   tarballUrl: (name: string, entry: LockEntry) => string
   /** packages with install scripts get private copies */
   privateCopies: boolean
@@ -50,7 +50,11 @@ export interface Plan {
   packages: ReadonlyMap<string, LockEntry>
 }
 
-export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
+/**
+ * `sources`, by name@version: where the tarballs of packages locked with neither resolved nor
+ * integrity come from (their registry manifests, supplement-lock.ts).
+ */
+export function planFromLock(lock: Lockfile, options: PlanOptions, sources: ReadonlyMap<string, Source> = new Map()): Plan {
   const skipped: Plan['skipped'] = []
   const dropped = new Set<string>()
   const kept = new Map<string, LockEntry>()
@@ -94,26 +98,27 @@ export function planFromLock(lock: Lockfile, options: PlanOptions): Plan {
       links.push({ location, resolved: entry.resolved ?? '' })
       continue
     }
-    if (entry.inBundle && arrivesInTarball(lock.packages, location, kept)) {
+    if (comesInBundlerTarball(lock.packages, location)) {
       skipped.push({ location, reason: 'bundled' })
       continue
     }
-    targets.push(targetFor(location, entry, kept, options))
+    targets.push(targetFor(location, entry, kept, options, sources))
   }
   return { targets, links, skipped, installed, packages: lock.packages }
 }
 
-function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEntry>, options: PlanOptions): TargetSpec {
+function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEntry>, options: PlanOptions, sources: ReadonlyMap<string, Source>): TargetSpec {
   const name = entry.name ?? nameFromLocation(location)
   const version = entry.version ?? '0.0.0'
   const parent = enclosingPackage(location)
   const parentEntry = parent === undefined ? undefined : kept.get(parent)
+  const fetched = entry.resolved === undefined && entry.integrity === undefined ? sources.get(`${name}@${version}`) : undefined
   return {
     location,
     dir: `${options.projectDir}/${location}`,
     pkg: `${name}@${version}`,
-    key: options.keyFor(entry),
-    source: { url: options.tarballUrl(name, entry), integrity: entry.integrity },
+    key: options.keyFor(fetched === undefined ? entry : { integrity: fetched.integrity, resolved: fetched.url }),
+    source: fetched ?? { url: options.tarballUrl(name, entry), integrity: entry.integrity },
     parent: parentEntry && !parentEntry.link ? parent : undefined,
     optional: entry.optional === true,
     privateCopy: options.privateCopies && entry.hasInstallScript === true,
@@ -126,14 +131,6 @@ export function isOmitted(entry: LockEntry, omit: Omit): boolean {
   if (entry.devOptional && omit.has('dev') && omit.has('optional')) return true
   if (entry.peer && omit.has('peer')) return true
   return false
-}
-
-/** A bundled entry comes inside its bundler's tarball when the bundler is a package being installed. */
-function arrivesInTarball(packages: ReadonlyMap<string, LockEntry>, location: string, kept: Map<string, LockEntry>): boolean {
-  const bundler = bundlerLocation(packages, location)
-  if (bundler === undefined || !isInNodeModules(bundler)) return false
-  const entry = kept.get(bundler)
-  return entry !== undefined && entry.link !== true
 }
 
 /** "node_modules/a/node_modules/@s/b" -> "node_modules/a"; top-level packages have none. */

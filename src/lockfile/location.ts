@@ -50,6 +50,13 @@ export function bundlerLocation(packages: ReadonlyMap<string, LockEntry>, locati
   return parent
 }
 
+/** A bundled entry whose bundler is a package: it arrives inside that package's tarball, nothing fetches it. */
+export function comesInBundlerTarball(packages: ReadonlyMap<string, LockEntry>, location: string): boolean {
+  if (packages.get(location)?.inBundle !== true) return false
+  const bundler = bundlerLocation(packages, location)
+  return bundler !== undefined && isInNodeModules(bundler) && packages.get(bundler)?.link !== true
+}
+
 /** How many node_modules folders deep a location is: 0 for the root and other folders, 1 for top-level packages. */
 export function depth(location: string): number {
   let count = 0

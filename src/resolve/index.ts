@@ -1,6 +1,5 @@
 export { buildIdealTree, type IdealTree } from './build-ideal-tree.ts'
 export { lockfileFromTree, staleFolderEntries, type LockfileOptions } from './lockfile-from-tree.ts'
-export { isEngineCompatible, type EngineVersions } from './engine-compatible.ts'
 export { defaultNodeVersion, parsePackument, pickVersion, type Manifest, type Packument, type PickOptions } from './pick-version.ts'
 export type { Node } from './node.ts'
 export { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText } from './packument-text.ts'
@@ -18,3 +17,4 @@ export type {
 export { folderPackage } from './node-factory.ts'
 export { OverrideSet } from './override-set.ts'
 export { clearDepFlags, type DepFlags, type FlagNode } from '../lockfile/index.ts'
+export { createLockInflater, type LockInflater } from './inflate-lockfile.ts'

@@ -74,7 +74,7 @@ function entryOf(node: Node, pkg: PackageData, projectDir: string, options: Lock
 }
 
 /** The fields an entry takes from its package: npm's locked manifest fields, devDependencies of a top folder, hasInstallScript. */
-function packageFields(pkg: PackageData, isTop: boolean): LockEntry {
+export function packageFields(pkg: PackageData, isTop: boolean): LockEntry {
   const entry: LockEntry = manifestLockFields(pkg)
   if (isTop && pkg.devDependencies !== undefined) entry.devDependencies = pkg.devDependencies
   if (hasInstallScript(pkg)) entry.hasInstallScript = true

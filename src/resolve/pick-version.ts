@@ -16,11 +16,11 @@
 import semver from 'semver'
 import { SkiffError } from '../error/index.ts'
 import { classifyRegistrySpec, type RegistrySpec, type RegistrySpecType } from '../spec/index.ts'
-import { isEngineCompatible, type EngineVersions } from './engine-compatible.ts'
+import { isEngineCompatible, type EngineVersions } from '../link/index.ts'
 import { noMatchingVersion, noVersions } from './pick-error.ts'
 import type { Manifest, Packument } from './pick-packument.ts'
 
-export { defaultNodeVersion } from './engine-node-version.ts'
+export { defaultNodeVersion } from '../link/index.ts'
 export { parsePackument, type Dist, type Manifest, type Packument } from './pick-packument.ts'
 
 export interface PickOptions {

@@ -75,7 +75,7 @@ export interface ResolvedPackage {
 }
 
 export interface ResolveWarning {
-  code: 'ERESOLVE' | 'EBADENGINE' | 'EOPTIONAL'
+  code: 'ERESOLVE' | 'EBADENGINE' | 'EOPTIONAL' | 'EOLDLOCK'
   message: string
   /** the report npm prints under the message */
   lines: string[]

@@ -34,6 +34,15 @@ beforeAll(async () => {
       },
       { name: 'gyp', version: '1.0.0', bin: { gyp: 'bin.js' }, files: { 'bin.js': '#!/usr/bin/env node\n' } },
       { name: 'future', version: '1.0.0', engines: { node: '>=99' } },
+      { name: 'cli-tool', version: '1.0.0', license: 'ISC', bin: { 'cli-tool': 'cli.js' }, engines: { node: '>=4' }, files: { 'cli.js': '#!/usr/bin/env node\n' } },
+      { name: 'mac-only', version: '1.0.0', license: 'MIT', os: ['darwin'], engines: { node: '>=8' } },
+      {
+        name: 'bundler',
+        version: '1.0.0',
+        dependencies: { inner: '1.0.0' },
+        bundleDependencies: ['inner'],
+        files: { 'node_modules/inner/package.json': '{"name":"inner","version":"1.0.0"}\n', 'node_modules/inner/index.js': 'inner\n' },
+      },
       { name: 'node-18-only', version: '1.0.0', engines: { node: '=18.0.0' } },
       // the Node version Bun reports, which skiff reports to scripts when no node is on PATH
       { name: 'bun-node-only', version: '1.0.0', engines: { node: `=${process.version}` } },
@@ -224,5 +233,114 @@ describe('engine-strict', () => {
     expect(run.code).toBe(0)
     expect(run.stderr).toContain('Unsupported engine for future@1.0.0')
     expect(packagesIn(dir)).toEqual(['future'])
+  })
+})
+
+/** The requests the registry answered while `run` ran, as paths. */
+async function requestsDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const before = registry.requests.length
+  await run()
+  return registry.requests.slice(before).map((request) => request.path)
+}
+
+describe('entries with neither resolved nor integrity', () => {
+  // some npm versions and hand-merged branches leave entries with only a version: npm installs
+  // each as name@version from the registry, and leaves the entry as it was
+  const packageJson = { name: 'app', version: '1.0.0', dependencies: { tiny: '1.0.0', bundler: '1.0.0' } }
+  function bareLock(): Lock {
+    const lock = lockOf(packageJson, [{ name: 'tiny', version: '1.0.0' }, { name: 'bundler', version: '1.0.0' }])
+    lock.packages['node_modules/tiny'] = { version: '1.0.0', license: 'MIT' }
+    // comes inside bundler's tarball: nothing fetches it
+    lock.packages['node_modules/bundler/node_modules/inner'] = { version: '1.0.0', inBundle: true }
+    return lock
+  }
+
+  for (const command of ['ci', 'install']) {
+    test(`${command} fetches it as name@version from the registry and leaves the lockfile and the entry as they were`, async () => {
+      await using tmp = tempDir()
+      let result: { dir: string; run: SkiffRun } | undefined
+      const requested = await requestsDuring(async () => {
+        result = await skiffIn(tmp.path, { packageJson, lockfile: bareLock() }, [command])
+      })
+      const { dir, run } = result as { dir: string; run: SkiffRun }
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(fs.readFileSync(path.join(dir, 'node_modules/tiny/index.js'), 'utf8')).toBe('module.exports = 1\n')
+      expect(fs.readFileSync(path.join(dir, 'node_modules/bundler/node_modules/inner/index.js'), 'utf8')).toBe('inner\n')
+      expect(requested.sort()).toEqual(['/bundler/-/bundler-1.0.0.tgz', '/tiny', '/tiny/-/tiny-1.0.0.tgz'])
+      expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(bareLock())
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as Lock
+      expect(hidden.packages['node_modules/tiny']).toEqual({ version: '1.0.0', license: 'MIT' })
+    })
+  }
+
+  test('fetch fills the store (and the metadata cache) so that ci --offline then installs it', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: bareLock() }, ['fetch'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const requested = await requestsDuring(async () => {
+      const offline = await runSkiff(dir, ['ci', '--offline'], { registry: registry.url })
+      expect(offline.stderr).toBe('')
+      expect(offline.code).toBe(0)
+    })
+    expect(requested).toEqual([])
+    expect(packagesIn(dir)).toEqual(['bundler', 'bundler/node_modules/inner', 'tiny'])
+  })
+
+  test('a lockfile that has everything costs no registry document, only tarballs', async () => {
+    await using tmp = tempDir()
+    const lockfile = lockOf(packageJson, [{ name: 'tiny', version: '1.0.0' }, { name: 'bundler', version: '1.0.0' }])
+    lockfile.packages['node_modules/bundler/node_modules/inner'] = { version: '1.0.0', inBundle: true }
+    const requested = await requestsDuring(() => skiffIn(tmp.path, { packageJson, lockfile }, ['ci']))
+    expect(requested.sort()).toEqual(['/bundler/-/bundler-1.0.0.tgz', '/tiny/-/tiny-1.0.0.tgz'])
+  })
+
+  test('one with no version either is left out with a warning, as npm leaves a damaged entry out', async () => {
+    await using tmp = tempDir()
+    const lock = bareLock()
+    lock.packages['node_modules/tiny'] = { license: 'MIT' }
+    const { dir, run } = await skiffIn(tmp.path, { packageJson: { ...packageJson, dependencies: { bundler: '1.0.0' } }, lockfile: lock }, ['ci'])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('invalid or damaged lockfile: node_modules/tiny')
+    expect(packagesIn(dir)).toEqual(['bundler', 'bundler/node_modules/inner'])
+  })
+})
+
+describe('lockfileVersion 1', () => {
+  // npm 6 wrote no bin, os, cpu, engines or license: npm 11 fetches each package's manifest
+  // ("old lockfile ... supplemental metadata must be fetched from the registry")
+  const packageJson = { name: 'app', version: '1.0.0', dependencies: { 'cli-tool': '1.0.0' }, optionalDependencies: { 'mac-only': '1.0.0' } }
+  function v1Lock(): Record<string, unknown> {
+    const locked = (name: string, extra: Record<string, unknown> = {}) => ({
+      version: '1.0.0',
+      resolved: registry.tarballUrl(name, '1.0.0'),
+      integrity: registry.integrity(name, '1.0.0'),
+      ...extra,
+    })
+    return { name: 'app', version: '1.0.0', lockfileVersion: 1, requires: true, dependencies: { 'cli-tool': locked('cli-tool'), 'mac-only': locked('mac-only', { optional: true }) } }
+  }
+
+  test('ci links bins and leaves out packages for other platforms, from the registry manifests, fetching no tarball it does not install', async () => {
+    await using tmp = tempDir()
+    let result: { dir: string; run: SkiffRun } | undefined
+    const requested = await requestsDuring(async () => {
+      result = await skiffIn(tmp.path, { packageJson, lockfile: v1Lock() }, ['ci'])
+    })
+    const { dir, run } = result as { dir: string; run: SkiffRun }
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('created with an old version of npm')
+    expect(packagesIn(dir)).toEqual(process.platform === 'darwin' ? ['cli-tool', 'mac-only'] : ['cli-tool'])
+    expect(fs.readlinkSync(path.join(dir, 'node_modules/.bin/cli-tool'))).toBe('../cli-tool/cli.js')
+    if (process.platform !== 'darwin') expect(requested).not.toContain('/mac-only/-/mac-only-1.0.0.tgz')
+  })
+
+  test('install --package-lock-only writes the lockfileVersion 3 npm writes, with what the manifests say', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: v1Lock() }, ['install', '--package-lock-only'])
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(
+      lockOf(packageJson, [{ name: 'cli-tool', version: '1.0.0' }, { name: 'mac-only', version: '1.0.0', optional: true }]),
+    )
   })
 })

@@ -63,7 +63,7 @@ describe('planForScope', () => {
       omit: new Set(),
       isCompatible: () => true,
       engines: { nodeVersion: 'v20.0.0', npmVersion: '11.19.1', strict: false, force: false },
-      keyFor: (entry) => `key:${entry.version}`,
+      keyFor: (entry) => `key:${entry.integrity ?? entry.resolved}`,
       tarballUrl: (name, entry) => `http://r/${name}-${entry.version}.tgz`,
       privateCopies: false,
     })

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { isEngineCompatible, type EngineVersions } from '../../src/resolve/engine-compatible.ts'
+import { isEngineCompatible, type EngineVersions } from '../../src/link/index.ts'
 import { defaultNodeVersion } from '../../src/resolve/pick-version.ts'
 
 describe('isEngineCompatible', () => {

@@ -16,9 +16,10 @@ export default defineCommand({
       args: flags,
       rawArgs,
       argDefs: args,
-      async run({ config, planOptions, services }) {
+      async run(context) {
+        const { config, planOptions, services } = context
         const workspaces = workspaceChoice(flags, rawArgs)
-        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, plan: planOptions, workspaces }, services)
+        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, plan: planOptions, workspaces }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
         return reifySummary('ci', result, result.plan.installed)
       },
     }),

@@ -32,8 +32,9 @@ export default defineCommand({
       rawArgs,
       argDefs: args,
       storeOnly: true,
-      async run({ config, planOptions, services }) {
-        const result = await fetchPackages({ projectDir: config.projectDir, plan: planOptions }, services)
+      async run(context) {
+        const { config, planOptions, services } = context
+        const result = await fetchPackages({ projectDir: config.projectDir, plan: planOptions }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
         if (result.failures.length > 0) throw installFailure(result.failures)
         return {
           command: 'fetch',

@@ -5,14 +5,18 @@
  * packages) never makes a manifest unfit; a range semver cannot parse always does.
  */
 import semver from 'semver'
-import type { Manifest } from './pick-packument.ts'
 
 export interface EngineVersions {
   nodeVersion: string
   npmVersion?: string
 }
 
-export function isEngineCompatible(manifest: Pick<Manifest, 'engines'>, versions: EngineVersions): boolean {
+/** A package's `engines` field: ranges by engine name, or an old package's array (which limits nothing). */
+export interface EngineRequirement {
+  engines?: Record<string, string> | string[]
+}
+
+export function isEngineCompatible(manifest: EngineRequirement, versions: EngineVersions): boolean {
   const engines = manifest.engines
   if (engines === undefined || Array.isArray(engines)) return true
   return accepts(engines.node, versions.nodeVersion) && accepts(engines.npm, versions.npmVersion)
