@@ -20,6 +20,7 @@ import { errnoCode, SkiffError } from '../error/index.ts'
 import {
   lockAsNpmLoadsIt,
   lockSyncReport,
+  omitRegistryResolved,
   findWorkspaces,
   isInNodeModules,
   createLockSyncError,
@@ -46,6 +47,8 @@ import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } 
 export interface CiInput {
   projectDir: string
   legacyPeerDeps: boolean
+  /** the hidden lockfile leaves registry URLs out, as npm writes it */
+  omitLockfileRegistryResolved: boolean
   plan: Omit<PlanOptions, 'projectDir'>
   /** install only these workspaces' part of the tree (-w, --workspaces, --include-workspace-root) */
   workspaces?: WorkspaceChoice
@@ -137,12 +140,14 @@ async function prepare(
   // npm ci installs the tree arborist loads from the lockfile: entries nothing reaches (a
   // dependency taken out of package.json by hand, an optional peer) left out, flags computed
   // again from the edges; a lock that differs from that is checked every time
-  let report: Pick<LockSyncReport, 'unreached' | 'wrongFlags'> = { unreached: [], wrongFlags: new Map() }
+  // (with omit-lockfile-registry-resolved, which registry URLs the hidden lockfile leaves out is the check's to say too)
+  const omitting = input.omitLockfileRegistryResolved && [...lock.packages.values()].some((entry) => entry.resolved !== undefined && entry.link !== true)
+  let report: Omit<LockSyncReport, 'problems'> = { unreached: [], wrongFlags: new Map(), registryDependencies: new Set() }
   const check = () => {
     const found = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
     if (found.problems.length > 0) throw createLockSyncError(lock, found.problems)
     report = found
-    return found.unreached.length === 0 && found.wrongFlags.size === 0
+    return found.unreached.length === 0 && found.wrongFlags.size === 0 && !omitting
   }
   if (!services.lockCheckMemo) check()
   else {
@@ -153,7 +158,12 @@ async function prepare(
 
   const workspaces = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
   const chosen = chosenWorkspaces(input.workspaces, workspaces)
-  const installed = lockAsNpmLoadsIt(lock, report)
+  let installed = lockAsNpmLoadsIt(lock, report)
+  if (omitting) {
+    const omitted = omitRegistryResolved(installed, report.registryDependencies)
+    installed = omitted.lock
+    for (const [pkg, url] of omitted.omitted) sources.set(pkg, { url })
+  }
   const { engines, omit } = input.plan
   for (const mismatch of checkEngines(installed, { engines, omit, folders: localManifests })) {
     services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })

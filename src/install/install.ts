@@ -25,6 +25,7 @@ import {
   type InflationNeed,
   lockAsNpmLoadsIt,
   lockSyncReport,
+  omitRegistryResolved,
   findWorkspaces,
   readLocalManifests,
   readLockfile,
@@ -131,12 +132,14 @@ export async function install(request: InstallRequest, services: InstallServices
     const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
     step('read package.json and lockfile')
 
-    const current = baseline !== undefined && !hasRequests ? currentLock(baseline, packageJson.data, localManifests, request.resolve.legacyPeerDeps) : undefined
+    const current = baseline !== undefined && !hasRequests ? currentLock(baseline, packageJson.data, localManifests, request.resolve) : undefined
     inSync = current !== undefined
     step('check lockfile against package.json')
 
     if (current !== undefined) {
-      lock = current
+      lock = current.lock
+      // what this install fetches from the URLs the lockfile no longer records
+      for (const [pkg, url] of current.omitted) sources.set(pkg, { url })
     } else {
       if (!request.packageLockOnly) running ??= startScheduler(services)
       const resolved = await resolveTree(request, services, { packageJson: packageJson.data, baseline, localManifests, workspaceFolders, chosen }, running)
@@ -199,14 +202,22 @@ export async function install(request: InstallRequest, services: InstallServices
  * The tree npm would write now, when the lockfile settles it with no resolution: every
  * dependency satisfied (npm ci's check) and the folders' entries as their package.json says.
  * What npm prunes and the flags it computes are applied (its buildIdealTree does so on every
- * lockfile it loads); undefined when the resolver has work to do.
+ * lockfile it loads), and omit-lockfile-registry-resolved; undefined when the resolver has work
+ * to do.
  */
-function currentLock(lock: Lockfile, packageJson: Record<string, unknown>, localManifests: ReadonlyMap<string, Record<string, unknown>>, legacyPeerDeps: boolean): Lockfile | undefined {
-  const report = lockSyncReport(packageJson, lock, { localManifests, legacyPeerDeps })
+function currentLock(
+  lock: Lockfile,
+  packageJson: Record<string, unknown>,
+  localManifests: ReadonlyMap<string, Record<string, unknown>>,
+  options: { legacyPeerDeps: boolean; omitLockfileRegistryResolved: boolean },
+): { lock: Lockfile; omitted: ReadonlyMap<string, string> } | undefined {
+  const report = lockSyncReport(packageJson, lock, { localManifests, legacyPeerDeps: options.legacyPeerDeps })
   if (report.problems.length > 0) return undefined
   const folders = new Map([...localManifests].filter(([location]) => location !== ''))
   if (staleFolderEntries(lock, packageJson, folders).length > 0) return undefined
-  return lockAsNpmLoadsIt(lock, report)
+  const loaded = lockAsNpmLoadsIt(lock, report)
+  // npm writes the lockfile from its tree every time: with this setting, without registry URLs
+  return options.omitLockfileRegistryResolved ? omitRegistryResolved(loaded, report.registryDependencies) : { lock: loaded, omitted: new Map() }
 }
 
 interface ProjectFiles {

@@ -51,8 +51,9 @@ export interface Plan {
 }
 
 /**
- * `sources`, by name@version: where the tarballs of packages locked with neither resolved nor
- * integrity come from (their registry manifests, supplement-lock.ts).
+ * `sources`, by name@version: where the tarballs of packages locked without `resolved` come
+ * from, when known (an entry with neither resolved nor integrity: its registry manifest,
+ * supplement-lock.ts; a URL omit-lockfile-registry-resolved just left out: that URL).
  */
 export function planFromLock(lock: Lockfile, options: PlanOptions, sources: ReadonlyMap<string, Source> = new Map()): Plan {
   const skipped: Plan['skipped'] = []
@@ -112,7 +113,8 @@ function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEnt
   const version = entry.version ?? '0.0.0'
   const parent = enclosingPackage(location)
   const parentEntry = parent === undefined ? undefined : kept.get(parent)
-  const fetched = entry.resolved === undefined && entry.integrity === undefined ? sources.get(`${name}@${version}`) : undefined
+  const known = entry.resolved === undefined ? sources.get(`${name}@${version}`) : undefined
+  const fetched = known === undefined ? undefined : { url: known.url, integrity: known.integrity ?? entry.integrity }
   return {
     location,
     dir: `${options.projectDir}/${location}`,

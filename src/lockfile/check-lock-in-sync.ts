@@ -23,7 +23,7 @@
  */
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
-import { classifySpec } from './classify-spec.ts'
+import { classifySpec, isRegistrySpec } from './classify-spec.ts'
 import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
 import { childLocation, depth, findDependency, isInNodeModules, isOutsideProject, linkTarget, nameFromLocation, parentLocation } from './location.ts'
 import { dependencyEdges, isPeerEdge, type Edge } from './dependency-edges.ts'
@@ -70,6 +70,11 @@ export interface LockSyncReport {
   unreached: string[]
   /** the entries left whose dev / optional / devOptional / peer flags are not the ones npm computes, with npm's */
   wrongFlags: Map<string, DepFlags>
+  /**
+   * packages every dependency on which asks the registry (a range, version, tag or alias):
+   * arborist's isRegistryDependency, whose `resolved` omit-lockfile-registry-resolved leaves out
+   */
+  registryDependencies: Set<string>
 }
 
 /** checkLockInSync, which lockfile entries npm prunes, and which it gives other flags. */
@@ -86,7 +91,7 @@ export function lockSyncReport(packageJson: Record<string, unknown>, lock: Lockf
     const { dev, optional, devOptional, peer, extraneous } = computed
     if (!sameLockFlags(entry, computed)) wrongFlags.set(location, { dev, optional, devOptional, peer, extraneous })
   }
-  return { problems, unreached, wrongFlags }
+  return { problems, unreached, wrongFlags, registryDependencies: walk.registryDependencies() }
 }
 
 /** The tree npm makes of a lockfile in sync: what it prunes left out, the flags it computes in place. */
@@ -173,6 +178,15 @@ class LockSyncWalk implements PlacementGraph {
       if (kept(parent)) return true
     }
     return false
+  }
+
+  /** The locations every valid edge into which has a registry spec. */
+  registryDependencies(): Set<string> {
+    const found = new Set<string>()
+    for (const [location, into] of this.incoming) {
+      if (into.every(({ spec }) => isRegistrySpec(classifySpec(spec === '' ? '*' : spec)))) found.add(location)
+    }
+    return found
   }
 
   /** A location's edges, each with the location it resolves to (valid or not). */

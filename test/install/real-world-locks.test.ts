@@ -344,3 +344,36 @@ describe('lockfileVersion 1', () => {
     )
   })
 })
+
+describe('omit-lockfile-registry-resolved with a current lockfile', () => {
+  // npm writes the lockfile (and the hidden one) from its tree: the registry packages' resolved
+  // go, even when nothing else changes; a package asked for by URL keeps its own
+  const packageJson = () => ({ name: 'app', version: '1.0.0', dependencies: { tiny: '1.0.0', 'uses-tiny': registry.tarballUrl('uses-tiny', '1.0.0') } })
+  const locked = (omitResolved: boolean): LockedPackage[] => [
+    { name: 'tiny', version: '1.0.0', omitResolved },
+    { name: 'uses-tiny', version: '1.0.0' },
+    { name: 'tiny', version: '2.0.0', location: 'node_modules/uses-tiny/node_modules/tiny', omitResolved },
+  ]
+  const npmrc = 'omit-lockfile-registry-resolved=true\n'
+
+  test('install writes the lockfile and the hidden one without them', async () => {
+    await using tmp = tempDir()
+    const { dir, run } = await skiffIn(tmp.path, { packageJson: packageJson(), lockfile: lockOf(packageJson(), locked(false)), npmrc }, ['install'])
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(readJson(path.join(dir, 'package-lock.json'))).toEqual(lockOf(packageJson(), locked(true)))
+    const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as Lock
+    expect(Object.entries(hidden.packages).filter(([, entry]) => entry.resolved !== undefined).map(([location]) => location)).toEqual(['node_modules/uses-tiny'])
+    expect(packagesIn(dir)).toEqual(['tiny', 'uses-tiny', 'uses-tiny/node_modules/tiny'])
+  })
+
+  test('ci leaves them out of the hidden lockfile, every time', async () => {
+    await using tmp = tempDir()
+    const { dir } = await skiffIn(tmp.path, { packageJson: packageJson(), lockfile: lockOf(packageJson(), locked(false)), npmrc }, ['ci'])
+    for (let run = 0; run < 2; run++) {
+      if (run > 0) expect((await runSkiff(dir, ['ci'], { registry: registry.url })).code).toBe(0)
+      const hidden = readJson(path.join(dir, 'node_modules/.package-lock.json')) as Lock
+      expect(Object.entries(hidden.packages).filter(([, entry]) => entry.resolved !== undefined).map(([location]) => location)).toEqual(['node_modules/uses-tiny'])
+    }
+  })
+})

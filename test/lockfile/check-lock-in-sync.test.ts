@@ -386,14 +386,14 @@ describe('checkLockInSync on real projects', () => {
 describe('lockSyncReport: entries nothing reaches', () => {
   test('a lockfile npm wrote has none, links and workspace folders included', () => {
     const localManifests = new Map(Object.entries({ 'packages/a': WS_A, 'packages/b': WS_B }))
-    expect(lockSyncReport(BASE_JSON, lockOf(BASE))).toEqual({ problems: [], unreached: [], wrongFlags: new Map() })
-    expect(lockSyncReport(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { localManifests, legacyPeerDeps: true })).toEqual({ problems: [], unreached: [], wrongFlags: new Map() })
+    expect(lockSyncReport(BASE_JSON, lockOf(BASE))).toMatchObject({ problems: [], unreached: [], wrongFlags: new Map() })
+    expect(lockSyncReport(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { localManifests, legacyPeerDeps: true })).toMatchObject({ problems: [], unreached: [], wrongFlags: new Map() })
   })
 
   test('a dependency taken out of package.json leaves its package and what only it needed unreached, with no problem', () => {
     const { react: _removed, ...dependencies } = BASE_JSON.dependencies
     const json = { ...BASE_JSON, dependencies }
-    expect(lockSyncReport(json, lockOf(BASE))).toEqual({
+    expect(lockSyncReport(json, lockOf(BASE))).toMatchObject({
       problems: [],
       unreached: ['node_modules/js-tokens', 'node_modules/loose-envify', 'node_modules/react'],
       wrongFlags: new Map(),
@@ -409,7 +409,7 @@ describe('lockSyncReport: entries nothing reaches', () => {
       'node_modules/utf-8-validate': { version: '6.0.4', dependencies: { 'node-gyp-build': '^4.3.0' } },
       'node_modules/ws': { version: '8.18.0', peerDependencies: { 'utf-8-validate': '>=5.0.2' }, peerDependenciesMeta: { 'utf-8-validate': { optional: true } } },
     }
-    expect(lockSyncReport(json, lockOf(packages))).toEqual({ problems: [], unreached: ['node_modules/node-gyp-build', 'node_modules/utf-8-validate'], wrongFlags: new Map() })
+    expect(lockSyncReport(json, lockOf(packages))).toMatchObject({ problems: [], unreached: ['node_modules/node-gyp-build', 'node_modules/utf-8-validate'], wrongFlags: new Map() })
   })
 
   test('flags the lockfile records wrongly are reported with the ones npm computes from the edges', () => {
@@ -424,6 +424,21 @@ describe('lockSyncReport: entries nothing reaches', () => {
       ['node_modules/lodash', { ...none, dev: true }],
       ['node_modules/react', none],
     ]))
+  })
+
+  test('registry dependencies are the packages every dependent asks the registry for (a range, tag, version or alias)', () => {
+    const json = { name: 'app', version: '1.0.0', dependencies: { 'is-number': '^7.0.0', react: 'https://example.com/react-18.3.1.tgz', lodash: 'npm:lodash@^4' } }
+    const packages = withLock((edit) => {
+      edit[''] = { name: 'app', version: '1.0.0', dependencies: json.dependencies }
+      edit['node_modules/lodash'] = { version: '4.18.1', license: 'MIT' }
+      edit['node_modules/react'] = { ...edit['node_modules/react'], resolved: 'https://example.com/react-18.3.1.tgz' }
+    })
+    expect([...lockSyncReport(json, lockOf(packages)).registryDependencies].sort()).toEqual([
+      'node_modules/is-number',
+      'node_modules/js-tokens',
+      'node_modules/lodash',
+      'node_modules/loose-envify',
+    ])
   })
 
   test("a reached package's bundled dependencies count as reached", () => {
@@ -449,6 +464,6 @@ describe('a file: folder outside the project', () => {
 
   test('has no problem for its unmet dependencies, and the copies npm put beside the project are unreached', () => {
     const localManifests = new Map([['../lib', { name: 'lib', version: '0.3.0', dependencies: { 'is-number': '^7.0.0' } }]])
-    expect(lockSyncReport(json, lockOf(packages), { localManifests })).toEqual({ problems: [], unreached: ['node_modules/is-number'], wrongFlags: new Map() })
+    expect(lockSyncReport(json, lockOf(packages), { localManifests })).toMatchObject({ problems: [], unreached: ['node_modules/is-number'], wrongFlags: new Map() })
   })
 })
