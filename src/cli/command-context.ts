@@ -45,8 +45,8 @@ export const installArgs = {
   json: { type: 'boolean', description: 'print one JSON document with the result' },
   backend: { type: 'string', description: 'how files reach node_modules: clone, hardlink or copy', valueHint: 'clone|hardlink|copy' },
   'fetch-concurrency': { type: 'string', description: 'downloads in flight (default 48)' },
-  'extract-workers': { type: 'string', description: 'threads extracting tarballs (default: cores)' },
-  'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 3)' },
+  'extract-workers': { type: 'string', description: 'threads extracting tarballs (default: cores; 0: the main thread)' },
+  'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 3; 0: the main thread)' },
   timings: { type: 'boolean', description: 'print the wall time and CPU of each step at the end (in --json: "timings")' },
 } satisfies ArgsDef
 
@@ -142,10 +142,12 @@ function isSetting(key: string, argDefs: ArgsDef): boolean {
   return NPM_FLAGS.has(key) || isSkiffSetting(key) || (argDefs[key] !== undefined && argDefs[key]?.type !== 'positional')
 }
 
-function positiveInt(value: unknown, flag: string): number | undefined {
+function wholeNumber(value: unknown, flag: string, least: number): number | undefined {
   if (value === undefined) return undefined
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw new SkiffError('EUSAGE', `--${flag} must be a positive whole number, not "${String(value)}"`)
+  if (!Number.isInteger(parsed) || parsed < least) {
+    throw new SkiffError('EUSAGE', `--${flag} must be a whole number of at least ${least}, not "${String(value)}"`)
+  }
   return parsed
 }
 
@@ -156,9 +158,10 @@ function tuningOf(args: CommandArgs): InstallTuning {
   }
   const tuning: InstallTuning = {}
   if (backend !== undefined) tuning.backend = backend
-  const fetchConcurrency = positiveInt(args['fetch-concurrency'], 'fetch-concurrency')
-  const extractWorkers = positiveInt(args['extract-workers'], 'extract-workers')
-  const linkWorkers = positiveInt(args['link-workers'], 'link-workers')
+  const fetchConcurrency = wholeNumber(args['fetch-concurrency'], 'fetch-concurrency', 1)
+  // 0 threads: the work is done on the main thread
+  const extractWorkers = wholeNumber(args['extract-workers'], 'extract-workers', 0)
+  const linkWorkers = wholeNumber(args['link-workers'], 'link-workers', 0)
   if (fetchConcurrency !== undefined) tuning.fetchConcurrency = fetchConcurrency
   if (extractWorkers !== undefined) tuning.extractWorkers = extractWorkers
   if (linkWorkers !== undefined) tuning.linkWorkers = linkWorkers

@@ -4,7 +4,6 @@
  * work for them), the scheduler's limits and executors, and the reify steps that touch disk.
  * Disposing it stops the pools after their running jobs.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import { syncBinLinks } from '../install/bins.ts'
 import { createLockCheckMemo, type LockCheckMemo } from '../install/lock-check-memo.ts'
@@ -14,12 +13,12 @@ import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { createLinker, defaultNodeVersion, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
+import { createLinker, DEFAULT_LINK_WORKERS, defaultNodeVersion, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { createRegistryClient, type CacheWrite, type RegistryClient } from '../registry/index.ts'
 import { threadCpu, type CpuTime, type Limits } from '../scheduler/index.ts'
 import { createStore, type Store } from '../store/index.ts'
-import { createExtractor, readUmask, type ExtractorPool } from '../tarball/index.ts'
+import { createExtractor, extractTarball, readUmask, type ExtractorPool } from '../tarball/index.ts'
 import type { Reporter } from '../ui/reporter.ts'
 import type { Timings } from '../ui/timings.ts'
 import { npmVersion, version } from './version.ts'
@@ -61,6 +60,18 @@ export interface InstallContext extends AsyncDisposable {
   reportThreadCpu(): Promise<void>
 }
 
+/**
+ * Below these sizes the work is done on the main thread: a worker thread costs ~15 ms of CPU to
+ * start (a JavaScript runtime of its own) and more memory than a few packages take to link or
+ * extract. Measured with --timings on the small and medium fixtures (README.md).
+ */
+const INLINE_LINK_MAX = 64
+const INLINE_EXTRACT_MAX = 8
+
+function linkWorkersFor(jobs: number): number {
+  return jobs < INLINE_LINK_MAX ? 0 : DEFAULT_LINK_WORKERS
+}
+
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
@@ -76,7 +87,7 @@ export function createInstallContext(
   // read once, before any worker runs (reading it can reset it for the whole process)
   const umask = readUmask()
   const cores = navigator.hardwareConcurrency || 2
-  const extractWorkers = tuning.extractWorkers ?? cores
+  const extractWorkers = tuning.extractWorkers || cores
   const limits: Limits = {
     fetch: tuning.fetchConcurrency ?? 48,
     extract: extractWorkers * 2,
@@ -90,10 +101,15 @@ export function createInstallContext(
   // starting idle workers costs start-up time on every core.
   const pools = new AsyncDisposableStack()
   let extractor: ExtractorPool | undefined
+  // how much the install has to do, once reify knows (before that: the pools' full size)
+  let work: { targets: number; removals: number; downloads: number } | undefined
   const store = createStore(config.cache, {
     extract: (bytes, destDir, options) => {
+      const extractOptions = { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo }
+      const inline = tuning.extractWorkers === 0 || (tuning.extractWorkers === undefined && work !== undefined && work.downloads < INLINE_EXTRACT_MAX)
+      if (inline && !extractor) return extractTarball(bytes, destDir, extractOptions)
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
-      return extractor.extract(bytes, destDir, { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo })
+      return extractor.extract(bytes, destDir, extractOptions)
     },
   })
   let packuments: PackumentPool | undefined
@@ -116,13 +132,10 @@ export function createInstallContext(
     backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: tuning.backend })
     if (backend.notice) reporter.notice(backend.notice)
     reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
-    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? 3, nativeIo: config.nativeIo }))
+    const jobs = work === undefined ? Infinity : work.targets + work.removals
+    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? linkWorkersFor(jobs), nativeIo: config.nativeIo }))
     return linker
   }
-  // Without node_modules this install will link: the workers start now, while the lockfile is
-  // read and checked, instead of after the first package is ready (the probe then writes in
-  // the project folder, as it would later).
-  if (!tuning.storeOnly && fs.existsSync(config.projectDir) && !fs.existsSync(path.join(config.projectDir, 'node_modules'))) getLinker()
 
   // npm fetches plain-http tarballs without a word; skiff fetches them too, and says so once a host
   const warnedHosts = new Set<string>()
@@ -164,6 +177,12 @@ export function createInstallContext(
         }),
     },
     removeDirs: (dirs) => getLinker().removeTargets(dirs),
+    // the link workers start as soon as the install's size is known, before the first package
+    // is ready to be linked (the probe then writes in the project folder, as it would later)
+    prepare: (planned) => {
+      work ??= planned
+      if (!tuning.storeOnly && planned.targets + planned.removals > 0) getLinker()
+    },
     // stale links go unless every installed package was just made; nothing made means the tree
     // only lost packages (an optional set a failed script took), which may have been all of them
     linkBins: (lock, installed, changed) =>

@@ -38,6 +38,11 @@ export interface ReifyEnv {
   onProgress?: (progress: { total: number; linked: number; downloaded: number; downloadedBytes: number }) => void
   /** called as each step ends, with its name */
   onStep?: (step: string) => void
+  /**
+   * told, before anything is done, how much there is to do: the pools behind the lanes size
+   * themselves by it (a small install links and extracts on the main thread)
+   */
+  prepare?: (work: { targets: number; removals: number; downloads: number }) => void
   signal?: AbortSignal
 }
 
@@ -56,22 +61,25 @@ export interface ReifyResult {
 export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall): Promise<ReifyResult> {
   const diff = env.current ? diffTrees(env.current, plan.installed) : undefined
   const create = diff?.create
-  if (diff && diff.remove.length > 0) {
-    await env.removeDirs(diff.remove.map((location) => join(env.projectDir, location)))
-    env.onStep?.('remove')
-  }
-
   const targets = create ? plan.targets.filter((target) => create.has(target.location)) : plan.targets
   const wanted = new Set(targets.map((target) => target.location))
   // a target whose parent folder is already in place does not wait for it
   const scheduled = targets.map((target): TargetSpec =>
     target.parent !== undefined && !wanted.has(target.parent) ? { ...target, parent: undefined } : target,
   )
+  const wants = wantsOf(scheduled, env.isStored)
+  const downloads = new Set(wants.flatMap((want) => (want.stored ? [] : [want.target.key]))).size
+  env.prepare?.({ targets: scheduled.length, removals: diff?.remove.length ?? 0, downloads })
+  if (diff && diff.remove.length > 0) {
+    await env.removeDirs(diff.remove.map((location) => join(env.projectDir, location)))
+    env.onStep?.('remove')
+  }
+
   const install = running ?? startScheduler(env)
   install.progress.total = scheduled.length
   let outcome: Outcome
   try {
-    install.scheduler.feed(wantsOf(scheduled, env.isStored))
+    install.scheduler.feed(wants)
     install.scheduler.end()
     outcome = await install.scheduler.done
   } finally {
@@ -155,7 +163,7 @@ export function startScheduler(env: Pick<ReifyEnv, 'limits' | 'executors' | 'onP
   }
 }
 
-function wantsOf(targets: TargetSpec[], isStored: (key: string) => boolean): Want[] {
+function wantsOf(targets: TargetSpec[], isStored: (key: string) => boolean): Array<Extract<Want, { type: 'need' }>> {
   return targets.map((target) => ({ type: 'need', target, stored: isStored(target.key) }))
 }
 

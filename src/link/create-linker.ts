@@ -14,6 +14,7 @@ import { SkiffError } from '../error/index.ts'
 import { countPaths, type PackageIndex } from '../tarball/index.ts'
 import type { Backend } from './probe-backend.ts'
 import { askThreadCpu, workerEntryUrl, type CpuTime } from '../scheduler/index.ts'
+import { runBatch } from './run-batch.ts'
 import {
   type BatchReport,
   type BatchRequest,
@@ -44,7 +45,7 @@ export interface Linker extends AsyncDisposable {
 
 export interface LinkerOptions {
   backend: Backend
-  /** worker threads; 3 measured best on 2 cores (README.md) */
+  /** worker threads; 3 measured best on 2 cores (README.md); 0 links on the calling thread */
   workers?: number
   /** false: link with node:fs only, never through libc (default true) */
   nativeIo?: boolean
@@ -67,8 +68,13 @@ interface Pending {
   reject: (error: SkiffError) => void
 }
 
+/** A worker thread, or the linker's own thread when it has no workers. */
+type Runner = Pick<Worker, 'postMessage' | 'ref' | 'unref' | 'terminate'>
+
 interface Slot {
-  worker: Worker
+  worker: Runner
+  /** the thread, when the slot is one */
+  thread?: Worker
   batches: Map<number, Pending[]>
   alive: boolean
 }
@@ -81,16 +87,33 @@ export function createLinker(options: LinkerOptions): Linker {
   let closed = false
   let drained: (() => void) | undefined
   const slots: Slot[] = []
-  for (let i = 0; i < Math.max(1, options.workers ?? DEFAULT_LINK_WORKERS); i++) slots.push(startSlot())
+  const workers = options.workers ?? DEFAULT_LINK_WORKERS
+  if (workers === 0) slots.push(inlineSlot())
+  for (let i = 0; i < workers; i++) slots.push(startSlot())
 
   function startSlot(): Slot {
     // smol: a link worker's work is in the kernel, its heap holds little; the small heap cut a
     // warm antd install's peak RSS from 149-155 MB to 129-132 MB (3 workers) at the same speed
     const worker = new Worker(workerEntryUrl(new URL('./link-worker.ts', import.meta.url)), { smol: true })
     worker.unref()
-    const slot: Slot = { worker, batches: new Map(), alive: true }
+    const slot: Slot = { worker, thread: worker, batches: new Map(), alive: true }
     worker.onmessage = (event: MessageEvent<BatchReport>) => settleBatch(slot, event.data)
     worker.onerror = (event: ErrorEvent) => stopSlot(slot, event.message)
+    return slot
+  }
+
+  /** No thread: each batch runs here, a turn of the event loop after it was sent. */
+  function inlineSlot(): Slot {
+    const slot: Slot = {
+      worker: {
+        postMessage: (request: BatchRequest) => setImmediate(() => settleBatch(slot, runBatch(request))),
+        ref() {},
+        unref() {},
+        terminate() {},
+      },
+      batches: new Map(),
+      alive: true,
+    }
     return slot
   }
 
@@ -215,8 +238,8 @@ export function createLinker(options: LinkerOptions): Linker {
       })
     },
 
-    threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
-    workers: slots.length,
+    threadCpu: () => askThreadCpu(slots.flatMap((slot) => (slot.alive && slot.thread ? [slot.thread] : []))),
+    workers,
 
     async [Symbol.asyncDispose]() {
       if (closed) return

@@ -243,7 +243,8 @@ describe('skiff ci', () => {
   test('--timings prints each step, the lanes and the worker threads on stderr, and --json carries them', async () => {
     await using tmp = tempDir()
     const dir = project(tmp.path)
-    const run = await runSkiff(dir, ['ci', '--timings'], { registry: registry.url })
+    // one link worker, where a tree this small is linked on the main thread by default
+    const run = await runSkiff(dir, ['ci', '--timings', '--link-workers', '1'], { registry: registry.url })
     expect(run.code).toBe(0)
     expect(run.stdout).not.toContain('timing')
     for (const step of ['start skiff', 'read package.json and lockfile', 'plan', 'fetch, extract and link', 'bin links', 'hidden lockfile', 'total']) {
@@ -251,7 +252,8 @@ describe('skiff ci', () => {
     }
     expect(run.stderr).toMatch(/^timing lane fetch: 5 jobs, busy \d+ms/m)
     expect(run.stderr).toMatch(/^timing lane link: 5 jobs/m)
-    expect(run.stderr).toMatch(/^timing threads link workers \(\d\): user \d+ms, sys \d+ms$/m)
+    expect(run.stderr).toMatch(/^timing threads link workers \(1\): user \d+ms, sys \d+ms$/m)
+    expect(run.stderr).toMatch(/^timing threads main thread \(1\): user \d+ms, sys \d+ms$/m)
 
     await using again = tempDir()
     const json = await runSkiff(project(again.path), ['ci', '--timings', '--json'], { registry: registry.url })

@@ -13,11 +13,13 @@
 import { describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { lockfileFor } from '../registry/index.ts'
+import { lockfileFor, type LockedPackage } from '../registry/index.ts'
 import {
   fixtureSuite,
   halfMadePackages,
+  LOCKED,
   PACKAGE_JSON,
+  PACKAGES,
   runSkiffFull,
   snapshotNodeModules,
   startSkiff,
@@ -28,12 +30,17 @@ import {
   type RunningSkiff,
 } from './fixture.ts'
 
-const suite = fixtureSuite()
+/** A dependency whose postinstall holds the install after the bin links, before the hidden lockfile. */
+const SLEEPER = { name: 'sleeper', version: '1.0.0', scripts: { postinstall: 'sleep 3' }, files: { 'index.js': 'module.exports = 1\n' } }
+const suite = fixtureSuite([SLEEPER])
+const STORED = [...PACKAGES, SLEEPER]
 
 const BETA = '/beta/-/beta-1.0.0.tgz'
 
 interface CrashPoint {
   name: string
+  /** the project this point is reached in, when not the fixture project */
+  project?: { packageJson: Record<string, unknown>; locked: LockedPackage[] }
   /** faults to arm before the run */
   arm?: () => void
   /** true once the install is at that point */
@@ -63,7 +70,13 @@ const POINTS: CrashPoint[] = [
     reached: ({ dir }) => hasEntry(path.join(dir, 'node_modules'), '.skiff-tmp-'),
   },
   {
+    // dependency scripts run after the bin links and before the hidden lockfile is written:
+    // a postinstall that takes a while holds the install there long enough to be stopped
     name: 'after the bin links, before the hidden lockfile',
+    project: {
+      packageJson: { ...PACKAGE_JSON, dependencies: { ...PACKAGE_JSON.dependencies, sleeper: '^1.0.0' }, allowScripts: { sleeper: true } },
+      locked: [...LOCKED, { name: 'sleeper', version: '1.0.0' }],
+    },
     reached: ({ dir }) => fs.existsSync(path.join(dir, 'node_modules', '.bin')),
   },
 ]
@@ -84,13 +97,23 @@ async function stopAt(point: CrashPoint, dir: string, cache: string, signal: Nod
   return { run, stopped: !ended }
 }
 
+/** The tree a clean, uninterrupted install of a project leaves. */
+async function cleanTreeOf(project: NonNullable<CrashPoint['project']>): Promise<string[]> {
+  await using tmp = tempDir()
+  const dir = writeFixtureProject(suite.registry, tmp.path, project)
+  const run = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
+  if (run.code !== 0) throw new Error(`clean install failed: ${run.stderr}`)
+  return snapshotNodeModules(dir)
+}
+
 describe('crash safety: skiff ci stopped and run again', () => {
   for (const point of POINTS) {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
       test(`${signal} ${point.name}: nothing unsound is left, and the next run equals a clean install`, async () => {
         await using tmp = tempDir()
-        const dir = writeFixtureProject(suite.registry, tmp.path)
+        const dir = writeFixtureProject(suite.registry, tmp.path, point.project ?? {})
         const cache = path.join(tmp.path, 'cache')
+        const cleanTree = point.project ? await cleanTreeOf(point.project) : suite.cleanTree
         try {
           const { run, stopped } = await stopAt(point, dir, cache, signal)
           const result = await run.exited
@@ -101,20 +124,20 @@ describe('crash safety: skiff ci stopped and run again', () => {
             expect(result.code).toBe(EXIT_CODES[signal])
             expect(result.stderr.trim().split('\n')).toEqual([`error EABORT stopped by ${signal}`])
             expect(await halfMadePackages(dir, suite.registry)).toEqual([])
-            expect(await storeProblems(cache, suite.registry)).toEqual([])
+            expect(await storeProblems(cache, suite.registry, STORED)).toEqual([])
             // a signal that lands while the hidden lockfile is written finds the install complete
-            if (fs.existsSync(path.join(dir, 'node_modules/.package-lock.json'))) expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
+            if (fs.existsSync(path.join(dir, 'node_modules/.package-lock.json'))) expect(snapshotNodeModules(dir)).toEqual(cleanTree)
           } else {
             expect(result.signal).toBe('SIGKILL')
-            const unsound = (await storeProblems(cache, suite.registry)).filter((problem) => !problem.startsWith('staging leftover'))
+            const unsound = (await storeProblems(cache, suite.registry, STORED)).filter((problem) => !problem.startsWith('staging leftover'))
             expect(unsound).toEqual([])
           }
 
           const again = await runSkiffFull(dir, ['ci'], { registry: suite.registry.url })
           expect(again.stderr).toBe('')
           expect(again.code).toBe(0)
-          expect(snapshotNodeModules(dir)).toEqual(suite.cleanTree)
-          expect(await storeProblems(cache, suite.registry)).toEqual([])
+          expect(snapshotNodeModules(dir)).toEqual(cleanTree)
+          expect(await storeProblems(cache, suite.registry, STORED)).toEqual([])
         } finally {
           suite.registry.clearFaults()
         }
@@ -152,7 +175,7 @@ describe('crash safety: skiff ci stopped and run again', () => {
     const cleanDir = writeFixtureProject(suite.registry, clean.path, { packageJson: next, locked: nextLocked })
     expect((await runSkiffFull(cleanDir, ['ci'], { registry: suite.registry.url })).code).toBe(0)
     expect(snapshotNodeModules(dir)).toEqual(snapshotNodeModules(cleanDir))
-    expect(await storeProblems(cache, suite.registry)).toEqual([])
+    expect(await storeProblems(cache, suite.registry, STORED)).toEqual([])
   }, 30_000)
 
   test('a hidden lockfile cut short by a crash mid-write, and the write\'s temp file, are not trusted: the next run equals a clean install', async () => {
