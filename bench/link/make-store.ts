@@ -5,7 +5,7 @@
  *
  *   bun bench/link/make-store.ts <project dir> <store dir>
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { countPaths, joinPaths, type PackageIndex } from '../../src/tarball/index.ts'
 
@@ -21,6 +21,7 @@ export const PLAN_FILE = 'plan.json'
 function storePackage(packageDir: string, storeDir: string): PackageIndex {
   const dirs: string[] = []
   const files: string[] = []
+  const sizes: number[] = []
   mkdirSync(storeDir, { recursive: true })
   const queue = ['']
   for (let i = 0; i < queue.length; i++) {
@@ -35,10 +36,11 @@ function storePackage(packageDir: string, storeDir: string): PackageIndex {
       } else if (entry.isFile()) {
         linkSync(path.join(packageDir, relPath), path.join(storeDir, relPath))
         files.push(relPath)
+        sizes.push(statSync(path.join(storeDir, relPath)).size)
       }
     }
   }
-  return { dirs: joinPaths(dirs), files: joinPaths(files) }
+  return { dirs: joinPaths(dirs), files: joinPaths(files), sizes: sizes.join(',') }
 }
 
 function main(projectDir: string, storeDir: string): void {

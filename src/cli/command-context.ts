@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ArgsDef } from 'citty'
 import { isSkiffSetting, loadConfig, NPM_FLAGS, type Config } from '../config/index.ts'
-import { SkiffError } from '../error/index.ts'
+import { findEnvironmentFault, SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
 import type { WorkspaceChoice } from '../install/workspace-scope.ts'
@@ -263,7 +263,8 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       return 0
     } catch (error) {
       // once a signal came, whatever failed after it failed because of it: report the signal
-      const printed = formatError(interrupt.signal.aborted ? interrupt.signal.reason : error, config?.redact ?? ((text) => text))
+      const places = config ? { cache: config.cache, project: config.projectDir } : {}
+      const printed = formatError(interrupt.signal.aborted ? interrupt.signal.reason : error, config?.redact ?? ((text) => text), places)
       reporter.error(printed.text, printed.json)
       return interrupt.signal.aborted ? exitCodeOfSignal : printed.exitCode
     } finally {
@@ -364,6 +365,11 @@ export function reifySummary(command: string, result: ReifyResult, installed: Re
 export function installFailure(failures: readonly Failure[]): unknown {
   const first = failures[0]
   if (failures.length === 1 && first) return first.error
+  // one fault of the machine (a full disk, a read-only cache) stops many packages: said once
+  const errno = findEnvironmentFault(first?.error)?.errno
+  if (errno && failures.every((failure) => findEnvironmentFault(failure.error)?.errno === errno)) {
+    return new SkiffError(errno, `${failures.length} packages could not be installed`, { cause: first?.error })
+  }
   return new SkiffError('EFETCH', `${failures.length} packages could not be installed`, {
     lines: failures.map((failure) => `${failure.pkg}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`),
     cause: first?.error,

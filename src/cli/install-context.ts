@@ -129,7 +129,8 @@ export function createInstallContext(
   let linker: Linker | undefined
   const getLinker = (): Linker => {
     if (linker) return linker
-    backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: tuning.backend })
+    const sampleFile = store.sampleFile()
+    backend = probeBackend({ storeDir: config.cache, projectDir: config.projectDir, requested: tuning.backend, ...(sampleFile ? { sampleFile } : {}) })
     if (backend.notice) reporter.notice(backend.notice)
     reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
     const jobs = work === undefined ? Infinity : work.targets + work.removals
@@ -149,6 +150,9 @@ export function createInstallContext(
   // git runs with this process's environment: the user's ssh agent, credential helpers, PATH
   const git = createGitPackages({ store, env: process.env, signal, ...(prepareGit === undefined ? {} : { prepare: prepareGit }) })
 
+  // store entries checked (or made) in this run: each is checked once, before its first link
+  const sound = new Set<string>()
+  let copyNoticeGiven = false
   const timings = tuning.timings
   const timed = <T>(lane: string, run: () => Promise<T>): Promise<T> => (timings ? timings.job(lane, run) : run())
   const services: ReifyServices = {
@@ -168,12 +172,21 @@ export function createInstallContext(
       extract: (job) =>
         timed('extract', async () => {
           await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
+          sound.add(job.key)
         }),
       link: (target) =>
         timed('link', async () => {
           const stored = store.get(target.key)
           if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
-          await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, pkg: target.pkg })
+          const verify = !sound.has(target.key)
+          const result = await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, verify, pkg: target.pkg })
+          if (result.damaged === undefined) sound.add(target.key)
+          else reporter.warn(`the cached copy of ${target.pkg} is not as it was stored (${result.damaged}); downloading it again`)
+          if (result.copied && !copyNoticeGiven) {
+            copyNoticeGiven = true
+            reporter.notice(`hardlinking some of the cache's files is not permitted (they belong to another user, and fs.protected_hardlinks is on); those packages are copied instead`)
+          }
+          return result
         }),
     },
     removeDirs: (dirs) => getLinker().removeTargets(dirs),

@@ -2,7 +2,7 @@
  * The one place an error becomes text: code and message first, then the hint, the detail
  * lines and the chain of causes. Secrets are removed on the way out.
  */
-import { isSkiffError, type SkiffError } from '../error/index.ts'
+import { asEnvironmentError, isSkiffError, type Places, type SkiffError } from '../error/index.ts'
 
 export interface PrintedError {
   text: string
@@ -10,7 +10,12 @@ export interface PrintedError {
   exitCode: number
 }
 
-export function formatError(error: unknown, redact: (text: string) => string): PrintedError {
+/**
+ * `places`: the cache and the project, so that a fault of the machine (a full disk, a read-only
+ * or unwritable folder, ...) is told as one paragraph naming the one involved.
+ */
+export function formatError(thrown: unknown, redact: (text: string) => string, places: Places = {}): PrintedError {
+  const error = asEnvironmentError(thrown, places) ?? thrown
   const causes = causeChain(error).map((cause) => redact(describe(cause)))
   if (!isSkiffError(error)) {
     const message = redact(error instanceof Error ? (error.stack ?? error.message) : String(error))

@@ -47,6 +47,18 @@ export type ErrorCode =
   | 'ENOBIN'
   | 'ELSPROBLEMS'
   | 'ESTRICTALLOWSCRIPTS'
+  // faults of the machine, under the errno npm reports them with (environment-error.ts)
+  | 'ENOSPC'
+  | 'EDQUOT'
+  | 'EACCES'
+  | 'EPERM'
+  | 'EROFS'
+  | 'EEXIST'
+  | 'ENOTDIR'
+  | 'EISDIR'
+  | 'EBUSY'
+  | 'EMFILE'
+  | 'ENFILE'
 
 export interface ErrorDetails {
   hint?: string
@@ -89,3 +101,5 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 export { closeMatches } from './did-you-mean.ts'
+
+export { asEnvironmentError, environmentError, findEnvironmentFault, isEnvironmentCode, type EnvironmentCode, type EnvironmentFault, type Places } from './environment-error.ts'

@@ -14,7 +14,7 @@
  *     what differs is changed; otherwise node_modules is emptied first, as npm ci does.
  *  4. reify: scheduler (fetch -> store -> link), link entries, .bin links, hidden lockfile.
  */
-import { readdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import {
@@ -24,7 +24,7 @@ import {
   findWorkspaces,
   isInNodeModules,
   createLockSyncError,
-  isHiddenLockfileCurrent,
+  readTrustedTree,
   readHiddenLockfile,
   readLocalManifests,
   readLockfile,
@@ -54,7 +54,7 @@ export interface CiInput {
   workspaces?: WorkspaceChoice
 }
 
-export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'changedOnDisk' | 'writeHiddenLockfile' | 'linkBins'> {
   /** the registry manifests of what an old lockfile, or an entry with neither resolved nor integrity, lacks */
   inflater: () => Promise<LockInflater>
   /** engines that exclude this node or npm (errors under engine-strict) */
@@ -93,9 +93,9 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     throw error
   }
   const { lock, installed, plan } = prepared
-  const current = await currentTree(projectDir)
+  const trusted = await currentTree(projectDir)
   step('read the hidden lockfile')
-  if (!current) {
+  if (!trusted) {
     await emptyNodeModules(projectDir, workspaceFolders(lock))
     step('empty node_modules')
   }
@@ -105,7 +105,8 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     {
       ...services,
       projectDir,
-      current,
+      current: trusted?.packages,
+      changedOnDisk: trusted?.changed,
       linkBins: (made, changed) => services.linkBins(installed, made, changed),
       writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
     },
@@ -175,12 +176,21 @@ async function prepare(
   return { lock, installed, plan }
 }
 
-/** The tree a previous install left, when its hidden lockfile can be trusted. */
-export async function currentTree(projectDir: string): Promise<ReadonlyMap<string, LockEntry> | undefined> {
+export interface CurrentTree {
+  packages: ReadonlyMap<string, LockEntry>
+  /** packages whose files changed since the previous install: made again */
+  changed: ReadonlySet<string>
+}
+
+/**
+ * The tree a previous install left, when its hidden lockfile can be trusted, and which of its
+ * packages had a file added, removed or changed since (made again, so that the result is what
+ * a clean install makes).
+ */
+export async function currentTree(projectDir: string): Promise<CurrentTree | undefined> {
   const hidden = await readHiddenLockfile(projectDir).catch(() => undefined)
   if (!hidden) return undefined
-  if (!(await isHiddenLockfileCurrent(projectDir, hidden))) return undefined
-  return hidden.packages
+  return readTrustedTree(projectDir, hidden)
 }
 
 /** Whether any node_modules folder of the project (the root's, a workspace's) holds anything. */
@@ -200,22 +210,38 @@ export function workspaceFolders(lock: Lockfile): string[] {
 /**
  * npm ci removes node_modules (the root's and each workspace's) before installing. Each folder
  * is renamed aside first, so the project never holds a half-deleted tree, then deleted;
- * leftovers of an earlier run stopped mid-delete go too.
+ * leftovers of an earlier run stopped mid-delete go too. A node_modules that cannot be renamed
+ * (a mount point, as a Docker volume is: EBUSY; or a folder whose parent may not be changed) is
+ * emptied instead, as npm ci empties it: its hidden lockfile first, then every entry moved into
+ * one hidden folder inside it, which is deleted.
  */
 export async function emptyNodeModules(projectDir: string, workspaces: string[]): Promise<void> {
   const doomed: string[] = []
   for (const folder of ['', ...workspaces]) {
     const base = join(projectDir, folder)
-    const aside = join(base, `${ASIDE_PREFIX}${process.pid}`)
+    const nodeModules = join(base, 'node_modules')
     try {
-      await rename(join(base, 'node_modules'), aside)
+      await rename(nodeModules, join(base, `${ASIDE_PREFIX}${process.pid}`))
     } catch (error) {
-      if (errnoCode(error) !== 'ENOENT' && errnoCode(error) !== 'ENOTDIR') throw error
+      const code = errnoCode(error)
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') doomed.push(await emptyInPlace(nodeModules))
     }
     const names = await readdir(base).catch(() => [] as string[])
     for (const name of names) if (name.startsWith(ASIDE_PREFIX)) doomed.push(join(base, name))
   }
   await Promise.all(doomed.map((dir) => rm(dir, { recursive: true, force: true })))
+}
+
+/** Moves everything in `nodeModules` into a hidden folder inside it, and returns that folder. */
+async function emptyInPlace(nodeModules: string): Promise<string> {
+  const aside = join(nodeModules, `${ASIDE_PREFIX}${process.pid}`)
+  await mkdir(aside, { recursive: true })
+  // without its hidden lockfile, a folder emptied halfway is never trusted
+  await rm(join(nodeModules, '.package-lock.json'), { force: true })
+  for (const name of await readdir(nodeModules)) {
+    if (join(nodeModules, name) !== aside) await rename(join(nodeModules, name), join(aside, name))
+  }
+  return aside
 }
 
 const ASIDE_PREFIX = '.node_modules.skiff-old-'

@@ -2,7 +2,8 @@
  * What an install has to change in an existing node_modules, given what the hidden lockfile
  * says is there (and it was checked to match the disk). Pure.
  *
- * A package whose entry is unchanged stays; a changed one is replaced together with every
+ * A package whose entry is unchanged stays; a changed one, or one whose files changed on disk
+ * (`changedOnDisk`), is replaced together with every
  * package nested in its folder (replacing the folder removes them); a package no longer
  * wanted is removed, unless an enclosing folder is removed or replaced anyway. Folders outside
  * node_modules that the hidden lockfile lists (workspaces, `file:` targets, as link targets)
@@ -19,7 +20,11 @@ export interface TreeDiff {
   unchanged: number
 }
 
-export function diffTrees(current: ReadonlyMap<string, LockEntry>, wanted: ReadonlyMap<string, LockEntry>): TreeDiff {
+export function diffTrees(
+  current: ReadonlyMap<string, LockEntry>,
+  wanted: ReadonlyMap<string, LockEntry>,
+  changedOnDisk: ReadonlySet<string> = new Set(),
+): TreeDiff {
   const create = new Set<string>()
   const replaced = new Set<string>()
   for (const [location, entry] of wanted) {
@@ -28,7 +33,7 @@ export function diffTrees(current: ReadonlyMap<string, LockEntry>, wanted: Reado
       create.add(location)
       continue
     }
-    if (!sameInstall(before, entry)) {
+    if (!sameInstall(before, entry) || changedOnDisk.has(location)) {
       create.add(location)
       replaced.add(location)
     }

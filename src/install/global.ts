@@ -74,7 +74,7 @@ export async function installGlobal(request: GlobalInstallRequest, services: Omi
     const result = await install(installRequest, {
       ...services,
       // the other global packages are not looked at; the ones replaced are moved aside first
-      currentTree: () => Promise.resolve(new Map()),
+      currentTree: () => Promise.resolve({ packages: new Map(), changed: new Set<string>() }),
       hasNodeModules: () => Promise.resolve(false),
       emptyNodeModules: () => Promise.resolve(),
       beforeReify: async (lock) => {

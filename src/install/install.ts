@@ -39,6 +39,7 @@ import {
 import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type LockInflater, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
+import type { CurrentTree } from './ci.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { prefetchInto, supplementLock } from './supplement-lock.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
@@ -73,12 +74,12 @@ export interface InstallRequest {
   plan: Omit<PlanOptions, 'projectDir'>
 }
 
-export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> {
+export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'changedOnDisk' | 'writeHiddenLockfile' | 'linkBins'> {
   /** the registry manifests of what an old lockfile, or an entry with neither resolved nor integrity, lacks */
   inflater: () => Promise<LockInflater>
   io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
-  currentTree: () => Promise<ReadonlyMap<string, LockEntry> | undefined>
+  currentTree: () => Promise<CurrentTree | undefined>
   /** called with the tree once it is final, before node_modules changes (global installs move what they replace aside) */
   beforeReify?: (lock: Lockfile) => Promise<void>
   /** whether any node_modules folder of the project (the root's, a workspace's) holds anything */
@@ -171,7 +172,8 @@ export async function install(request: InstallRequest, services: InstallServices
   let reified: ReifyResult | undefined
   if (plan !== undefined) {
     await services.beforeReify?.(lock)
-    const current = await services.currentTree()
+    const trusted = await services.currentTree()
+    const current = trusted?.packages
     // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
     // lockfile it is known only when there is nothing, else the whole tree is made.
     const onDisk = current ?? ((await services.hasNodeModules(lock)) ? undefined : new Map<string, LockEntry>())
@@ -184,6 +186,7 @@ export async function install(request: InstallRequest, services: InstallServices
         ...services,
         projectDir,
         current,
+        changedOnDisk: trusted?.changed,
         linkBins: (installed, changed) => services.linkBins(lock, installed, changed),
         writeHiddenLockfile: (installed) => services.writeHiddenLockfile(lock, installed, format),
       },

@@ -88,7 +88,11 @@ function tryCreate(file: string, owner: LockOwner): boolean {
       hint: 'check that the project folder is writable',
     })
   } finally {
-    fs.rmSync(temp, { force: true })
+    try {
+      fs.rmSync(temp, { force: true })
+    } catch {
+      // a read-only folder fails this too: the error that came first is the one to report
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export interface ReifyEnv {
   executors: Executors
   /** entries of the tree already in node_modules (from a hidden lockfile that matches the disk), if any */
   current?: ReadonlyMap<string, LockEntry>
+  /** locations of `current` whose files changed since it was written: made again */
+  changedOnDisk?: ReadonlySet<string>
   removeDirs: (dirs: string[]) => Promise<void>
   linkBins: (installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
   writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
@@ -59,7 +61,10 @@ export interface ReifyResult {
  * while it was still resolving the tree; reify ends its input and disposes of it.
  */
 export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall): Promise<ReifyResult> {
-  const diff = env.current ? diffTrees(env.current, plan.installed) : undefined
+  // a changed package is made again only where this plan makes packages (not outside a -w scope)
+  const targetLocations = new Set(plan.targets.map((target) => target.location))
+  const changedOnDisk = new Set([...(env.changedOnDisk ?? [])].filter((location) => targetLocations.has(location)))
+  const diff = env.current ? diffTrees(env.current, plan.installed, changedOnDisk) : undefined
   const create = diff?.create
   const targets = create ? plan.targets.filter((target) => create.has(target.location)) : plan.targets
   const wanted = new Set(targets.map((target) => target.location))

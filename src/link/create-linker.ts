@@ -10,7 +10,7 @@
  * Every job's promise settles: with the batch's report, with the worker's crash, or with
  * EABORT when the linker is disposed before the job started.
  */
-import { SkiffError } from '../error/index.ts'
+import { isEnvironmentCode, SkiffError } from '../error/index.ts'
 import { countPaths, type PackageIndex } from '../tarball/index.ts'
 import type { Backend } from './probe-backend.ts'
 import { askThreadCpu, workerEntryUrl, type CpuTime } from '../scheduler/index.ts'
@@ -29,13 +29,22 @@ export interface LinkJob {
   targetDir: string
   /** the package gets files of its own (it has install scripts that could write through a hardlink) */
   privateCopy: boolean
+  /** check the stored files against `index.sizes` and the marker before linking (store's verifyStoredFiles) */
+  verify?: boolean
   /** name@version, for error messages */
   pkg?: string
 }
 
+/** How a link job ended, when it did not fail: `damaged` says what is wrong with the stored copy (nothing was linked). */
+export interface LinkResult {
+  damaged?: string
+  /** hardlinking was not permitted for this package's files (another user's, under fs.protected_hardlinks): it was copied */
+  copied?: boolean
+}
+
 export interface Linker extends AsyncDisposable {
-  /** Materialises a stored package at targetDir, replacing what is there. */
-  link(job: LinkJob): Promise<void>
+  /** Materialises a stored package at targetDir, replacing what is there, unless its stored copy is damaged. */
+  link(job: LinkJob): Promise<LinkResult>
   /** Removes package folders (or links) that should no longer be in node_modules. */
   removeTargets(dirs: readonly string[]): Promise<void>
   /** the CPU its worker threads used (ask when nothing is being linked); null where it cannot be read */
@@ -53,6 +62,9 @@ export interface LinkerOptions {
 
 export const DEFAULT_LINK_WORKERS = 3
 
+const LINKED: LinkResult = Object.freeze({})
+const COPIED: LinkResult = Object.freeze({ copied: true })
+
 // A job's cost in units of one file link: a folder costs several links (notes/link-probe.md,
 // finding 4), and each package pays a mkdir and a rename.
 const DIR_COST = 4
@@ -64,7 +76,7 @@ interface Pending {
   wire: WireJob
   cost: number
   pkg: string | undefined
-  resolve: () => void
+  resolve: (result: LinkResult) => void
   reject: (error: SkiffError) => void
 }
 
@@ -117,7 +129,7 @@ export function createLinker(options: LinkerOptions): Linker {
     return slot
   }
 
-  function enqueue(wire: WireJob, cost: number, pkg: string | undefined): Promise<void> {
+  function enqueue(wire: WireJob, cost: number, pkg: string | undefined): Promise<LinkResult> {
     if (closed) return Promise.reject(abortError(wire.targetDir, pkg))
     return new Promise((resolve, reject) => {
       queue.push({ wire, cost, pkg, resolve, reject })
@@ -169,10 +181,12 @@ export function createLinker(options: LinkerOptions): Linker {
     slot.batches.delete(report.batchId)
     if (slot.batches.size === 0) slot.worker.unref()
     const failures = new Map(report.failures.map((failure) => [failure.id, failure]))
+    const copied = new Set(report.copied)
     for (const pending of batch) {
       const failure = failures.get(pending.wire.id)
-      if (failure) pending.reject(jobError(pending, failure))
-      else pending.resolve()
+      if (failure?.damaged !== undefined) pending.resolve({ damaged: failure.damaged })
+      else if (failure) pending.reject(jobError(pending, failure))
+      else pending.resolve(copied.has(pending.wire.id) ? COPIED : LINKED)
     }
     afterProgress()
   }
@@ -219,6 +233,8 @@ export function createLinker(options: LinkerOptions): Linker {
         targetDir: job.targetDir,
         dirs: job.index.dirs,
         files: job.index.files,
+        sizes: job.index.sizes,
+        verify: job.verify ?? false,
       }
       const cost = PACKAGE_COST + countPaths(job.index.files) + DIR_COST * countPaths(job.index.dirs)
       return enqueue(wire, cost, job.pkg)
@@ -273,15 +289,18 @@ const HINTS: Record<string, string> = {
   ENOSPC: 'the disk is full; free some space and run the install again',
   EXDEV: 'the cache and node_modules are on different filesystems; try --backend copy',
   EMLINK: 'a cached file has too many hardlinks; try --backend copy',
-  ENOENT: 'the cached copy of this package is incomplete; clear the cache entry and run the install again',
+  ENOENT: 'a folder went away while linking (something else changed node_modules); run the install again',
 }
 
 function jobError(pending: Pending, failure: JobFailure): SkiffError {
   const { wire, pkg } = pending
   const what = wire.kind === 'link' ? `could not link into ${wire.targetDir}` : `could not remove ${wire.targetDir}`
+  // a fault of the machine (full disk, read-only folder) is told once for the whole install, from its errno and path
+  const systemError = isEnvironmentCode(failure.errno) ? Object.assign(new Error(failure.message), { code: failure.errno, path: failure.path }) : undefined
   return new SkiffError('ELINK', `${pkg ?? wire.targetDir}: ${what}: ${failure.message}`, {
     pkg,
     path: failure.path ?? wire.targetDir,
     hint: failure.errno ? HINTS[failure.errno] : undefined,
+    ...(systemError ? { cause: systemError } : {}),
   })
 }

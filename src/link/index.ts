@@ -1,5 +1,5 @@
 export { probeBackend, type Backend, type BackendKind, type ProbeOptions } from './probe-backend.ts'
-export { createLinker, DEFAULT_LINK_WORKERS, type LinkJob, type Linker, type LinkerOptions } from './create-linker.ts'
+export { createLinker, DEFAULT_LINK_WORKERS, type LinkJob, type Linker, type LinkerOptions, type LinkResult } from './create-linker.ts'
 export { linkBins, type LinkBinsOptions } from './link-bins.ts'
 export { planBinLinks, type BinLink, type BinNode } from './plan-bin-links.ts'
 export { isPlatformCompatible, type Libc, type Platform, type PlatformRequirement } from './is-platform-compatible.ts'

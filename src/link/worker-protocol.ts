@@ -20,6 +20,10 @@ export type WireJob =
       dirs: string
       /** PackageIndex.files: NUL-joined */
       files: string
+      /** PackageIndex.sizes: what the stored files are checked against */
+      sizes: string
+      /** check the stored files before linking them (the store entry was not checked yet in this install) */
+      verify: boolean
     }
   | { kind: 'remove'; id: number; targetDir: string }
 
@@ -35,12 +39,16 @@ export interface JobFailure {
   errno?: string
   /** the file or folder the failing call was about */
   path?: string
+  /** the store entry failed its check (or a file went missing while linking): nothing was linked; what is wrong */
+  damaged?: string
 }
 
 /** Sent once per batch, after every job in it has ended; jobs not listed succeeded. */
 export interface BatchReport {
   batchId: number
   failures: JobFailure[]
+  /** hardlink jobs whose package was copied instead: linking a store file was not permitted (EPERM) */
+  copied?: number[]
 }
 
 /** PackageIndex's encoding, split here so that the worker's bundle needs nothing of tarball/. */

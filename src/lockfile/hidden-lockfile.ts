@@ -13,6 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { errnoCode } from '../error/index.ts'
 import type { JsonFormat } from './detect-format.ts'
+import { findChangedPackages } from './changed-packages.ts'
 import { isInNodeModules, linkTarget } from './location.ts'
 import { hiddenLockfilePath } from './read-lockfile.ts'
 import { serializeLockfile } from './serialize-lockfile.ts'
@@ -66,11 +67,34 @@ export async function isHiddenLockfileCurrent(projectDir: string, hidden: Lockfi
   return findHiddenLockfileMismatch(projectDir, hidden) === undefined
 }
 
-/** Why the hidden lockfile cannot be trusted, or undefined if it can. */
-export function findHiddenLockfileMismatch(projectDir: string, hidden: Lockfile): string | undefined {
+/**
+ * What an install may keep of node_modules: `undefined` when the hidden lockfile cannot be
+ * trusted (a package folder added, removed or missing: the tree is made again), else the
+ * packages it lists and those of them whose files changed since it was written
+ * (changed-packages.ts), which are made again alone. Unlike npm's reading, a package folder
+ * newer than the lockfile is one changed package, not a reason to distrust the whole tree.
+ */
+export function readTrustedTree(projectDir: string, hidden: Lockfile): { packages: ReadonlyMap<string, LockEntry>; changed: Set<string> } | undefined {
   const lockStat = statOrUndefined(hiddenLockfilePath(projectDir))
-  if (lockStat === undefined) return 'no hidden lockfile'
-  const walk = new HiddenLockWalk(projectDir, hidden.packages, Math.trunc(lockStat.mtimeMs) + MTIME_JITTER_MS)
+  if (lockStat === undefined || findHiddenLockfileMismatch(projectDir, hidden, { packageChanges: true }) !== undefined) return undefined
+  // no jitter here, as every file of every package was written before the hidden lockfile; its
+  // mtime was stamped from a Date, in whole milliseconds, over the kernel's finer one
+  return { packages: hidden.packages, changed: findChangedPackages(projectDir, hidden.packages, Math.trunc(lockStat.mtimeMs) + 1) }
+}
+
+function hiddenLockTimeMs(projectDir: string): number | undefined {
+  const lockStat = statOrUndefined(hiddenLockfilePath(projectDir))
+  return lockStat === undefined ? undefined : Math.trunc(lockStat.mtimeMs) + MTIME_JITTER_MS
+}
+
+/**
+ * Why the hidden lockfile cannot be trusted, or undefined if it can. With `packageChanges`, a
+ * package folder newer than the lockfile is left to findChangedPackages.
+ */
+export function findHiddenLockfileMismatch(projectDir: string, hidden: Lockfile, options: { packageChanges?: boolean } = {}): string | undefined {
+  const lockTimeMs = hiddenLockTimeMs(projectDir)
+  if (lockTimeMs === undefined) return 'no hidden lockfile'
+  const walk = new HiddenLockWalk(projectDir, hidden.packages, lockTimeMs, options.packageChanges === true)
   try {
     walk.visit(path.join(projectDir, 'node_modules'))
     for (const folder of foldersOutsideNodeModules(hidden.packages)) walk.visit(path.join(projectDir, folder))
@@ -95,6 +119,7 @@ class HiddenLockWalk {
     private readonly projectDir: string,
     private readonly packages: ReadonlyMap<string, LockEntry>,
     private readonly lockTimeMs: number,
+    private readonly packageChanges: boolean,
   ) {}
 
   visit(dir: string): void {
@@ -104,7 +129,7 @@ class HiddenLockWalk {
     this.seen.add(location)
     const stats = statOrUndefined(dir)
     if (stats === undefined) return
-    if (Math.trunc(stats.mtimeMs) > this.lockTimeMs) throw new Mismatch(`out of date, updated: ${location}`)
+    if (Math.trunc(stats.mtimeMs) > this.lockTimeMs && (isContainer || !this.packageChanges)) throw new Mismatch(`out of date, updated: ${location}`)
     if (!isContainer && !this.packages.has(location)) throw new Mismatch(`missing from lockfile: ${location}`)
     const listed = isContainer ? dir : path.join(dir, 'node_modules')
     for (const dirent of readDirents(listed)) {

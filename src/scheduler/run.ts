@@ -11,12 +11,13 @@ import { SkiffError } from '../error/index.ts'
 import { createInbox } from './inbox.ts'
 import { createLane, type Lane, type Task } from './lane.ts'
 import { createState, step } from './step.ts'
-import type { Command, Event, Key, Limits, Outcome, Settlement, Source, TargetSpec, WaiterId } from './types.ts'
+import type { Command, Event, Key, Limits, LinkReport, Outcome, Settlement, Source, TargetSpec, WaiterId } from './types.ts'
 
 export interface Executors {
   fetch(job: { key: Key; pkg: string; source: Source }, signal: AbortSignal): Promise<Uint8Array>
   extract(job: { key: Key; pkg: string; source: Source; bytes: Uint8Array }, signal: AbortSignal): Promise<void>
-  link(target: TargetSpec, signal: AbortSignal): Promise<void>
+  /** resolves `{ damaged }` when the stored copy failed its check: the key is then fetched again */
+  link(target: TargetSpec, signal: AbortSignal): Promise<LinkReport | void>
 }
 
 /** What a source yields: a target to install or a key to fetch ahead. */
@@ -109,8 +110,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const target = command.target
         return admit(lanes.link, async (signal) => {
           try {
-            await executors.link(target, signal)
-            inbox.post({ type: 'linked', location: target.location })
+            const report = await executors.link(target, signal)
+            if (report?.damaged === undefined) inbox.post({ type: 'linked', location: target.location })
+            else inbox.post({ type: 'damaged', location: target.location, reason: report.damaged })
           } catch (error) {
             inbox.post({ type: 'failed', job: { lane: 'link', location: target.location }, error })
           }

@@ -6,9 +6,16 @@
  *
  *   per key:    absent -> queued -> fetching -> fetched -> extracting -> stored
  *               absent -> stored                      (store hit)
+ *               stored -> queued                      (a link job found the stored copy damaged; once)
  *               any    -> failed                      (error kept, waiters settled)
  *   per target: waiting(key, parent) -> ready -> linking -> linked
+ *               linking -> waiting                    (damaged: it waits for the key to be stored again)
  *               waiting -> failed | dropped           (its key or its parent failed)
+ *
+ * A damaged store entry is never linked and never a lasting failure: the key goes back to the
+ * fetch queue and the store replaces the entry when the fresh copy is added. A report about an
+ * entry stored again since that link job started only retries the link; a key whose fresh copy
+ * is found damaged again fails its targets (something keeps changing the store).
  *
  * Capacity is decided here, so the lanes are never over-filled: links go first (they finish
  * targets), then extractions, then downloads. A download is admitted only while downloads in
@@ -32,6 +39,10 @@ interface KeyState {
   phase: KeyPhase
   error?: unknown
   bytes?: Uint8Array
+  /** how many times the key became stored in this run (a store hit counts as the first) */
+  storedCount: number
+  /** fetched again because a link job found its stored copy damaged */
+  refetched: boolean
   /** locations of targets that wait for this key */
   targets: string[]
   waiters: WaiterId[]
@@ -43,6 +54,8 @@ interface TargetState {
   waiters: WaiterId[]
   /** locations of targets whose parent this is */
   children: string[]
+  /** the key's storedCount when the last link job started */
+  linkedFrom: number
 }
 
 export interface SchedulerState {
@@ -111,6 +124,10 @@ export function step(state: SchedulerState, event: Event): Command[] {
       state.inFlight.link--
       onLinked(state, mustTarget(state, event.location), out)
       break
+    case 'damaged':
+      state.inFlight.link--
+      onDamaged(state, mustTarget(state, event.location), event.reason, out)
+      break
     case 'failed':
       onFailed(state, event, out)
       break
@@ -134,7 +151,7 @@ function onNeed(state: SchedulerState, spec: TargetSpec, stored: boolean, waiter
     joinTarget(existing, spec, waiter, out)
     return
   }
-  const target: TargetState = { spec, phase: 'waiting', waiters: waiter === undefined ? [] : [waiter], children: [] }
+  const target: TargetState = { spec, phase: 'waiting', waiters: waiter === undefined ? [] : [waiter], children: [], linkedFrom: 0 }
   state.targets.set(spec.location, target)
   const orphans = state.orphans.get(spec.location)
   if (orphans) {
@@ -199,7 +216,7 @@ function onPrefetch(
 function ensureKey(state: SchedulerState, id: Key, pkg: string, source: Source, stored: boolean): KeyState {
   const known = state.keys.get(id)
   if (known) return known
-  const key: KeyState = { key: id, pkg, source, phase: stored ? 'stored' : 'queued', targets: [], waiters: [] }
+  const key: KeyState = { key: id, pkg, source, phase: stored ? 'stored' : 'queued', storedCount: stored ? 1 : 0, refetched: false, targets: [], waiters: [] }
   state.keys.set(id, key)
   if (!stored) state.fetchQueue.push(id)
   return key
@@ -221,6 +238,7 @@ function onFetched(state: SchedulerState, id: Key, bytes: Uint8Array): void {
 
 function onStored(state: SchedulerState, key: KeyState, out: Command[]): void {
   key.phase = 'stored'
+  key.storedCount++
   key.bytes = undefined
   for (const waiter of key.waiters) out.push({ type: 'settle', waiter, result: { ok: true } })
   key.waiters = []
@@ -236,6 +254,37 @@ function onLinked(state: SchedulerState, target: TargetState, out: Command[]): v
     makeReadyIfStored(state, child, mustKey(state, child.spec.key))
   }
   target.children = []
+}
+
+function onDamaged(state: SchedulerState, target: TargetState, reason: string, out: Command[]): void {
+  // failed meanwhile (its key's fresh download failed): nothing more to do
+  if (target.phase !== 'linking') return
+  const key = mustKey(state, target.spec.key)
+  target.phase = 'waiting'
+  if (key.phase === 'failed') {
+    failTarget(state, target, key.error, out)
+    return
+  }
+  // being fetched again: storing it makes the target ready
+  if (key.phase !== 'stored') return
+  if (key.storedCount !== target.linkedFrom) {
+    makeReadyIfStored(state, target, key)
+    return
+  }
+  if (key.refetched) {
+    failTarget(state, target, damagedAgain(target.spec, reason), out)
+    return
+  }
+  key.refetched = true
+  key.phase = 'queued'
+  state.fetchQueue.push(key.key)
+}
+
+function damagedAgain(spec: TargetSpec, reason: string): SkiffError {
+  return new SkiffError('ESTORE', `${spec.pkg}: the cached copy is damaged again after a fresh download (${reason})`, {
+    pkg: spec.pkg,
+    hint: 'something keeps changing the cache while skiff installs; check what else writes there, or use another cache with --cache',
+  })
 }
 
 function makeReadyIfStored(state: SchedulerState, target: TargetState, key: KeyState): void {
@@ -275,6 +324,9 @@ function failKey(state: SchedulerState, key: KeyState, error: unknown, out: Comm
   const required: string[] = []
   for (const location of key.targets) {
     const target = mustTarget(state, location)
+    // a target linked before the key was fetched again keeps its folder; one being linked
+    // reports back, and its report decides
+    if (target.phase === 'linked' || target.phase === 'linking') continue
     if (target.spec.optional) dropTarget(state, target, error, out)
     else required.push(...markFailed(state, target, error, out))
   }
@@ -352,6 +404,7 @@ function pump(state: SchedulerState, out: Command[]): void {
   while (inFlight.link < limits.link && state.readyQueue.length > 0) {
     const target = mustTarget(state, state.readyQueue.shift() as string)
     target.phase = 'linking'
+    target.linkedFrom = mustKey(state, target.spec.key).storedCount
     inFlight.link++
     out.push({ type: 'link', target: target.spec })
   }

@@ -47,6 +47,8 @@ export type Event =
   | { type: 'fetched'; key: Key; bytes: Uint8Array }
   | { type: 'extracted'; key: Key }
   | { type: 'linked'; location: string }
+  /** the link job found the key's store entry damaged and linked nothing */
+  | { type: 'damaged'; location: string; reason: string }
   | { type: 'failed'; job: Job; error: unknown }
   /** every source has ended: no further need or prefetch will come */
   | { type: 'inputEnd' }
@@ -54,6 +56,11 @@ export type Event =
   | { type: 'shutdown'; reason: unknown }
 
 export type Settlement = { ok: true } | { ok: false; error: unknown }
+
+/** What a link job reports when it did not fail: `damaged` when the stored copy failed its check and nothing was linked. */
+export interface LinkReport {
+  damaged?: string
+}
 
 export type Command =
   | { type: 'fetch'; key: Key; pkg: string; source: Source }

@@ -14,7 +14,8 @@
  * staging folders, which get() never looks at and cleanStaging() removes. When two processes add
  * one key, the second rename fails because the folder exists: the loser finds the winner's
  * complete entry, discards its own staging folder and returns the entry. A folder in the final
- * place without a valid marker (damage from outside) is moved aside and replaced. An entry found
+ * place without a valid marker, or whose files fail their check (verify-stored-files.ts), is
+ * damage from outside: it is moved aside and replaced. An entry found
  * or added is remembered for the life of the Store object, so each marker is read at most once;
  * a store whose packages folder did not exist at the first lookup is not searched again (what
  * another process adds meanwhile is added again here, and publish settles that race).
@@ -22,15 +23,18 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { SkiffError, errnoCode, isSkiffError } from '../error/index.ts'
+import { SkiffError, errnoCode, findEnvironmentFault, isSkiffError } from '../error/index.ts'
 import type { ExtractOptions, Extractor, PackageIndex, PackageManifest } from '../tarball/index.ts'
 import { hexDigest, integrityError, parseIntegrity, strongestHashes } from './integrity.ts'
 import { MARKER_VERSION, parseMarker, type Marker } from './read-marker.ts'
 import { hostTag, isLeftover, stagingName, type StagingOwner } from './staging-name.ts'
-import { keyPath, storeKeyFor } from './store-key.ts'
+import { isStoreKey, keyPath, storeKeyFor } from './store-key.ts'
+import { verifyStoredFiles, type StoreDamage } from './verify-stored-files.ts'
 
 export interface StoredPackage {
   key: string
+  /** name@version, as the marker names it */
+  pkg: string
   /** the package's own folder: its files and nothing else */
   dir: string
   index: PackageIndex
@@ -51,7 +55,19 @@ export interface Store {
    * (a git checkout to pack). The caller removes it; if its process dies first, cleanStaging does.
    */
   makeTempDir(key: string): Promise<string>
+  /** Checks every file of the entry against its marker (`cache verify`); reads the disk, not what `get` remembers. */
+  verify(key: string): EntryCheck
+  /** The keys of the entry folders the store holds, complete or not (what `cache verify` walks). */
+  keys(): string[]
+  /**
+   * A file the store holds (an entry's marker), or `undefined` when it holds none: what the
+   * link backend is probed with, so that the probe writes nothing into the store.
+   */
+  sampleFile(): string | undefined
 }
+
+/** What `verify` found: `problems` lists every file that differs from what was stored. */
+export type EntryCheck = { status: 'ok'; pkg: string } | { status: 'damaged'; pkg?: string; problems: StoreDamage[] } | { status: 'absent' }
 
 const LAYOUT = 'v1'
 const MARKER = 'index.json'
@@ -114,8 +130,8 @@ export function createStore(root: string, extractor: Extractor): Store {
       if (extracted.published === undefined) fs.writeFileSync(commit.markerFile, JSON.stringify(marker))
       return remember(publish(staging, entryDir, marker))
     } catch (error) {
-      fs.rmSync(staging, { recursive: true, force: true })
-      throw error
+      removeQuietly(staging)
+      throw withStagingPath(error, staging, meta.pkg)
     }
   }
 
@@ -129,8 +145,9 @@ export function createStore(root: string, extractor: Extractor): Store {
       } catch (error) {
         if (!TAKEN.has(errnoCode(error) ?? '')) throw storeError(`cannot publish ${entryDir}`, error)
       }
+      // the entry in the way is another process's fresh one (a race), or damage being replaced
       const winner = readEntry(marker.key)
-      if (winner) {
+      if (winner && verifyStoredFiles(winner.dir, winner.index).length === 0) {
         fs.rmSync(staging, { recursive: true, force: true })
         return winner
       }
@@ -186,7 +203,30 @@ export function createStore(root: string, extractor: Extractor): Store {
     return dir
   }
 
-  return { root, keyFor: storeKeyFor, get, add, cleanStaging, makeTempDir }
+  function verify(key: string): EntryCheck {
+    const entryDir = path.join(packagesDir, keyPath(key))
+    if (!fs.existsSync(entryDir)) return { status: 'absent' }
+    const entry = readEntry(key)
+    if (!entry) return { status: 'damaged', problems: [{ path: MARKER, reason: 'is missing or not a marker of this entry' }] }
+    const problems = verifyStoredFiles(entry.dir, entry.index, Number.POSITIVE_INFINITY)
+    return problems.length === 0 ? { status: 'ok', pkg: entry.pkg } : { status: 'damaged', pkg: entry.pkg, problems }
+  }
+
+  function sampleFile(): string | undefined {
+    for (const fan of readNames(packagesDir)) {
+      for (const key of readNames(path.join(packagesDir, fan))) {
+        const marker = path.join(packagesDir, fan, key, MARKER)
+        if (fs.existsSync(marker)) return marker
+      }
+    }
+    return undefined
+  }
+
+  function keys(): string[] {
+    return readNames(packagesDir).flatMap((fan) => readNames(path.join(packagesDir, fan)).filter(isStoreKey))
+  }
+
+  return { root, keyFor: storeKeyFor, get, add, cleanStaging, makeTempDir, verify, keys, sampleFile }
 }
 
 type ExpectDigest = NonNullable<ExtractOptions['expectDigest']>
@@ -212,7 +252,35 @@ function asIntegrityError(error: unknown, pkg: string, integrity: string, expect
 }
 
 function storedPackage(entryDir: string, marker: Marker): StoredPackage {
-  return { key: marker.key, dir: path.join(entryDir, CONTENT), index: marker.index, manifest: marker.manifest }
+  return { key: marker.key, pkg: marker.pkg, dir: path.join(entryDir, CONTENT), index: marker.index, manifest: marker.manifest }
+}
+
+/**
+ * A fault of the machine (full disk, read-only cache) met while adding is told with the folder
+ * it happened in: the staging folder, when the system error itself names no path (a failed
+ * write(2) does not).
+ */
+function withStagingPath(error: unknown, staging: string, pkg: string): unknown {
+  const fault = findEnvironmentFault(error)
+  if (!fault || fault.path !== undefined) return error
+  return new SkiffError('ESTORE', isSkiffError(error) ? error.message : `${pkg}: ${String(error)}`, { pkg, path: staging, cause: error })
+}
+
+/** Cleanup on a failure path: it must not replace the error that came first (a read-only cache fails both). */
+function removeQuietly(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true })
+  } catch {
+    // cleanStaging removes it later, where it can
+  }
+}
+
+function readNames(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 function makeDir(dir: string): void {

@@ -7,12 +7,14 @@
  *
  * Version 2 keeps each path list as one NUL-joined string (PackageIndex), so that reading a
  * marker parses a handful of strings and checks each list with one regular expression; version
- * 1 held an object per file and cost a third of a warm install's main thread. Entries of
- * another version read as absent and are extracted again over them.
+ * 1 held an object per file and cost a third of a warm install's main thread. Version 3 adds
+ * the files' sizes, one comma-joined string, which the link workers check before linking
+ * (verify-stored-files.ts). Entries of another version read as absent and are extracted again
+ * over them.
  */
 import type { PackageIndex, PackageManifest } from '../tarball/index.ts'
 
-export const MARKER_VERSION = 2
+export const MARKER_VERSION = 3
 
 export interface Marker {
   version: typeof MARKER_VERSION
@@ -36,8 +38,11 @@ export function parseMarker(text: string, key: string): Marker | undefined {
 }
 
 function isIndex(value: unknown): value is PackageIndex {
-  return isRecord(value) && isInsideList(value.dirs) && isInsideList(value.files)
+  return isRecord(value) && isInsideList(value.dirs) && isInsideList(value.files) && typeof value.sizes === 'string' && SIZE_LIST.test(value.sizes)
 }
+
+/** decimal sizes joined with ","; that there is one per file is checked where they are used */
+const SIZE_LIST = /^(?:\d+(?:,\d+)*)?$/
 
 function isManifest(value: unknown): value is PackageManifest {
   if (!isRecord(value) || typeof value.hasBindingGyp !== 'boolean') return false

@@ -41,8 +41,13 @@ export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: Ext
   if (opts.commit) makeDestDir(destDir, pkg)
   writePackage({ destDir, pkg, tar, plan, rewrites, umask, libc: opts.nativeIo === false ? undefined : openLibc() })
   let unpackedBytes = 0
-  for (const file of plan.files.values()) unpackedBytes += rewrites.get(file.path)?.length ?? file.size
-  const index = { dirs: joinPaths(plan.dirs), files: joinPaths([...plan.files.keys()]) }
+  const sizes: number[] = []
+  for (const file of plan.files.values()) {
+    const size = rewrites.get(file.path)?.length ?? file.size
+    sizes.push(size)
+    unpackedBytes += size
+  }
+  const index = { dirs: joinPaths(plan.dirs), files: joinPaths([...plan.files.keys()]), sizes: sizes.join(',') }
   if (!opts.commit) return { index, manifest, unpackedBytes }
   return { index, manifest, unpackedBytes, published: commit(opts.commit, index, manifest, pkg) }
 }

@@ -10,6 +10,12 @@ export interface PackageIndex {
   dirs: string
   /** files */
   files: string
+  /**
+   * the size in bytes of each file of `files`, in the same order, as decimal numbers joined with
+   * "," ("" when there are no files): what the store checks a stored file against before it is
+   * linked again (store/verify-stored-files.ts)
+   */
+  sizes: string
 }
 
 /** The parts of the tarball's package.json that installing needs. */

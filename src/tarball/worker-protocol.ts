@@ -21,6 +21,8 @@ export interface WireError {
   details: Omit<ErrorDetails, 'hint' | 'cause'>
   /** errno-style code of the system error underneath, if any */
   errno?: string
+  /** the path that system error was about (a fault of the machine is told with its folder) */
+  errnoPath?: string
 }
 
 export type ExtractReply = { id: number; ok: true; result: ExtractResult } | { id: number; ok: false; error: WireError }
@@ -29,13 +31,14 @@ export function toWireError(error: unknown, pkg: string): WireError {
   if (error instanceof SkiffError) {
     const cause = error.cause
     const errno = errnoCode(cause)
-    return { code: error.code, message: error.message, hint: error.hint, details: error.details, ...(errno ? { errno } : {}) }
+    const errnoPath = typeof cause === 'object' && cause !== null && 'path' in cause && typeof cause.path === 'string' ? cause.path : undefined
+    return { code: error.code, message: error.message, hint: error.hint, details: error.details, ...(errno ? { errno } : {}), ...(errnoPath ? { errnoPath } : {}) }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: 'EINTERNAL', message: `${pkg}: extraction failed: ${message}`, details: { pkg } }
 }
 
 export function fromWireError(wire: WireError): SkiffError {
-  const cause = wire.errno ? Object.assign(new Error(wire.errno), { code: wire.errno }) : undefined
+  const cause = wire.errno ? Object.assign(new Error(wire.errno), { code: wire.errno, ...(wire.errnoPath ? { path: wire.errnoPath } : {}) }) : undefined
   return new SkiffError(wire.code, wire.message, { ...wire.details, hint: wire.hint, cause })
 }

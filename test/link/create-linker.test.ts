@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isSkiffError, type SkiffError } from '../../src/error/index.ts'
 import { createLinker, type Backend } from '../../src/link/index.ts'
-import { makeTempDir, storePackage, type FakeFile } from './fake-store.ts'
+import { makeTempDir, storeEntry, storePackage, type FakeFile } from './fake-store.ts'
 
 const FILES: FakeFile[] = [
   { path: 'package.json', content: '{"name":"demo","version":"1.0.0"}' },
@@ -55,18 +55,35 @@ describe('createLinker', () => {
       for (const file of MANY) expect(statSync(path.join(targetDir, file.path)).ino).toBe(statSync(path.join(pkg.srcDir, file.path)).ino)
     })
 
-    test(`a file missing from a stored package of many files fails with ELINK naming that file, and leaves nothing (${through})`, async () => {
+    test(`a file missing from a stored package of many files reports the package damaged, naming that file, and leaves nothing (${through})`, async () => {
       using tmp = makeTempDir()
-      const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
+      const pkg = storeEntry(path.join(tmp.dir, 'store'), 'many', MANY)
       const nm = path.join(tmp.dir, 'node_modules')
-      const index = { ...pkg.index, files: `${pkg.index.files}\0lib/d1/missing.js` }
+      rmSync(path.join(pkg.srcDir, 'lib/d1/f4.js'))
       await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo })
-      const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'many'), privateCopy: false, pkg: 'many@1.0.0' }))
-      expect(error.code).toBe('ELINK')
-      expect(error.details.path).toBe(path.join(pkg.srcDir, 'lib/d1/missing.js'))
+      // not checked first: the failed link is what finds it
+      const result = await linker.link({ ...pkg, targetDir: path.join(nm, 'many'), privateCopy: false, pkg: 'many@1.0.0' })
+      expect(result).toEqual({ damaged: 'lib/d1/f4.js is missing' })
       expect(readdirSync(nm)).toEqual([])
     })
   }
+
+  test('a stored package whose files changed after it was stored is reported damaged before anything is linked', async () => {
+    using tmp = makeTempDir()
+    const pkg = storeEntry(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const nm = path.join(tmp.dir, 'node_modules')
+    const marker = path.join(path.dirname(pkg.srcDir), 'index.json')
+    const past = new Date(Date.now() - 60_000)
+    utimesSync(marker, past, past)
+    await using linker = createLinker({ backend: { kind: 'copy' }, workers: 1 })
+    expect(await linker.link({ ...pkg, targetDir: path.join(nm, 'demo'), privateCopy: false, verify: true })).toEqual({
+      damaged: 'package.json was modified after it was stored',
+    })
+    expect(existsSync(nm)).toBe(false)
+    // the same entry, not asked to check, is linked as it is
+    expect(await linker.link({ ...pkg, targetDir: path.join(nm, 'demo'), privateCopy: false })).toEqual({})
+    expect(treeOf(path.join(nm, 'demo'))).toEqual(EXPECTED_TREE)
+  })
 
   // [backend, privateCopy, files share the store's inodes]
   const MATERIALISE: Array<[Backend['kind'], boolean, boolean]> = [
@@ -109,7 +126,7 @@ describe('createLinker', () => {
     const targetDir = path.join(tmp.dir, 'node_modules/empty')
     mkdirSync(path.join(tmp.dir, 'store/empty'), { recursive: true })
     await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
-    await linker.link({ srcDir: path.join(tmp.dir, 'store/empty'), index: { dirs: '', files: '' }, targetDir, privateCopy: false })
+    await linker.link({ srcDir: path.join(tmp.dir, 'store/empty'), index: { dirs: '', files: '', sizes: '' }, targetDir, privateCopy: false })
     expect(readdirSync(targetDir)).toEqual([])
   })
 
@@ -145,32 +162,35 @@ describe('createLinker', () => {
     expect(readdirSync(nm).sort()).toEqual(['file', 'linked'])
   })
 
-  test('a failed job rejects with ELINK naming the package and the file, and leaves nothing at the target', async () => {
+  test('a failed job rejects with ELINK naming the package and the path, and leaves nothing at the target', async () => {
     using tmp = makeTempDir()
-    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const pkg = storeEntry(path.join(tmp.dir, 'store'), 'demo', FILES)
     const nm = path.join(tmp.dir, 'node_modules')
-    const index = { ...pkg.index, files: `${pkg.index.files}\0lib/missing.js` }
+    mkdirSync(nm)
+    writeFileSync(path.join(nm, 'in-the-way'), '')
     await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
-    const error = await rejection(linker.link({ srcDir: pkg.srcDir, index, targetDir: path.join(nm, 'demo'), privateCopy: false, pkg: 'demo@1.0.0' }))
+    const error = await rejection(linker.link({ ...pkg, targetDir: path.join(nm, 'in-the-way/demo'), privateCopy: false, pkg: 'demo@1.0.0' }))
     expect(error.code).toBe('ELINK')
     expect(error.details.pkg).toBe('demo@1.0.0')
-    expect(error.details.path).toBe(path.join(pkg.srcDir, 'lib/missing.js'))
+    expect(error.details.path).toStartWith(path.join(nm, 'in-the-way'))
     expect(error.message).toContain('demo@1.0.0')
-    expect(readdirSync(nm)).toEqual([])
+    expect(readdirSync(nm)).toEqual(['in-the-way'])
   })
 
   test('a failed job does not fail the other jobs of its batch', async () => {
     using tmp = makeTempDir()
-    const pkg = storePackage(path.join(tmp.dir, 'store'), 'demo', FILES)
+    const pkg = storeEntry(path.join(tmp.dir, 'store'), 'demo', FILES)
     const nm = path.join(tmp.dir, 'node_modules')
+    mkdirSync(nm)
+    writeFileSync(path.join(nm, 'in-the-way'), '')
     await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1 })
     const results = await Promise.allSettled([
       linker.link({ ...pkg, targetDir: path.join(nm, 'a'), privateCopy: false }),
-      linker.link({ srcDir: path.join(tmp.dir, 'store/absent'), index: pkg.index, targetDir: path.join(nm, 'b'), privateCopy: false }),
+      linker.link({ ...pkg, targetDir: path.join(nm, 'in-the-way/b'), privateCopy: false }),
       linker.link({ ...pkg, targetDir: path.join(nm, 'c'), privateCopy: false }),
     ])
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    expect(readdirSync(nm).sort()).toEqual(['a', 'c'])
+    expect(readdirSync(nm).sort()).toEqual(['a', 'c', 'in-the-way'])
   })
 
   test('hundreds of packages submitted at once are all linked across the workers', async () => {

@@ -41,6 +41,16 @@ export function storePackage(storeDir: string, key: string, files: readonly Fake
   }
   return {
     srcDir,
-    index: { dirs: joinPaths(sortedDirs), files: joinPaths(files.map((file) => file.path)) },
+    index: { dirs: joinPaths(sortedDirs), files: joinPaths(files.map((file) => file.path)), sizes: files.map((file) => Buffer.byteLength(file.content)).join(',') },
   }
+}
+
+/**
+ * A package as the store keeps it: its files in `<key>/content`, then the marker `<key>/index.json`
+ * written last (the stored files are checked against the marker's mtime and the index's sizes).
+ */
+export function storeEntry(storeDir: string, key: string, files: readonly FakeFile[]): StoredPackage {
+  const stored = storePackage(path.join(storeDir, key), 'content', files)
+  writeFileSync(path.join(storeDir, key, 'index.json'), JSON.stringify({ index: stored.index }))
+  return stored
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { probeBackend } from '../../src/link/index.ts'
@@ -56,5 +56,42 @@ describe('probeBackend', () => {
     } finally {
       rmSync(storeDir, { recursive: true, force: true })
     }
+  })
+
+  test('with a file of the store to try, nothing is written into the store (a read-only cache serves installs)', () => {
+    using tmp = makeTempDir()
+    const storeDir = path.join(tmp.dir, 'cache')
+    mkdirSync(path.join(storeDir, 'v1/packages/ab/key'), { recursive: true })
+    const sampleFile = path.join(storeDir, 'v1/packages/ab/key/index.json')
+    writeFileSync(sampleFile, '{}')
+    mkdirSync(path.join(tmp.dir, 'project'))
+    const backend = probeBackend({ storeDir, sampleFile, projectDir: path.join(tmp.dir, 'project') })
+    expect(['clonefile', 'reflink', 'hardlink']).toContain(backend.kind)
+    expect(readdirSync(storeDir)).toEqual(['v1'])
+    expect(readdirSync(path.join(storeDir, 'v1/packages/ab/key'))).toEqual(['index.json'])
+    expect(readdirSync(path.join(tmp.dir, 'project'))).toEqual([])
+  })
+
+  test('an empty store that cannot be written is probed as copy, leaving the error to the first package stored', () => {
+    using tmp = makeTempDir()
+    writeFileSync(path.join(tmp.dir, 'file'), '')
+    expect(probeBackend({ storeDir: path.join(tmp.dir, 'file/cache'), projectDir: tmp.dir })).toEqual({ kind: 'copy' })
+  })
+
+  test('a fault of the project folder is thrown as it came, not hidden by the cleanup that fails after it', () => {
+    using tmp = makeTempDir()
+    const storeDir = path.join(tmp.dir, 'cache')
+    mkdirSync(storeDir)
+    writeFileSync(path.join(storeDir, 'sample'), 'x')
+    // node_modules is a file: every call into it fails with ENOTDIR, the probe file's removal too
+    writeFileSync(path.join(tmp.dir, 'node_modules'), '')
+    let thrown: unknown
+    try {
+      probeBackend({ storeDir, sampleFile: path.join(storeDir, 'sample'), projectDir: tmp.dir })
+    } catch (error) {
+      thrown = error
+    }
+    expect((thrown as { code?: string }).code).toBe('ENOTDIR')
+    expect((thrown as { syscall?: string }).syscall).toBe('link')
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import type { SkiffError } from '../../src/error/index.ts'
 import { createState, step, type SchedulerState } from '../../src/scheduler/step.ts'
 import type { Command, Event, Limits, TargetSpec } from '../../src/scheduler/types.ts'
 
@@ -254,5 +255,113 @@ describe('scheduler state machine', () => {
     run(state, [{ type: 'inputEnd' }])
     const late = run(state, [need(target('node_modules/a', 'ka'), true, 9)])
     expect(ofType(late, 'settle').map((c) => [c.waiter, c.result.ok])).toEqual([[9, false]])
+  })
+})
+
+describe('scheduler state machine: a damaged store entry', () => {
+  const damaged = (location: string, reason = 'index.js is missing'): Event => ({ type: 'damaged', location, reason })
+  const linksOf = (commands: Command[]) => ofType(commands, 'link').map((c) => c.target.location)
+
+  test('a link that finds the stored copy damaged fetches the key again and links the target from the fresh copy', () => {
+    const state = createState(limits)
+    const first = run(state, [need(target('node_modules/a', 'k1'), true, 1)])
+    expect(linksOf(first)).toEqual(['node_modules/a'])
+    const second = run(state, [damaged('node_modules/a')])
+    expect(ofType(second, 'fetch').map((c) => c.key)).toEqual(['k1'])
+    expect(ofType(second, 'settle')).toEqual([])
+    const third = run(state, [{ type: 'fetched', key: 'k1', bytes }, { type: 'extracted', key: 'k1' }])
+    expect(linksOf(third)).toEqual(['node_modules/a'])
+    const last = run(state, [{ type: 'linked', location: 'node_modules/a' }, { type: 'inputEnd' }])
+    expect(ofType(last, 'settle')).toEqual([{ type: 'settle', waiter: 1, result: { ok: true } }])
+    const outcome = ofType(last, 'finish')[0]?.outcome
+    expect(outcome?.ok).toBe(true)
+    expect(outcome?.fetchedKeys).toBe(1)
+  })
+
+  test('every target of a damaged key waits for one fresh download', () => {
+    const state = createState(limits)
+    const first = run(state, [need(target('node_modules/a', 'k1'), true), need(target('node_modules/b', 'k1'), true)])
+    expect(linksOf(first)).toEqual(['node_modules/a', 'node_modules/b'])
+    const second = run(state, [damaged('node_modules/a'), damaged('node_modules/b')])
+    expect(ofType(second, 'fetch')).toHaveLength(1)
+    expect(linksOf(second)).toEqual([])
+    const third = run(state, [{ type: 'fetched', key: 'k1', bytes }, { type: 'extracted', key: 'k1' }])
+    expect(linksOf(third)).toEqual(['node_modules/a', 'node_modules/b'])
+  })
+
+  test('a report about an entry stored again since the link began retries the link, without another download', () => {
+    const state = createState(limits)
+    run(state, [need(target('node_modules/a', 'k1'), true), need(target('node_modules/b', 'k1'), true)])
+    const repaired = run(state, [damaged('node_modules/a'), { type: 'fetched', key: 'k1', bytes }, { type: 'extracted', key: 'k1' }])
+    expect(linksOf(repaired)).toEqual(['node_modules/a'])
+    // b's link ran against the old entry while it was being replaced
+    const late = run(state, [damaged('node_modules/b', 'lib/x.js is missing')])
+    expect(ofType(late, 'fetch')).toEqual([])
+    expect(linksOf(late)).toEqual(['node_modules/b'])
+  })
+
+  test('a fresh copy found damaged again fails its target with ESTORE naming the package and the reason', () => {
+    const state = createState(limits)
+    const commands = run(state, [
+      need(target('node_modules/a', 'k1'), true, 1),
+      damaged('node_modules/a'),
+      { type: 'fetched', key: 'k1', bytes },
+      { type: 'extracted', key: 'k1' },
+      damaged('node_modules/a', 'index.js was modified after it was stored'),
+      { type: 'inputEnd' },
+    ])
+    expect(ofType(commands, 'fetch')).toHaveLength(1)
+    const outcome = ofType(commands, 'finish')[0]?.outcome
+    expect(outcome?.ok).toBe(false)
+    const error = outcome?.failures[0]?.error as SkiffError
+    expect(error.code).toBe('ESTORE')
+    expect(error.message).toBe('k1@1.0.0: the cached copy is damaged again after a fresh download (index.js was modified after it was stored)')
+    expect(ofType(commands, 'settle')).toEqual([{ type: 'settle', waiter: 1, result: { ok: false, error } }])
+  })
+
+  test('an optional target whose fresh copy is damaged again is dropped and the install goes on', () => {
+    const state = createState(limits)
+    const commands = run(state, [
+      need(target('node_modules/a', 'k1', { optional: true }), true),
+      damaged('node_modules/a'),
+      { type: 'fetched', key: 'k1', bytes },
+      { type: 'extracted', key: 'k1' },
+      damaged('node_modules/a'),
+      { type: 'inputEnd' },
+    ])
+    expect(ofType(commands, 'dropped').map((c) => c.target.location)).toEqual(['node_modules/a'])
+    expect(ofType(commands, 'finish')[0]?.outcome.ok).toBe(true)
+  })
+
+  test('when the fresh download fails, a target linked before keeps its folder and the damaged one fails', () => {
+    const state = createState(limits)
+    const error = new Error('offline')
+    const commands = run(state, [
+      need(target('node_modules/a', 'k1'), true),
+      need(target('node_modules/b', 'k1'), true),
+      { type: 'linked', location: 'node_modules/a' },
+      damaged('node_modules/b'),
+      { type: 'failed', job: { lane: 'fetch', key: 'k1' }, error },
+      { type: 'inputEnd' },
+    ])
+    const outcome = ofType(commands, 'finish')[0]?.outcome
+    expect(outcome?.linked).toEqual(['node_modules/a'])
+    expect(outcome?.failures).toEqual([{ pkg: 'k1@1.0.0', locations: ['node_modules/b'], error }])
+  })
+
+  test('a target still linking when the fresh download fails is failed by its own report', () => {
+    const state = createState(limits)
+    const error = new Error('offline')
+    const commands = run(state, [
+      need(target('node_modules/a', 'k1'), true),
+      need(target('node_modules/b', 'k1'), true),
+      damaged('node_modules/a'),
+      { type: 'failed', job: { lane: 'fetch', key: 'k1' }, error },
+      damaged('node_modules/b'),
+      { type: 'inputEnd' },
+    ])
+    const outcome = ofType(commands, 'finish')[0]?.outcome
+    expect(outcome?.ok).toBe(false)
+    expect(outcome?.failures.flatMap((failure) => failure.locations).sort()).toEqual(['node_modules/a', 'node_modules/b'])
   })
 })

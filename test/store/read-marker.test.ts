@@ -3,10 +3,10 @@ import { parseMarker } from '../../src/store/read-marker.ts'
 
 const key = 'a'.repeat(128)
 const valid = {
-  version: 2 as const,
+  version: 3 as const,
   key,
   pkg: 'a@1.0.0',
-  index: { dirs: 'lib\0lib/sub', files: 'lib/a.js\0lib/sub/.b\0...' },
+  index: { dirs: 'lib\0lib/sub', files: 'lib/a.js\0lib/sub/.b\0...', sizes: '120,0,7' },
   manifest: { name: 'a', bin: { a: 'lib/a.js' }, hasBindingGyp: false },
 }
 
@@ -16,7 +16,7 @@ describe('parseMarker', () => {
   })
 
   test('reads a marker of a package with no folder and no file', () => {
-    const empty = { ...valid, index: { dirs: '', files: '' } }
+    const empty = { ...valid, index: { dirs: '', files: '', sizes: '' } }
     expect(parseMarker(JSON.stringify(empty), key)).toEqual(empty)
   })
 
@@ -24,6 +24,9 @@ describe('parseMarker', () => {
     ['truncated JSON', '{"version":2,"key":'],
     ['another key', JSON.stringify({ ...valid, key: 'b'.repeat(128) })],
     ['another layout version', JSON.stringify({ ...valid, version: 1 })],
+    ['the version 2 index without sizes', JSON.stringify({ ...valid, version: 2, index: { dirs: 'lib', files: 'lib/a.js' } })],
+    ['sizes that are not numbers', JSON.stringify({ ...valid, index: { ...valid.index, sizes: '1,x,3' } })],
+    ['an empty size', JSON.stringify({ ...valid, index: { ...valid.index, sizes: '1,,3' } })],
     ['the version 1 index of file objects', JSON.stringify({ ...valid, index: { dirs: ['lib'], files: [{ path: 'lib/a.js', mode: 420, size: 1 }] } })],
     ['a file path climbing out', JSON.stringify({ ...valid, index: { dirs: '', files: 'a\0../x' } })],
     ['a file path climbing out in its middle', JSON.stringify({ ...valid, index: { dirs: '', files: 'lib/../../x\0b' } })],

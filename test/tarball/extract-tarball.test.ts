@@ -72,7 +72,7 @@ describe('extractTarball refuses hostile tarballs', () => {
     const result = await extractTarball(tgz, stage.dest, { pkg: PKG })
     expect(listTree(stage.root)).toEqual(['stage/', 'stage/dest/', 'stage/dest/out/', 'stage/dest/out/passwd'])
     expect(fs.readFileSync(path.join(stage.dest, 'out/passwd'), 'utf8')).toBe('inside')
-    expect(result.index).toEqual({ dirs: 'out', files: 'out/passwd' })
+    expect(result.index).toEqual({ dirs: 'out', files: 'out/passwd', sizes: '6' })
   })
 
   test('device, fifo and unknown entries are not extracted', async () => {
