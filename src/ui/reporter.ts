@@ -171,7 +171,7 @@ export function summaryLines(summary: Summary): string[] {
   if (summary.unchanged > 0) sources.push(`${summary.unchanged} already in place`)
   const from = sources.length > 0 ? ` · ${sources.join(', ')}` : ''
   if (summary.storeOnly) {
-    lines.push(`stored ${plural(summary.storeOnly.packages, 'package')} in ${summary.storeOnly.store} in ${seconds}${from}`)
+    lines.push(`stored ${plural(summary.storeOnly.packages, 'package')} in ${seconds}${from} · store: ${summary.storeOnly.store}`)
     return lines
   }
   const parts: string[] = []

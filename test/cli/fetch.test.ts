@@ -86,7 +86,7 @@ describe('skiff fetch', () => {
     const before = registry.requests.length
     const again = await runSkiff(dir, ['fetch'], { registry: registry.url })
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/^stored 6 packages in .+ · 6 from cache$/m)
+    expect(again.stdout).toMatch(/^stored 6 packages in .+ · 6 from cache · store: .+cache$/m)
     expect(registry.requests.length).toBe(before)
   })
 
