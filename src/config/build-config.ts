@@ -10,6 +10,7 @@ import { DEFINITIONS, type Value } from './definitions.ts'
 import type { Layer, Setting } from './layers.ts'
 import { nerfDart } from './nerf-dart.ts'
 import { createRedact } from './redact.ts'
+import { exportedSettings, exportedString, PRIVATE_KEY } from './exported-settings.ts'
 
 export interface BuildContext {
   env: Record<string, string | undefined>
@@ -25,6 +26,8 @@ export interface BuildContext {
   cafileText?: string
   /** skiff's version, for the default user agent */
   version?: string
+  /** the global and user .npmrc paths looked at (npm passes them to scripts) */
+  npmrcPaths?: { global: string; user: string }
 }
 
 /** The winning setting for each key. */
@@ -36,8 +39,6 @@ export function mergeLayers(layers: readonly Layer[]): Map<string, Setting> {
 
 const SCOPE_REGISTRY = /^(@[^:]+):registry$/i
 const SECRET_KEY = /(^|:)(_authToken|_authtoken|_auth|_password)$/
-/** keys left out of `raw`: npm's rule (leading `/`, `@`, `_`) plus anything naming a credential */
-const PRIVATE_KEY = /^[/@_]|(^|[:-])(auth|authtoken|password|username|email|otp|token|certfile|keyfile)$/i
 
 export function buildConfig(layers: readonly Layer[], context: BuildContext): Config {
   const merged = mergeLayers(layers)
@@ -65,6 +66,7 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
   }
   const { omit, include } = omitAndInclude(get, context.env)
   const proxy = get('proxy')
+  const agent = userAgent(str('user-agent'), context.version)
 
   const config: Config = {
     projectDir: context.projectDir,
@@ -103,9 +105,16 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     packageLock: bool('package-lock'),
     saveExact: bool('save-exact'),
     savePrefix: str('save-prefix') ?? '^',
-    userAgent: userAgent(str('user-agent'), context.version),
+    userAgent: agent,
     yes: typeof get('yes') === 'boolean' ? (get('yes') as boolean) : null,
     raw: Object.freeze(rawSettings(merged, get)),
+    exported: Object.freeze(exportedSettings(layers, {
+      home: context.home,
+      globalconfig: context.npmrcPaths?.global ?? '',
+      userconfig: context.npmrcPaths?.user ?? path.join(context.home, '.npmrc'),
+      globalPrefix: context.globalPrefix ?? path.join(context.home, '.skiff'),
+      userAgent: agent,
+    })),
     files: Object.freeze([...context.files]),
     warnings: Object.freeze(layers.flatMap((layer) => layer.warnings)),
     registryFor,
@@ -252,9 +261,3 @@ function rawSettings(merged: ReadonlyMap<string, Setting>, get: (key: string) =>
   return raw
 }
 
-/** npm's set-envs: lists joined by a blank line, false and null as ''. */
-function exportedString(value: Value): string {
-  if (Array.isArray(value)) return value.join('\n\n')
-  if (value === null || value === false) return ''
-  return String(value)
-}

@@ -64,11 +64,13 @@ export interface Config {
   /** npm's `yes`: install what exec needs without asking (true), never (false), or ask (null) */
   readonly yes: boolean | null
   /**
-   * Every setting as the string npm exports to lifecycle scripts (`npm_config_<key>`; lists
-   * joined by a blank line, false and null as ''), keyed by its .npmrc name. Keys starting
-   * with `/`, `@` or `_` are left out as npm does, and so is anything naming a credential.
+   * Every setting as a string (lists joined by a blank line, false and null as ''), keyed by
+   * its .npmrc name, for settings Config does not type. Keys starting with `/`, `@` or `_` are
+   * left out, and so is anything naming a credential.
    */
   readonly raw: Readonly<Record<string, string>>
+  /** what npm passes to lifecycle scripts as `npm_config_<key>`, by key (exported-settings.ts) */
+  readonly exported: Readonly<Record<string, string>>
   /** the .npmrc files that were read, lowest precedence first */
   readonly files: readonly string[]
   /** things worth telling the user that did not stop loading (unknown `${VAR}`, ignored sections) */

@@ -92,6 +92,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     global,
     globalPrefix: installPrefix,
     files,
+    npmrcPaths: { global: globalFile, user: userFile },
     ...(cafileText === undefined ? {} : { cafileText }),
     ...(options.version === undefined ? {} : { version: options.version }),
   })

@@ -40,11 +40,13 @@ export async function createScriptHost(options: HostOptions): Promise<ScriptHost
 export type RunnerOptions = Pick<HostOptions, 'command' | 'env' | 'cwd' | 'process' | 'color' | 'banner' | 'signal'>
 
 /** The script runner of a command, from its config. */
-export function scriptRunnerFor(config: Pick<Config, 'raw' | 'userAgent' | 'projectDir' | 'cache'>, options: RunnerOptions): ScriptRunner {
+export function scriptRunnerFor(config: Pick<Config, 'raw' | 'exported' | 'globalPrefix' | 'userAgent' | 'projectDir' | 'cache'>, options: RunnerOptions): ScriptRunner {
   const { skiff, runtime } = skiffInvocation(options.process)
   return createScriptRunner({
     env: options.env,
-    raw: config.raw,
+    settings: config.exported,
+    globalPrefix: config.globalPrefix,
+    shell: config.raw['script-shell'] ?? '',
     userAgent: config.userAgent,
     projectDir: config.projectDir,
     cacheDir: config.cache,

@@ -174,7 +174,7 @@ export async function runRootScripts(run: ScriptRunner, dir: string, events: rea
 }
 
 export interface InstallScriptsInput {
-  config: Pick<Config, 'raw' | 'userAgent' | 'projectDir' | 'cache' | 'ignoreScripts' | 'registry'>
+  config: Pick<Config, 'raw' | 'exported' | 'globalPrefix' | 'userAgent' | 'projectDir' | 'cache' | 'ignoreScripts' | 'registry'>
   /** npm_command */
   command: string
   /** `--allow-scripts` as given on the command line */

@@ -1,8 +1,8 @@
 /**
  * The environment a package script sees, as npm 11 builds it (@npmcli/config set-envs,
  * @npmcli/run-script make-spawn-args, package-envs, set-path):
- *   - the caller's environment, then the command-wide values (`npm_config_*` for every
- *     setting, INIT_CWD, npm_command, npm_execpath, npm_node_execpath and NODE, COLOR),
+ *   - the caller's environment, then the command-wide values (`npm_config_*` for the settings
+ *     npm passes: config/exported-settings.ts, the global and local prefixes, INIT_CWD, npm_command, npm_execpath, npm_node_execpath and NODE, COLOR),
  *   - then the caller's extras (`npm_package_resolved`, `_integrity`, `_optional`, ... for
  *     dependencies), then `npm_package_name`, `_version`, and the flattened `config`,
  *     `engines` and `bin` fields (npm 7+ exports only these), `npm_package_json`,
@@ -16,8 +16,10 @@ import path from 'node:path'
 export type Env = Record<string, string>
 
 export interface CommonEnvInput {
-  /** Config.raw: every setting as npm exports it */
-  raw: Readonly<Record<string, string>>
+  /** Config.exported: the settings npm passes to scripts, by key */
+  settings: Readonly<Record<string, string>>
+  /** npm's global prefix (npm_config_global_prefix) */
+  globalPrefix: string
   userAgent: string
   projectDir: string
   initCwd: string
@@ -33,8 +35,9 @@ export interface CommonEnvInput {
 /** The values every script of one command shares. */
 export function commonScriptEnv(input: CommonEnvInput): Env {
   const env: Env = {}
-  for (const [key, value] of Object.entries(input.raw)) env[configEnvName(key)] = value
+  for (const [key, value] of Object.entries(input.settings)) env[configEnvName(key)] = value
   env.npm_config_user_agent = input.userAgent
+  env.npm_config_global_prefix = input.globalPrefix
   env.npm_config_local_prefix = input.projectDir
   env.INIT_CWD = input.initCwd
   env.npm_command = input.command

@@ -13,8 +13,11 @@ import { spawnScript, type ScriptResult } from './spawn-script.ts'
 export interface ScriptRunnerOptions {
   /** the environment skiff was started with */
   env: Readonly<Record<string, string | undefined>>
-  /** Config.raw */
-  raw: Readonly<Record<string, string>>
+  /** Config.exported */
+  settings: Readonly<Record<string, string>>
+  globalPrefix: string
+  /** script-shell (default sh) */
+  shell?: string
   userAgent: string
   projectDir: string
   /** skiff's cache root, where the shims live */
@@ -52,7 +55,7 @@ export type ScriptRunner = (request: ScriptRequest) => Promise<ScriptResult>
 
 export function createScriptRunner(options: ScriptRunnerOptions): ScriptRunner {
   let prepared: Promise<{ common: Env; shimPaths: string[] }> | undefined
-  const shell = options.raw['script-shell'] || 'sh'
+  const shell = options.shell || 'sh'
   return async (request) => {
     prepared ??= prepare(options)
     const { common, shimPaths } = await prepared
@@ -81,7 +84,8 @@ async function prepare(options: ScriptRunnerOptions): Promise<{ common: Env; shi
   if (realNode === undefined) shimPaths.push(shims.nodeDir)
   if (findExecutable('node-gyp', pathValue) === undefined) shimPaths.push(shims.gypDir)
   const common = commonScriptEnv({
-    raw: options.raw,
+    settings: options.settings,
+    globalPrefix: options.globalPrefix,
     userAgent: options.userAgent,
     projectDir: options.projectDir,
     initCwd: options.initCwd,

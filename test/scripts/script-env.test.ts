@@ -3,7 +3,8 @@ import { commonScriptEnv, packageEnv, scriptEnv, scriptPath, shellQuote } from '
 
 describe('scriptEnv', () => {
   const common = commonScriptEnv({
-    raw: { registry: 'https://r.example/', 'ignore-scripts': '', 'script-shell': '' },
+    settings: { registry: 'https://r.example/', 'ignore-scripts': '', 'script-shell': '' },
+    globalPrefix: '/usr/local',
     userAgent: 'skiff/0.1.0 bun/1.4.5 linux x64 workspaces/false',
     projectDir: '/p',
     initCwd: '/p/sub',
