@@ -13,7 +13,9 @@ import { extractTarball } from '../../src/tarball/index.ts'
 import { hermeticEnv, listTree, skiffCommand, tempDir, type RunOptions } from '../helpers/index.ts'
 import { createTestRegistry, lockfileFor, writeProject, type LockedPackage, type PackageDef, type TestRegistry } from '../registry/index.ts'
 
-export const HEAVY_FILES = 400
+// tens of milliseconds to extract or link even on the main thread: long enough for the crash tests
+// to find a package half made and stop the install there
+export const HEAVY_FILES = 1200
 
 function heavyFiles(count: number): Record<string, string> {
   const files: Record<string, string> = {}
