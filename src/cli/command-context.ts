@@ -12,11 +12,11 @@ import { findEnvironmentFault, SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
 import type { ReifyResult } from '../install/reify.ts'
 import type { WorkspaceChoice } from '../install/workspace-scope.ts'
-import { removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
+import { nameFromLocation, removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
 import type { Failure } from '../scheduler/index.ts'
-import { installLifecycleFor, type InstallLifecycle } from '../scripts/index.ts'
+import { installLifecycleFor, unreviewedLines, type InstallLifecycle } from '../scripts/index.ts'
 import { canDrawLive, shouldColor } from '../ui/color.ts'
-import { createReporter, type LogLevel, type Reporter, type Summary } from '../ui/reporter.ts'
+import { createReporter, emptySummary, type LogLevel, type PackageChange, type Reporter, type Summary } from '../ui/reporter.ts'
 import { createTimings } from '../ui/timings.ts'
 import { threadCpu } from '../scheduler/index.ts'
 import { createInstallContext, type InstallContext, type InstallTuning } from './install-context.ts'
@@ -250,7 +250,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       const summary = await job.run({ ...context, services: { ...context.services, build: lifecycle.build } }, reporter)
       // npm ci, and npm install with no packages named, run the project's own install scripts after reify
       if (!config.global && (job.name === 'ci' || (job.name === 'install' && positionals(job.args).length === 0))) await lifecycle.runRootScripts()
-      summary.scriptsNotRun = lifecycle.unreviewed()
+      summary.unreviewedScripts = lifecycle.unreviewed()
       interrupt.signal.throwIfAborted()
       if (timings) {
         timings.step('root scripts')
@@ -259,7 +259,12 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
       }
       summary.elapsedMs = performance.now() - started
       summary.backend = context.backend()?.kind
+      for (const { pkg, message } of summary.deprecated) reporter.warn(`deprecated ${pkg}: ${message}`)
       reporter.summary(summary)
+      // after the summary, on stderr, as npm prints it
+      if (summary.unreviewedScripts.length > 0 && !json) {
+        reporter.warn(unreviewedLines(summary.unreviewedScripts, config.global ? { kind: 'allow-once', command: 'skiff install -g' } : { kind: 'project' }).join('\n'))
+      }
       return 0
     } catch (error) {
       // once a signal came, whatever failed after it failed because of it: report the signal
@@ -343,23 +348,45 @@ function positionals(args: CommandArgs): string[] {
 }
 
 /** The summary of a finished reify, or the error of a failed one (every failure listed). */
-export function reifySummary(command: string, result: ReifyResult, installed: ReadonlyMap<string, LockEntry>): Summary {
+export function reifySummary(command: string, result: ReifyResult, installed: ReadonlyMap<string, LockEntry>, projectDir: string): Summary {
   if (!result.outcome.ok) throw installFailure(result.outcome.failures)
+  const item = (location: string, entry: LockEntry | undefined): PackageChange => ({ name: nameFromLocation(location), version: entry?.version ?? '', path: path.join(projectDir, location) })
+  // in location order, as npm walks its diff (packages finish linking in any order)
+  const byLocation = (a: string, b: string) => a.localeCompare(b, 'en')
+  const add = [...result.added].sort(byLocation).map((location) => item(location, installed.get(location)))
+  const change = [...result.changed].sort(([a], [b]) => byLocation(a, b)).map(([location, before]) => ({ from: item(location, before), to: item(location, installed.get(location)) }))
+  const remove = [...result.removed].sort(([a], [b]) => byLocation(a, b)).map(([location, entry]) => item(location, entry))
   return {
-    command,
-    added: result.created,
-    removed: result.removed,
-    changed: 0,
+    ...emptySummary(command),
+    add,
+    added: add.length,
+    change,
+    changed: change.length,
+    remove,
+    removed: remove.length,
     unchanged: result.unchanged,
     downloaded: result.outcome.fetchedKeys,
     fromCache: result.fromCache,
     downloadedBytes: result.outcome.fetchedBytes,
-    elapsedMs: 0,
     droppedOptional: result.outcome.dropped.map((target) => target.pkg),
-    // filled in by runInstallCommand once the lifecycle scripts ran
-    scriptsNotRun: [],
-    warnings: [],
+    deprecated: deprecationsOf(result, installed),
   }
+}
+
+/**
+ * npm warns `deprecated name@version: message` for each package it puts in node_modules whose
+ * entry says so: the lockfile's `deprecated` for ci, the picked version's metadata for install
+ * (the lockfile built from it carries it). Once per name@version, in name order.
+ */
+export function deprecationsOf(result: ReifyResult, installed: ReadonlyMap<string, LockEntry>): Summary['deprecated'] {
+  const found = new Map<string, string>()
+  for (const location of result.outcome.linked) {
+    const entry = installed.get(location)
+    if (typeof entry?.deprecated !== 'string' || entry.deprecated === '') continue
+    found.set(`${entry.name ?? nameFromLocation(location)}@${entry.version ?? ''}`, entry.deprecated)
+  }
+  // in name order: packages finish linking in any order
+  return [...found].sort(([a], [b]) => a.localeCompare(b, 'en')).map(([pkg, message]) => ({ pkg, message }))
 }
 
 export function installFailure(failures: readonly Failure[]): unknown {

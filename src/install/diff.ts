@@ -17,6 +17,10 @@ export interface TreeDiff {
   create: Set<string>
   /** locations to remove before anything is created */
   remove: string[]
+  /** locations whose package is replaced by another (npm's CHANGE) */
+  replaced: Set<string>
+  /** every location no longer wanted, nested ones included (npm's REMOVE) */
+  gone: string[]
   unchanged: number
 }
 
@@ -45,7 +49,7 @@ export function diffTrees(
   const gone = [...current.keys()].filter((location) => isInNodeModules(location) && !wanted.has(location))
   const removedRoots = new Set([...gone, ...replaced])
   const remove = [...gone, ...replaced].filter((location) => !hasAncestorIn(location, removedRoots))
-  return { create, remove, unchanged: wanted.size - create.size }
+  return { create, remove, replaced, gone, unchanged: wanted.size - create.size }
 }
 
 function sameInstall(a: LockEntry, b: LockEntry): boolean {

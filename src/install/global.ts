@@ -45,13 +45,14 @@ export interface GlobalInstallRequest {
   plan: InstallRequest['plan']
 }
 
+/** What a global command changed, by location below `<prefix>/lib` and version (npm's add, change, remove). */
 export interface GlobalChanges {
-  added: number
-  changed: number
-  removed: number
-  /** the global packages installed, name → their lock entry */
-  packages: Map<string, LockEntry>
+  added: Array<{ location: string; version: string }>
+  changed: Array<{ location: string; from: string; to: string }>
+  removed: Array<{ location: string; version: string }>
 }
+
+const NO_CHANGES: GlobalChanges = { added: [], changed: [], removed: [] }
 
 export async function installGlobal(request: GlobalInstallRequest, services: Omit<InstallServices, 'currentTree' | 'hasNodeModules' | 'emptyNodeModules' | 'beforeReify'>): Promise<{ result: InstallResult; changes: GlobalChanges }> {
   const { layout } = request
@@ -88,15 +89,23 @@ export async function installGlobal(request: GlobalInstallRequest, services: Omi
     })
     if (result.reified?.outcome.ok === false) {
       await retired?.undo()
-      return { result, changes: { added: 0, changed: 0, removed: 0, packages: new Map() } }
+      return { result, changes: NO_CHANGES }
     }
     const packages = topPackages(result.lock)
     for (const [name, entry] of packages) await removeGlobalBins(layout, name, new Set(Object.keys(binOf(result.lock, entry))))
-    const before = new Set(retired?.locations ?? [])
-    const after = [...(result.plan?.installed.keys() ?? [])].filter((location) => [...packages.keys()].some((name) => isInside(location, name)))
+    const before = retired?.packages ?? new Map<string, string>()
+    const installed = result.plan?.installed ?? new Map<string, LockEntry>()
+    const after = [...installed.keys()].filter((location) => [...packages.keys()].some((name) => isInside(location, name)))
     await retired?.commit()
-    const changed = after.filter((location) => before.has(location)).length
-    return { result, changes: { added: after.length - changed, changed, removed: before.size - changed, packages } }
+    const version = (location: string) => installed.get(location)?.version ?? ''
+    return {
+      result,
+      changes: {
+        added: after.filter((location) => !before.has(location)).map((location) => ({ location, version: version(location) })),
+        changed: after.filter((location) => before.has(location)).map((location) => ({ location, from: before.get(location) ?? '', to: version(location) })),
+        removed: [...before].filter(([location]) => !installed.has(location)).map(([location, from]) => ({ location, version: from })),
+      },
+    }
   } catch (error) {
     await retired?.undo()
     throw error
@@ -199,8 +208,8 @@ async function packageFolderNames(nodeModules: string): Promise<string[]> {
 }
 
 export interface Retired {
-  /** the package locations (lock form, `node_modules/a/node_modules/b`) the moved folders held */
-  locations: string[]
+  /** the packages the moved folders held: location (lock form, `node_modules/a/node_modules/b`) → version */
+  packages: Map<string, string>
   /** puts the moved folders back, removing what was made in their place */
   undo(): Promise<void>
   /** removes the moved folders */
@@ -211,20 +220,20 @@ export interface Retired {
 export async function retireGlobalPackages(layout: GlobalLayout, names: readonly string[]): Promise<Retired> {
   const moved: Array<{ from: string; to: string }> = []
   const fresh: string[] = []
-  const locations: string[] = []
+  const packages = new Map<string, string>()
   for (const name of names) {
     const from = path.join(layout.rootDir, name)
     if ((await lstat(from).catch(() => undefined)) === undefined) {
       fresh.push(from)
       continue
     }
-    locations.push(...(await packageLocations(from, `node_modules/${name}`)))
+    for (const [location, version] of await packageLocations(from, `node_modules/${name}`)) packages.set(location, version)
     const to = path.join(path.dirname(from), `.${path.basename(name)}-${Math.random().toString(36).slice(2, 10)}`)
     await rename(from, to)
     moved.push({ from, to })
   }
   return {
-    locations,
+    packages,
     async undo() {
       for (const dir of fresh) await rm(dir, { recursive: true, force: true })
       for (const { from, to } of moved) {
@@ -238,32 +247,35 @@ export async function retireGlobalPackages(layout: GlobalLayout, names: readonly
   }
 }
 
-/** Every package folder in a package's tree, itself first, as lock locations below `location`. */
-async function packageLocations(dir: string, location: string): Promise<string[]> {
+/** Every package folder in a package's tree, itself first, as lock locations below `location`, with its version. */
+async function packageLocations(dir: string, location: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
   const stat = await lstat(dir).catch(() => undefined)
-  if (stat === undefined) return []
-  const found = [location]
+  if (stat === undefined) return found
+  const manifest = (await Bun.file(path.join(dir, 'package.json')).json().catch(() => ({}))) as { version?: unknown }
+  found.set(location, typeof manifest.version === 'string' ? manifest.version : '')
   if (stat.isSymbolicLink()) return found
   const nodeModules = path.join(dir, 'node_modules')
-  for (const child of await packageFolderNames(nodeModules)) found.push(...(await packageLocations(path.join(nodeModules, child), `${location}/node_modules/${child}`)))
+  for (const child of await packageFolderNames(nodeModules)) {
+    for (const [nested, version] of await packageLocations(path.join(nodeModules, child), `${location}/node_modules/${child}`)) found.set(nested, version)
+  }
   return found
 }
 
-/** Removes global packages and their bins; returns how many package folders went (nested ones counted). */
-export async function uninstallGlobal(layout: GlobalLayout, names: readonly string[]): Promise<number> {
-  let removed = 0
+/** Removes global packages and their bins; returns the packages that went (nested ones too) with their versions. */
+export async function uninstallGlobal(layout: GlobalLayout, names: readonly string[]): Promise<GlobalChanges['removed']> {
+  const removed: GlobalChanges['removed'] = []
   for (const name of names) {
     const dir = path.join(layout.rootDir, name)
-    const locations = await packageLocations(dir, `node_modules/${name}`)
-    if (locations.length === 0) continue
+    const packages = await packageLocations(dir, `node_modules/${name}`)
+    if (packages.size === 0) continue
     await removeGlobalBins(layout, name, new Set())
     const aside = path.join(path.dirname(dir), `.${path.basename(name)}-${Math.random().toString(36).slice(2, 10)}`)
     await rename(dir, aside).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error
     })
     await rm(aside, { recursive: true, force: true })
-    removed += locations.length
+    for (const [location, version] of packages) removed.push({ location, version })
   }
   return removed
 }
-

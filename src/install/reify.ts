@@ -48,10 +48,15 @@ export interface ReifyEnv {
   signal?: AbortSignal
 }
 
+/** What changed in node_modules, counted as npm counts it (reify-output: added, removed, changed). */
 export interface ReifyResult {
   outcome: Outcome
-  created: number
-  removed: number
+  /** locations made that were not there before */
+  added: string[]
+  /** locations whose package was replaced by another: the entry before */
+  changed: Map<string, LockEntry>
+  /** locations no longer there, nested ones included: the entry they had */
+  removed: Map<string, LockEntry>
   unchanged: number
   fromCache: number
 }
@@ -93,7 +98,8 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   // packages this run did not have to download (fetched ahead during resolution counts as downloaded)
   const fromCache = new Set(scheduled.map((target) => target.key).filter((key) => !install.fetched.has(key))).size
   env.onStep?.('fetch, extract and link')
-  if (!outcome.ok) return { outcome, created: 0, removed: diff?.remove.length ?? 0, unchanged: diff?.unchanged ?? 0, fromCache }
+  const removed = new Map((diff?.gone ?? []).map((location) => [location, env.current?.get(location) as LockEntry]))
+  if (!outcome.ok) return { outcome, added: [], changed: new Map(), removed, unchanged: diff?.unchanged ?? 0, fromCache }
 
   env.signal?.throwIfAborted()
   const installed = new Map(plan.installed)
@@ -121,11 +127,19 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   env.signal?.throwIfAborted()
   await env.writeHiddenLockfile(installed)
   env.onStep?.('hidden lockfile')
+  // npm counts what is left (an optional set removed by a failed script was not added), and a
+  // package recreated only because the folder around it was replaced is no change of its own
+  const made = [...outcome.linked, ...plan.links.filter((link) => !create || create.has(link.location)).map((link) => link.location)].filter((location) => installed.has(location))
+  const changedEntries = new Map<string, LockEntry>()
+  for (const location of made) {
+    const before = diff?.replaced.has(location) ? env.current?.get(location) : undefined
+    if (before !== undefined) changedEntries.set(location, before)
+  }
   return {
     outcome,
-    // npm counts what is left: an optional set removed by a failed script was not added
-    created: outcome.linked.filter((location) => installed.has(location)).length + plan.links.filter((link) => !create || create.has(link.location)).length,
-    removed: diff?.remove.length ?? 0,
+    added: made.filter((location) => !changedEntries.has(location) && env.current?.get(location) === undefined),
+    changed: changedEntries,
+    removed,
     unchanged: diff?.unchanged ?? 0,
     fromCache,
   }

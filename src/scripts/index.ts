@@ -29,3 +29,4 @@ export { rebuildPackages, type RebuildRequest, type RebuildResult } from './rebu
 export { manageAllowScripts, type ManageRequest, type ManageResult, type Mode } from './manage-allow-scripts.ts'
 export { readInstalledTree, type InstalledTree } from './installed-tree.ts'
 export { realNodeOnPath, syncGlobalNodeShim, type GlobalNodeShimOptions, type NodeShimChange } from './global-node-shim.ts'
+export { unreviewedId, unreviewedLines, type NextStep, type UnreviewedScripts } from './unreviewed-scripts.ts'

@@ -16,7 +16,7 @@ import path from 'node:path'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
 import { readPackageJson, writeLockfileAtomic, type LockEntry } from '../lockfile/index.ts'
-import { trustedIdentity, type Policy } from './allow-scripts.ts'
+import type { Policy } from './allow-scripts.ts'
 import { collectBuildNodes } from './collect-build-nodes.ts'
 import { planBuild, type BuildNode } from './plan-build.ts'
 import { runBuild } from './run-build.ts'
@@ -25,6 +25,7 @@ import { prepareGitCheckout, type PrepareGitOptions } from './prepare-git-checko
 import { skiffInvocation } from './script-settings.ts'
 import { lifecycleError, type ScriptRunner } from './script-runner.ts'
 import { scriptSettings } from './script-settings.ts'
+import { unreviewedId, unreviewedOf, type UnreviewedScripts } from './unreviewed-scripts.ts'
 
 export const ROOT_INSTALL_EVENTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const
 
@@ -58,8 +59,8 @@ export interface InstallLifecycle {
   /** returns the locations removed because a script of an optional package failed */
   build(input: BuildInput): Promise<string[]>
   runRootScripts(): Promise<void>
-  /** name@version of packages whose install scripts were held back (after build) */
-  unreviewed(): string[]
+  /** packages whose install scripts were held back (after build) */
+  unreviewed(): UnreviewedScripts[]
   /** installs and prepares a git dependency's checkout before it is packed (prepare-git-checkout.ts) */
   prepareGitCheckout(dir: string, pkg: string, resolved: string): Promise<void>
 }
@@ -95,7 +96,7 @@ export function createInstallLifecycle(options: InstallLifecycleOptions & { git?
       await runRootScripts(options.run, options.projectDir, ROOT_INSTALL_EVENTS)
     },
     unreviewed() {
-      return unreviewed.map(displayName)
+      return unreviewed.map(unreviewedOf)
     },
     async prepareGitCheckout(dir, pkg, resolved) {
       if (options.git === undefined) throw new SkiffError('EUNSUPPORTED', `${pkg}: this command cannot prepare git dependencies`, { pkg })
@@ -139,17 +140,9 @@ async function writeHeld(file: string, locations: readonly string[]): Promise<vo
 
 function strictError(unreviewed: readonly BuildNode[]): SkiffError {
   return new SkiffError('ESTRICTALLOWSCRIPTS', `--strict-allow-scripts: ${unreviewed.length} package(s) have install scripts not covered by allowScripts`, {
-    lines: unreviewed.map((node) => `${displayName(node)} (${Object.entries(node.scripts).map(([event, script]) => `${event}: ${script}`).join('; ')})`),
+    lines: unreviewed.map((node) => `${unreviewedId(unreviewedOf(node))} (${Object.entries(node.scripts).map(([event, script]) => `${event}: ${script}`).join('; ')})`),
     hint: 'approve them with `skiff install-scripts approve`, deny them with `skiff install-scripts deny`, or bypass this check with --dangerously-allow-all-scripts',
   })
-}
-
-/** name@version as the lockfile URL gives it (the installed name and version without one). */
-export function displayName(node: BuildNode): string {
-  const trusted = trustedIdentity(node.policy)
-  const name = trusted?.name ?? node.policy.name
-  const version = trusted?.version ?? node.policy.version
-  return version ? `${name}@${version}` : name
 }
 
 /**

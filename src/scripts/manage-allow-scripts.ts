@@ -22,6 +22,7 @@ import {
 } from './allow-scripts-writer.ts'
 import { collectBuildNodes, policyNodeOf } from './collect-build-nodes.ts'
 import { planBuild, type BuildNode } from './plan-build.ts'
+import { unreviewedId, unreviewedLines, unreviewedOf } from './unreviewed-scripts.ts'
 
 export type Mode = 'approve' | 'deny' | 'ls' | 'prune'
 
@@ -65,33 +66,12 @@ export async function manageAllowScripts(request: ManageRequest): Promise<Manage
 }
 
 function listPending(unreviewed: readonly BuildNode[]): ManageResult {
+  const items = unreviewed.map(unreviewedOf)
   const groups = new Map<string, Array<{ key: string; change: 'pending' }>>()
-  const lines: string[] = []
-  for (const node of unreviewed) {
-    const { name, version } = display(node.policy)
-    const key = version ? `${name}@${version}` : name
-    groups.set(name, [...(groups.get(name) ?? []), { key, change: 'pending' }])
-    const events = Object.entries(node.scripts).map(([event, script]) => `${event}: ${script}`).join('; ')
-    lines.push(`  ${key} (${events})`)
-  }
+  for (const item of items) groups.set(item.name, [...(groups.get(item.name) ?? []), { key: unreviewedId(item), change: 'pending' }])
   const json = { allowScripts: [...groups].map(([name, changes]) => ({ name, changes })) }
-  if (unreviewed.length === 0) return { lines: ['No packages with unreviewed install scripts.'], json, warnings: [] }
-  const count = unreviewed.length
-  return {
-    lines: [
-      `${count} ${count === 1 ? 'package has' : 'packages have'} install scripts not yet covered by allowScripts:`,
-      ...lines,
-      '',
-      'Run `skiff install-scripts approve <pkg>` to allow, or `skiff install-scripts deny <pkg>` to deny.',
-    ],
-    json,
-    warnings: [],
-  }
-}
-
-function display(node: PolicyNode): { name: string; version: string | undefined } {
-  const trusted = trustedIdentity(node)
-  return { name: trusted?.name ?? node.name, version: trusted?.version ?? node.version }
+  if (items.length === 0) return { lines: ['No packages with unreviewed install scripts.'], json, warnings: [] }
+  return { lines: unreviewedLines(items, { kind: 'review' }), json, warnings: [] }
 }
 
 function matchPositionals(request: ManageRequest): PolicyNode[] {

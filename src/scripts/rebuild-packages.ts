@@ -11,9 +11,10 @@ import { SkiffError } from '../error/index.ts'
 import { nameFromLocation, readPackageJson, type LockEntry } from '../lockfile/index.ts'
 import { parseSpecArg } from '../spec/index.ts'
 import { collectBuildNodes } from './collect-build-nodes.ts'
-import { displayName, type InstallLifecycleOptions } from './install-lifecycle.ts'
+import type { InstallLifecycleOptions } from './install-lifecycle.ts'
 import { installScriptsOf, planBuild, type BuildNode } from './plan-build.ts'
 import { runBuild } from './run-build.ts'
+import { unreviewedOf, type UnreviewedScripts } from './unreviewed-scripts.ts'
 
 export interface RebuildRequest {
   names: readonly string[]
@@ -25,8 +26,8 @@ export interface RebuildRequest {
 
 export interface RebuildResult {
   ran: number
-  /** name@version of packages whose scripts the policy does not cover (not run) */
-  unreviewed: string[]
+  /** packages whose scripts the policy does not cover (not run) */
+  unreviewed: UnreviewedScripts[]
 }
 
 export async function rebuildPackages(request: RebuildRequest, options: InstallLifecycleOptions): Promise<RebuildResult> {
@@ -48,7 +49,7 @@ export async function rebuildPackages(request: RebuildRequest, options: InstallL
     plan,
     linkBins: request.linkBins,
   })
-  return { ran: result.ran, unreviewed: plan.unreviewed.map(displayName) }
+  return { ran: result.ran, unreviewed: plan.unreviewed.map(unreviewedOf) }
 }
 
 function selectLocations(request: RebuildRequest, projectDir: string): Set<string> {

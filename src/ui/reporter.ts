@@ -18,11 +18,32 @@ export interface Progress {
   downloadedBytes: number
 }
 
+/** A package in npm's --json lists of what an install changed. */
+export interface PackageChange {
+  /** the folder name (an alias's name) */
+  name: string
+  version: string
+  /** absolute */
+  path: string
+}
+
+/** A package whose install scripts were not run, as npm's --json lists them. */
+export interface UnreviewedPackage {
+  name: string
+  version?: string
+  path: string
+  scripts: Record<string, string>
+}
+
 export interface Summary {
   command: string
+  /** npm's lists and counts (reify-output); the counts also cover changes not listed one by one */
+  add: PackageChange[]
   added: number
-  removed: number
+  change: Array<{ from: PackageChange; to: PackageChange }>
   changed: number
+  remove: PackageChange[]
+  removed: number
   unchanged: number
   downloaded: number
   fromCache: number
@@ -30,7 +51,9 @@ export interface Summary {
   elapsedMs: number
   backend?: string
   droppedOptional: string[]
-  scriptsNotRun: string[]
+  /** packages this run installed whose registry entry is deprecated: name@version and the message */
+  deprecated: Array<{ pkg: string; message: string }>
+  unreviewedScripts: UnreviewedPackage[]
   warnings: string[]
   /** fetch: the packages this machine needs, now all in the store at `store` */
   storeOnly?: { packages: number; store: string }
@@ -42,7 +65,7 @@ export interface Summary {
 
 /** The summary of a command that changed nothing (yet). */
 export function emptySummary(command: string): Summary {
-  return { command, added: 0, removed: 0, changed: 0, unchanged: 0, downloaded: 0, fromCache: 0, downloadedBytes: 0, elapsedMs: 0, droppedOptional: [], scriptsNotRun: [], warnings: [] }
+  return { command, add: [], added: 0, change: [], changed: 0, remove: [], removed: 0, unchanged: 0, downloaded: 0, fromCache: 0, downloadedBytes: 0, elapsedMs: 0, droppedOptional: [], deprecated: [], unreviewedScripts: [], warnings: [] }
 }
 
 export interface Reporter {
@@ -123,7 +146,9 @@ export function createReporter(options: ReporterOptions): Reporter {
     summary(summary) {
       clearLive()
       if (options.json) {
-        options.stdout.write(`${options.redact(JSON.stringify({ ok: true, ...summary, warnings }, null, 2))}\n`)
+        // npm's keys first, in npm's order, then skiff's
+        const { add, added, change, changed, remove, removed, ...rest } = summary
+        options.stdout.write(`${options.redact(JSON.stringify({ add, added, change, changed, remove, removed, ok: true, ...rest, warnings }, null, 2))}\n`)
         return
       }
       // timings go to stderr, with the other diagnostics, whatever the log level
@@ -158,9 +183,6 @@ export function summaryLines(summary: Summary): string[] {
     lines.push(`${changed ? 'wrote' : 'kept'} package-lock.json (${plural(packages, 'package')}) in ${elapsed(summary.elapsedMs)}`)
     return lines
   }
-  if (summary.scriptsNotRun.length > 0) {
-    lines.push(`install scripts not run (${summary.scriptsNotRun.length}): ${summary.scriptsNotRun.join(', ')}`)
-  }
   if (summary.droppedOptional.length > 0) {
     lines.push(`optional packages skipped (${summary.droppedOptional.length}): ${summary.droppedOptional.join(', ')}`)
   }
@@ -168,18 +190,22 @@ export function summaryLines(summary: Summary): string[] {
   const sources: string[] = []
   if (summary.downloaded > 0) sources.push(`${summary.downloaded} downloaded (${formatBytes(summary.downloadedBytes)})`)
   if (summary.fromCache > 0) sources.push(`${summary.fromCache} from cache`)
-  if (summary.unchanged > 0) sources.push(`${summary.unchanged} already in place`)
   const from = sources.length > 0 ? ` · ${sources.join(', ')}` : ''
   if (summary.storeOnly) {
     lines.push(`stored ${plural(summary.storeOnly.packages, 'package')} in ${seconds}${from} · store: ${summary.storeOnly.store}`)
     return lines
   }
-  const parts: string[] = []
-  if (summary.added > 0 || (summary.removed === 0 && summary.changed === 0)) parts.push(`added ${plural(summary.added, 'package')}`)
-  if (summary.removed > 0) parts.push(`removed ${plural(summary.removed, 'package')}`)
-  if (summary.changed > 0) parts.push(`changed ${plural(summary.changed, 'package')}`)
-  lines.push(`${parts.join(', ')} in ${seconds}${from}`)
+  lines.push(`${changesPhrase(summary)} in ${seconds}${from}`)
   return lines
+}
+
+/** npm's words (reify-output, without an audit): "up to date", "added 1 package, and removed 2 packages", ... */
+function changesPhrase({ added, removed, changed }: Summary): string {
+  if (added === 0 && removed === 0 && changed === 0) return 'up to date'
+  let text = added > 0 ? `added ${plural(added, 'package')}` : ''
+  if (removed > 0) text += `${added > 0 ? ', ' : ''}${added > 0 && changed === 0 ? 'and ' : ''}removed ${plural(removed, 'package')}`
+  if (changed > 0) text += `${added > 0 || removed > 0 ? ', and ' : ''}changed ${plural(changed, 'package')}`
+  return text
 }
 
 function elapsed(ms: number): string {

@@ -82,7 +82,7 @@ describe('skiff exec', () => {
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', allowScripts: { multi: true } } })
     const held = await runSkiff(dir, ['exec', '--yes', 'multi@2.0.0'], { registry: registry.url })
     expect(held.code).toBe(0)
-    expect(held.stderr).toContain('install scripts not run (1): multi@2.0.0; to run them: --allow-scripts=multi')
+    expect(held.stderr).toContain('warn 1 package has install scripts not yet covered by allowScripts:\n  multi@2.0.0 (postinstall: touch postinstall-ran)\n\nThey were not run. Run `skiff exec --allow-scripts=multi` to allow them once, or `skiff config set allow-scripts=multi --location=user` to allow them for good.')
     const cacheRoot = path.join(tmp.path, 'cache', 'v1', 'exec')
     const installed = path.join(cacheRoot, fs.readdirSync(cacheRoot)[0] as string, 'node_modules/multi')
     expect(fs.existsSync(path.join(installed, 'postinstall-ran'))).toBe(false)

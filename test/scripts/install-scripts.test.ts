@@ -129,7 +129,7 @@ describe('skiff rebuild', () => {
     const orderFile = path.join(tmp.path, 'order')
     const run = await runSkiff(dir, ['rebuild'], { env: { ORDER_FILE: orderFile } })
     expect(run.code).toBe(0)
-    expect(run.stderr).toContain('1 package has install scripts not yet covered by allowScripts: @img/sharp@0.34.1')
+    expect(run.stderr).toContain(`warn 1 package has install scripts not yet covered by allowScripts:\n  @img/sharp@0.34.1 (postinstall: ${record})\n\nThey were not run. Run \`skiff install-scripts ls\` to review`)
     expect(fs.readFileSync(orderFile, 'utf8')).toBe('canvas:install:rebuild\n')
   })
 })

@@ -20,7 +20,7 @@ export default defineCommand({
         const { config, planOptions, services } = context
         const workspaces = workspaceChoice(flags, rawArgs)
         const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, omitLockfileRegistryResolved: config.omitLockfileRegistryResolved, plan: planOptions, workspaces }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
-        return reifySummary('ci', result, result.plan.installed)
+        return reifySummary('ci', result, result.plan.installed, config.projectDir)
       },
     }),
 })

@@ -3,7 +3,7 @@ import type { Config, LogLevel } from '../../config/index.ts'
 import { readPackageJson } from '../../lockfile/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
 import { defaultNodeVersion, parsePackument, pickVersion } from '../../resolve/index.ts'
-import { dependencyOrder, execPackage, findWorkspaceFolders, selectWorkspaces } from '../../scripts/index.ts'
+import { dependencyOrder, execPackage, findWorkspaceFolders, selectWorkspaces, unreviewedLines } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { createReporter, type Reporter } from '../../ui/reporter.ts'
@@ -117,10 +117,7 @@ async function installInto(dir: string, projectConfig: Config, flags: Readonly<R
   const services = { ...context.services, build: lifecycle.build }
   await runInstallJob('install', { flags: { save: false }, rawArgs: [], saveLockfile: true }, { ...context, services }, reporter)
   const held = lifecycle.unreviewed()
-  if (held.length > 0) {
-    const names = held.map((id) => id.replace(/@[^@/]+$/, ''))
-    reporter.warn(`install scripts not run (${held.length}): ${held.join(', ')}; to run them: --allow-scripts=${names.join(',')}`)
-  }
+  if (held.length > 0) reporter.warn(unreviewedLines(held, { kind: 'allow-once', command: 'skiff exec' }).join('\n'))
 }
 
 async function askToInstall(packages: readonly string[]): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { fetchPackages } from '../../install/fetch-packages.ts'
+import { emptySummary } from '../../ui/reporter.ts'
 import { installArgs, installFailure, runInstallCommand } from '../command-context.ts'
 
 const { omit, include, registry, cache, prefix, offline, loglevel, silent, verbose, json, timings } = installArgs
@@ -37,18 +38,11 @@ export default defineCommand({
         const result = await fetchPackages({ projectDir: config.projectDir, plan: planOptions }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
         if (result.failures.length > 0) throw installFailure(result.failures)
         return {
-          command: 'fetch',
-          added: 0,
-          removed: 0,
-          changed: 0,
-          unchanged: 0,
+          ...emptySummary('fetch'),
           downloaded: result.fetched,
           fromCache: result.stored,
           downloadedBytes: result.fetchedBytes,
-          elapsedMs: 0,
           droppedOptional: result.dropped,
-          scriptsNotRun: [],
-          warnings: [],
           storeOnly: { packages: result.packages - result.dropped.length, store: config.cache },
         }
       },

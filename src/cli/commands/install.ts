@@ -78,7 +78,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
     const packages = [...result.lock.packages.keys()].filter((location) => location !== '').length
     return { ...emptySummary(command), lockfileOnly: { packages, changed: result.lockfileChanged } }
   }
-  return reifySummary(command, result.reified, result.plan?.installed ?? new Map())
+  return reifySummary(command, result.reified, result.plan?.installed ?? new Map(), projectDir)
 }
 
 function globalRequestOf(request: InstallPlanArgs): GlobalRequest {

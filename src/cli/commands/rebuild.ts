@@ -3,7 +3,7 @@ import type { Config, LogLevel } from '../../config/index.ts'
 import { SkiffError } from '../../error/index.ts'
 import { syncBinLinks } from '../../install/bins.ts'
 import { readProjectPackageJson } from '../../lockfile/index.ts'
-import { readInstalledTree, rebuildPackages, scriptSettings } from '../../scripts/index.ts'
+import { readInstalledTree, rebuildPackages, scriptSettings, unreviewedLines } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
 import { parseCommandLine } from '../../scripts/parse-command-line.ts'
 import { readUmask } from '../../tarball/index.ts'
@@ -69,10 +69,7 @@ async function rebuildCommand(rawArgs: readonly string[]): Promise<number> {
       },
       { ...settings, run: host.run, projectDir, cache: host.config.cache, verbose: (text) => reporter.verbose(text), warn: (text) => reporter.warn(text), signal: interrupt.signal },
     )
-    if (result.unreviewed.length > 0) {
-      const count = result.unreviewed.length
-      reporter.warn(`${count} ${count === 1 ? 'package has' : 'packages have'} install scripts not yet covered by allowScripts: ${result.unreviewed.join(', ')}. Run \`skiff install-scripts ls\` to review.`)
-    }
+    if (result.unreviewed.length > 0) reporter.warn(unreviewedLines(result.unreviewed, { kind: 'project' }).join('\n'))
     if (host.config.loglevel !== 'silent') process.stdout.write('rebuilt dependencies successfully\n')
     reporter.close()
     return 0
