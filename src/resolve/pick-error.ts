@@ -8,7 +8,7 @@ import semver from 'semver'
 import { SkiffError } from '../error/index.ts'
 import type { Packument } from './pick-packument.ts'
 
-const SHOWN_VERSIONS = 10
+const SHOWN_MAJORS = 5
 
 interface AskContext {
   before?: Date
@@ -20,8 +20,8 @@ export function noMatchingVersion(packument: Packument, wanted: string, context:
   return new SkiffError('ETARGET', `No matching version found for ${name}@${wanted}${beforeText(context)}${askedBy(context)}.`, {
     pkg: name,
     wanted,
-    lines: [...availableVersions(packument), ...distTags(packument)],
-    hint: `check the spelling of "${wanted}" and that this version of ${name} was published`,
+    lines: availableVersions(packument, wanted.includes('-')),
+    hint: `check the spelling of "${wanted}" and that this version of ${name} was published; \`skiff view ${name} versions\` lists them all`,
   })
 }
 
@@ -30,7 +30,7 @@ export function noVersions(packument: Packument, context: AskContext): SkiffErro
   const published = packument.versions.size > 0
   return new SkiffError('ENOVERSIONS', `No versions available for ${name}${beforeText(context)}${askedBy(context)}.`, {
     pkg: name,
-    lines: availableVersions(packument),
+    lines: availableVersions(packument, true),
     hint: published
       ? `every version of ${name} was published after the --before date; choose a later date`
       : `${name} has no published versions (it may have been unpublished)`,
@@ -45,17 +45,23 @@ function askedBy(context: AskContext): string {
   return context.requiredBy === undefined ? '' : ` (required by ${context.requiredBy})`
 }
 
-/** The highest versions, newest first, and how many older ones there are. */
-function availableVersions(packument: Packument): string[] {
+/**
+ * The newest version of each of the last few majors (releases only, unless the range asked
+ * for a prerelease), latest marked, and how many versions there are: a short line where npm
+ * prints none, and no wall of canaries and nightlies.
+ */
+function availableVersions(packument: Packument, prereleases: boolean): string[] {
   const versions = [...packument.versions.keys()].filter((version) => semver.valid(version, true) !== null)
   if (versions.length === 0) return ['the registry lists no versions']
-  const newest = versions.sort((a, b) => semver.rcompare(a, b, true)).slice(0, SHOWN_VERSIONS)
-  const older = versions.length - newest.length
-  return [`available versions: ${newest.join(', ')}${older > 0 ? ` and ${older} older` : ''}`]
-}
-
-function distTags(packument: Packument): string[] {
-  if (packument.distTags.size === 0) return []
-  const tags = [...packument.distTags].map(([tag, version]) => `${tag}: ${version}`)
-  return [`dist-tags: ${tags.join(', ')}`]
+  const releases = versions.filter((version) => semver.prerelease(version, true) === null)
+  const candidates = (prereleases || releases.length === 0 ? versions : releases).sort((a, b) => semver.rcompare(a, b, true))
+  const newestOfMajor = new Map<number, string>()
+  for (const version of candidates) {
+    const major = semver.major(version, true)
+    if (!newestOfMajor.has(major)) newestOfMajor.set(major, version)
+  }
+  const latest = packument.distTags.get('latest')
+  const shown = [...newestOfMajor.values()].slice(0, SHOWN_MAJORS).map((version) => (version === latest ? `${version} (latest)` : version))
+  const count = versions.length
+  return [`newest of each major: ${shown.join(', ')}, of ${count} version${count === 1 ? '' : 's'}`]
 }

@@ -60,7 +60,7 @@ describe('fault matrix: skiff install', () => {
     const run = await install(tmp.path, { 'top-9': '^1.0.0' })
     expectFailedCleanly(run, 'ETARGET')
     expect(run.stderr).toContain('No matching version found for alpha@^9.0.0')
-    expect(run.stderr).toContain('available versions: 2.0.0, 1.0.0')
+    expect(run.stderr).toContain('newest of each major: 2.0.0 (latest), 1.0.0, of 2 versions')
     expect(run.stderr).toContain('alpha@^9.0.0 from needs-alpha-9@1.0.0')
     expect(run.stderr).toContain('needs-alpha-9@^1.0.0 from top-9@1.0.0')
   })

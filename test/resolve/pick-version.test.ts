@@ -262,14 +262,19 @@ describe('pickVersion: what the errors say', () => {
     throw new Error('expected an error')
   }
 
-  test('ETARGET names the package, the range and who asked, and lists the newest versions and the dist-tags', () => {
+  test('ETARGET names the package, the range and who asked, and the newest release of each major, not every prerelease', () => {
     const error = thrown(() => pickVersion(parsePackument(many, 'p'), { type: 'range', fetchSpec: '^2' }, { nodeVersion: NODE, requiredBy: 'app@1.0.0' }))
     expect(error.code).toBe('ETARGET')
     expect(error.message).toBe('No matching version found for p@^2 (required by app@1.0.0).')
-    expect(error.details.lines).toEqual([
-      'available versions: 1.11.0, 1.10.0, 1.9.0, 1.8.0, 1.7.0, 1.6.0, 1.5.0, 1.4.0, 1.3.0, 1.2.0 and 2 older',
-      'dist-tags: latest: 1.11.0, next: 1.10.0',
-    ])
+    expect(error.details.lines).toEqual(['newest of each major: 1.11.0 (latest), of 12 versions'])
+    const canaries = packument(
+      ['19.3.1', '19.3.0-canary-1', '19.3.0-canary-2', '18.3.1', '18.0.0', '17.0.2', '16.14.0', '15.7.0', '0.14.10', '20.0.0-rc.1'].map((number) => version(number)),
+      { latest: '19.3.1', canary: '19.3.0-canary-2', rc: '20.0.0-rc.1' },
+    )
+    const react = thrown(() => pickVersion(parsePackument(canaries, 'react'), { type: 'range', fetchSpec: '^99' }, { nodeVersion: NODE }))
+    expect(react.details.lines).toEqual(['newest of each major: 19.3.1 (latest), 18.3.1, 17.0.2, 16.14.0, 15.7.0, of 10 versions'])
+    const wantsPrerelease = thrown(() => pickVersion(parsePackument(canaries, 'react'), { type: 'range', fetchSpec: '^21.0.0-rc.1' }, { nodeVersion: NODE }))
+    expect(wantsPrerelease.details.lines).toEqual(['newest of each major: 20.0.0-rc.1, 19.3.1 (latest), 18.3.1, 17.0.2, 16.14.0, of 10 versions'])
     expect(error.details.wanted).toBe('^2')
     expect(error.details.pkg).toBe('p')
   })
