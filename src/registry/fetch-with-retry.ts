@@ -11,6 +11,7 @@
  */
 import { type Config, stripUrlCredentials } from '../config/index.ts'
 import { errnoCode, SkiffError, type ErrorCode } from '../error/index.ts'
+import { validatePackageName } from '../spec/index.ts'
 import { pickProxy } from './pick-proxy.ts'
 import { isRetryableErrorCode, isRetryableStatus, retryDelayMs } from './retry-policy.ts'
 
@@ -188,7 +189,7 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
       throw new AttemptFailure(
         failure('E404', request, url, `${request.pkg}: not found in ${registryLabel(request)} (404 for ${where})`, {
           status,
-          hint: `check the name and version, and that ${registryLabel(request)} is the registry that has it`,
+          ...namingAdvice(request.pkg, `check the name and version, and that ${registryLabel(request)} is the registry that has it`),
         }),
         false,
       )
@@ -200,17 +201,31 @@ export function createFetchWithRetry(config: Config, fetchImpl: typeof fetch) {
     )
   }
 
+  /**
+   * npm's note under a 404 for a name no package could be published under today (capitals,
+   * core module names): it was probably mistyped.
+   */
+  function namingAdvice(pkg: string, hint: string): { hint: string; lines?: string[] } {
+    if (/.@/.test(pkg)) return { hint }
+    const naming = validatePackageName(pkg)
+    if (naming.validForNewPackages) return { hint }
+    const reasons = [...naming.errors, ...naming.warnings].map((reason, index) => `  ${index + 1}. ${reason}`)
+    const lower = pkg.toLowerCase()
+    return { lines: ['This package name is not valid, because', ...reasons], hint: lower === pkg ? hint : `package names are lower case now: did you mean ${lower}?` }
+  }
+
   function failure(
     code: ErrorCode,
     request: FetchRequest,
     url: string,
     text: string,
-    extra: { hint?: string; cause?: unknown; status?: number } = {},
+    extra: { hint?: string; cause?: unknown; status?: number; lines?: string[] } = {},
   ): SkiffError {
     return new SkiffError(code, message(text), {
       pkg: request.pkg,
       url: safeUrl(url),
       ...(extra.hint === undefined ? {} : { hint: message(extra.hint) }),
+      ...(extra.lines === undefined ? {} : { lines: extra.lines }),
       ...(extra.cause === undefined ? {} : { cause: extra.cause }),
       ...(extra.status === undefined ? {} : { status: extra.status }),
     })

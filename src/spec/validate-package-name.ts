@@ -50,11 +50,12 @@ function nameErrors(name: string): string[] {
 
 function nameWarnings(name: string): string[] {
   const warnings: string[] = []
-  if (NODE_CORE_MODULES.has(name.toLowerCase())) warnings.push(`"${name}" is a Node.js core module`)
-  if (name.length > MAX_NAME_LENGTH) warnings.push(`a name may have at most ${MAX_NAME_LENGTH} characters`)
-  if (name.toLowerCase() !== name) warnings.push('a name may no longer contain capital letters')
+  // validate-npm-package-name's words: npm prints them under a 404
+  if (NODE_CORE_MODULES.has(name.toLowerCase())) warnings.push(`${name} is a core module name`)
+  if (name.length > MAX_NAME_LENGTH) warnings.push(`name can no longer contain more than ${MAX_NAME_LENGTH} characters`)
+  if (name.toLowerCase() !== name) warnings.push('name can no longer contain capital letters')
   const lastSegment = name.split('/').at(-1) ?? ''
-  if (/[~'!()*]/.test(lastSegment)) warnings.push(`a name may no longer contain any of ~'!()*`)
+  if (/[~'!()*]/.test(lastSegment)) warnings.push(`name can no longer contain special characters ("~'!()*")`)
   return warnings
 }
 
