@@ -48,6 +48,10 @@ export function scriptCommand(name: 'run' | 'test' | 'start' | 'stop' | 'restart
 export default scriptCommand('run')
 
 async function runCommand(command: string, rawArgs: readonly string[]): Promise<number> {
+  // -s / --silent (run-cli writes both as --loglevel=silent): the scripts' own output only, errors too (npm)
+  let silent = rawArgs.includes('--silent') || rawArgs.includes('--loglevel=silent')
+  const printError = (error: unknown) => reportError(error, silent)
+  const finish = (result: RunResult, dir: string, workspace?: string) => finishRun(result, { dir, workspace, silent })
   try {
     const line = parseCommandLine(rawArgs, {
       strings: ['script-shell', 'workspace', 'prefix', 'loglevel', 'registry', 'cache'],
@@ -56,7 +60,6 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
     })
     const [event, ...extra] = line.positionals
     const args = [...extra, ...line.rest]
-    const silent = line.flags.silent === true || line.flags.loglevel === 'silent'
     const host = await createScriptHost({
       ...processContext(),
       command,
@@ -64,6 +67,7 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
       color: shouldColor(line.flags.color, process.stdout.isTTY, process.env),
       ...(silent ? {} : { banner: (text: string) => process.stdout.write(text) }),
     })
+    silent ||= host.config.loglevel === 'silent'
     const ignoreScripts = host.config.ignoreScripts
     const ifPresent = line.flags['if-present'] === true
     const filters = line.lists.workspace ?? []
@@ -100,12 +104,12 @@ async function runCommand(command: string, rawArgs: readonly string[]): Promise<
   }
 }
 
-function finish(result: RunResult, dir: string, workspace?: string): number {
+function finishRun(result: RunResult, { dir, workspace, silent }: { dir: string; workspace: string | undefined; silent: boolean }): number {
   if (result.code === 0) return 0
   const how = result.signal ? `was stopped by ${result.signal}` : `failed with exit code ${result.code}`
   const lines = [`error ELIFECYCLE Lifecycle script \`${result.failed}\` ${how}`, `  path: ${dir}`]
   if (workspace !== undefined) lines.push(`  workspace: ${workspace}`)
-  process.stderr.write(`${lines.join('\n')}\n`)
+  if (!silent) process.stderr.write(`${lines.join('\n')}\n`)
   if (result.signal && workspace === undefined) {
     // end as the script did, so a shell sees the signal (npm re-raises it on itself)
     process.kill(process.pid, result.signal as NodeJS.Signals)
@@ -147,8 +151,8 @@ function nearestPackageDir(from: string): string | undefined {
   }
 }
 
-function printError(error: unknown): number {
+function reportError(error: unknown, silent: boolean): number {
   const printed = formatError(error, (text) => text)
-  process.stderr.write(`${printed.text}\n`)
+  if (!silent) process.stderr.write(`${printed.text}\n`)
   return printed.exitCode
 }
