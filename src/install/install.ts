@@ -168,6 +168,7 @@ export async function install(request: InstallRequest, services: InstallServices
   const packageJsonText = request.save && nextPackageJson !== packageJson.data ? formatPackageJson(nextPackageJson, format) : packageJson.text
   const packageJsonChanged = packageJsonText.trim() !== packageJson.text.trim()
   const lockfileChanged = lockText !== oldLockText && request.saveLockfile && request.useLockfile
+  step('make package-lock.json')
 
   let reified: ReifyResult | undefined
   if (plan !== undefined) {

@@ -1,14 +1,19 @@
 /**
- * Worker threads that turn the registry's packument bytes into compact text (resolve's
- * packumentText) and keep it in the metadata cache: reading full documents (antd: 2,851 of
- * them, 309 MB) is most of a resolution's CPU, and on the main thread it would stall the
- * resolver walking the tree.
+ * Worker threads that turn the registry's packument bytes into the compact text the resolver
+ * reads (resolve's packumentBytes) and keep it in the metadata cache: reading full documents
+ * (antd: 2,851 of them, 309 MB) is most of a resolution's CPU, and on the main thread it would
+ * stall the resolver walking the tree.
  *
- * The bytes are handed over without a copy when they are a whole buffer. Jobs wait in one FIFO
- * on the main thread, each worker holding at most two, so the order of requests is the order
- * of answers as far as the threads allow. Workers start with the first job and do not keep
- * the process alive while idle. A job whose worker dies fails with EINTERNAL; jobs asked after
- * dispose fail with EABORT.
+ * Bytes cross threads without a copy: the registry's body goes to a worker, the text's bytes
+ * come back (the resolver decodes only the parts it reads). The worker writes its own copy
+ * into the metadata cache once it has had nothing to read for a moment, many in one
+ * transaction, so the cache never stands between a document and the resolver; dispose waits
+ * for what is left to be written before the workers stop.
+ *
+ * Jobs wait in one FIFO on the main thread, each worker holding at most two, so the order of
+ * requests is the order of answers as far as the threads allow. Workers start with the first
+ * job and do not keep the process alive while idle. A job whose worker dies fails with
+ * EINTERNAL; jobs asked after dispose fail with EABORT.
  */
 import { SkiffError, type ErrorCode } from '../error/index.ts'
 import type { CacheWrite } from '../registry/index.ts'
@@ -16,29 +21,34 @@ import { askThreadCpu, transferable, workerEntryUrl, type CpuTime } from '../sch
 
 export interface PackumentPool extends AsyncDisposable {
   /**
-   * The compact text of a packument, kept in the metadata cache under `write` (a SyntaxError
-   * when the bytes are not JSON, EBADPACKUMENT when no packument; neither is cached)
+   * The compact text of a packument (packumentBytes), kept in the metadata cache under `write`
+   * (a SyntaxError when the bytes are not JSON, EBADPACKUMENT when no packument; neither is cached)
    */
-  text(body: Uint8Array, name: string, write: CacheWrite): Promise<string>
+  read(body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array>
   /** the CPU its worker threads used (ask when no packument is being read); null where it cannot be read */
   threadCpu(): Promise<CpuTime | null>
   readonly workers: number
 }
 
-export interface PackumentRequest {
+/** What a worker is sent: a document to read (and keep), or a request to answer once all it keeps is written. */
+export type PackumentRequest = { type: 'read'; id: number; name: string; body: Uint8Array; write: CacheWrite } | { type: 'written' }
+
+/** Times are epoch ms (performance.timeOrigin + performance.now()), the same clock on every thread. */
+export type PackumentReply =
+  | { id: number; ok: true; bytes: Uint8Array; startedAt: number; endedAt: number }
+  | { id: number; ok: false; error: { code?: ErrorCode; message: string; hint?: string | undefined; pkg?: string } }
+  | { type: 'kept'; startedAt: number; endedAt: number }
+  | { type: 'written' }
+
+/** What a worker did, for --timings: `reading` a document, `keeping` texts in the cache; times on this thread's clock. */
+export type PackumentWork = (work: 'reading' | 'keeping', startMs: number, endMs: number) => void
+
+interface Job {
   id: number
   name: string
   body: Uint8Array
   write: CacheWrite
-}
-
-export type PackumentReply =
-  | { id: number; ok: true; text: string }
-  | { id: number; ok: false; error: { code?: ErrorCode; message: string; hint?: string | undefined; pkg?: string } }
-
-interface Job {
-  request: PackumentRequest
-  resolve: (text: string) => void
+  resolve: (bytes: Uint8Array) => void
   reject: (error: Error) => void
 }
 
@@ -46,11 +56,17 @@ interface Slot {
   worker: Worker
   running: Map<number, Job>
   alive: boolean
+  /** called when the worker says all it keeps is written */
+  onWritten?: () => void
 }
 
 const JOBS_PER_WORKER = 2
+/** how long dispose waits for the last cache writes */
+const WRITE_WAIT_MS = 10_000
 
-export function createPackumentPool(options: { workers: number }): PackumentPool {
+export function createPackumentPool(options: { workers: number; onWork?: PackumentWork }): PackumentPool {
+  const onWork = options.onWork
+  const here = (epochMs: number) => epochMs - performance.timeOrigin
   const queue: Job[] = []
   const slots: Slot[] = []
   let nextId = 0
@@ -76,40 +92,69 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
       if (!best) return
       const job = queue.shift() as Job
       if (best.running.size === 0) best.worker.ref()
-      best.running.set(job.request.id, job)
-      best.worker.postMessage(job.request, transferable(job.request.body))
+      best.running.set(job.id, job)
+      const request: PackumentRequest = { type: 'read', id: job.id, name: job.name, body: job.body, write: job.write }
+      best.worker.postMessage(request, transferable(job.body))
     }
   }
 
   function settle(slot: Slot, reply: PackumentReply): void {
+    if ('type' in reply) {
+      if (reply.type === 'written') slot.onWritten?.()
+      else onWork?.('keeping', here(reply.startedAt), here(reply.endedAt))
+      return
+    }
     const job = slot.running.get(reply.id)
     if (!job) return
     slot.running.delete(reply.id)
     if (slot.running.size === 0) slot.worker.unref()
-    if (reply.ok) job.resolve(reply.text)
-    else job.reject(fromReply(reply.error))
+    if (reply.ok) {
+      onWork?.('reading', here(reply.startedAt), here(reply.endedAt))
+      job.resolve(reply.bytes)
+    } else {
+      job.reject(fromReply(reply.error))
+    }
     pump()
+  }
+
+  /** Waits until every worker has written what it keeps (or WRITE_WAIT_MS). */
+  async function written(): Promise<void> {
+    const waits = slots.filter((slot) => slot.alive).map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, WRITE_WAIT_MS)
+          slot.onWritten = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+          slot.worker.ref()
+          const request: PackumentRequest = { type: 'written' }
+          slot.worker.postMessage(request)
+        }),
+    )
+    await Promise.all(waits)
   }
 
   function stopSlot(slot: Slot, reason: string): void {
     if (!slot.alive) return
     slot.alive = false
     slot.worker.terminate()
+    slot.onWritten?.()
     const failed = [...slot.running.values(), ...(slots.some((other) => other.alive) ? [] : queue.splice(0))]
     slot.running.clear()
-    for (const job of failed) job.reject(new SkiffError('EINTERNAL', `${job.request.name}: packument worker stopped: ${reason}`, { pkg: job.request.name }))
+    for (const job of failed) job.reject(new SkiffError('EINTERNAL', `${job.name}: packument worker stopped: ${reason}`, { pkg: job.name }))
     pump()
   }
 
   return {
-    text(body, name, write) {
+    read(body, name, write) {
       if (closed) return Promise.reject(new SkiffError('EABORT', `${name}: metadata not read, the install is over`, { pkg: name }))
       if (slots.length === 0) startSlots()
       if (!slots.some((slot) => slot.alive)) {
         return Promise.reject(new SkiffError('EINTERNAL', `${name}: no packument worker is left`, { pkg: name }))
       }
       return new Promise((resolve, reject) => {
-        queue.push({ request: { id: nextId++, name, body, write }, resolve, reject })
+        queue.push({ id: nextId++, name, body, write, resolve, reject })
         pump()
       })
     },
@@ -120,12 +165,14 @@ export function createPackumentPool(options: { workers: number }): PackumentPool
     async [Symbol.asyncDispose]() {
       closed = true
       const unfinished = [...queue.splice(0), ...slots.flatMap((slot) => [...slot.running.values()])]
+      for (const job of unfinished) job.reject(new SkiffError('EABORT', `${job.name}: metadata not read, the install is over`, { pkg: job.name }))
+      // an install cut short ends at once; otherwise what was read is written before the workers stop
+      if (unfinished.length === 0) await written()
       for (const slot of slots) {
         slot.alive = false
         slot.running.clear()
         slot.worker.terminate()
       }
-      for (const job of unfinished) job.reject(new SkiffError('EABORT', `${job.request.name}: metadata not read, the install is over`, { pkg: job.request.name }))
     },
   }
 }

@@ -11,20 +11,24 @@ import path from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
 import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
-import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
+import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentFromBytes, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
 import type { GitSpec } from '../spec/index.ts'
 import { splitPaths } from '../tarball/index.ts'
 import { isGitResolved, type GitPackage, type GitPackages } from './git-packages.ts'
+
+const encoder = new TextEncoder()
 
 export interface ResolveIODeps {
   registry: RegistryClient
   store: Store
   signal?: AbortSignal
   /** makes the compact text of a packument's bytes and caches it, on worker threads (packument-pool.ts); on this thread without it */
-  packumentText?: (body: Uint8Array, name: string, write: CacheWrite) => Promise<string>
+  packumentText?: (body: Uint8Array, name: string, write: CacheWrite) => Promise<Uint8Array>
   /** git dependencies (without it they are EUNSUPPORTED) */
   git?: GitPackages
+  /** runs a job of a lane (--timings: each document, from its request until it can be read, is one of the lane `metadata`) */
+  timed?: <T>(lane: string, run: () => Promise<T>) => Promise<T>
 }
 
 export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'> {
@@ -33,21 +37,22 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
   const tarballs = new Map<string, Promise<TarballContents>>()
   const gitPackages = new Map<string, Promise<GitPackage>>()
   const { registry, store, signal, git } = deps
+  const timed = deps.timed ?? ((_lane, run) => run())
   const options = signal === undefined ? {} : { signal }
   // packuments are cached and handed over compact: what the resolver needs, checked once
   const form: PackumentForm<Packument> = {
     name: PACKUMENT_TEXT_FORMAT,
-    toText: deps.packumentText ?? ((body, name, write) => {
-      const text = packumentText(body, name)
-      keepInCache(write, text)
-      return text
+    toCached: deps.packumentText ?? ((body, name, write) => {
+      const bytes = packumentBytes(body, name)
+      keepInCache(write, bytes)
+      return bytes
     }),
-    fromText: packumentFromText,
+    fromCached: (cached, name) => packumentFromBytes(typeof cached === 'string' ? encoder.encode(cached) : cached, name),
   }
 
   return {
     getPackument(name) {
-      return once(packuments, name, async () => (await registry.fetchPackumentAs(name, form, options)).packument)
+      return once(packuments, name, () => timed('metadata', async () => (await registry.fetchPackumentAs(name, form, options)).packument))
     },
     getManifestExtras(name, version) {
       return once(extras, `${name}@${version}`, async () => {

@@ -22,7 +22,18 @@ export function isEngineCompatible(manifest: EngineRequirement, versions: Engine
   return accepts(engines.node, versions.nodeVersion) && accepts(engines.npm, versions.npmVersion)
 }
 
+const answers = new Map<string, boolean>()
+const ANSWERS_LIMIT = 10_000
+
+/** The same few ranges are asked about for thousands of versions when they are picked: each answer is kept. */
 function accepts(range: string | undefined, version: string | undefined): boolean {
   if (!range || !version) return true
-  return semver.satisfies(version, range, { includePrerelease: true })
+  const key = `${version}\0${range}`
+  let answer = answers.get(key)
+  if (answer === undefined) {
+    if (answers.size >= ANSWERS_LIMIT) answers.clear()
+    answer = semver.satisfies(version, range, { includePrerelease: true })
+    answers.set(key, answer)
+  }
+  return answer
 }

@@ -12,7 +12,7 @@
 import { type Config, stripUrlCredentials } from '../config/index.ts'
 import { isSkiffError, SkiffError } from '../error/index.ts'
 import { createFetchWithRetry, type FetchRequest, type FetchResult } from './fetch-with-retry.ts'
-import { cacheSlot, type CacheEntry, type CacheWrite, isFresh, keepInCache, maxAgeMs, readCacheEntry, writeCacheEntry } from './packument-cache.ts'
+import { cacheSlot, type CacheBody, type CacheEntry, type CacheWrite, isFresh, keepInCache, maxAgeMs, readCacheEntry, writeCacheEntry } from './packument-cache.ts'
 import { type TarballEntry, tarballUrl } from './tarball-url.ts'
 
 export const CORGI_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
@@ -35,31 +35,32 @@ export interface PackumentResult {
 }
 
 /**
- * How a packument is kept in the metadata cache: the registry's body made into a text once
- * (the whole document, or a reduced form of it), that text cached, and read back as the value.
+ * How a packument is kept in the metadata cache: the registry's body made once into what is
+ * cached (the whole document, or a reduced form of it, as text or bytes), and read back as the value.
  */
 export interface PackumentForm<T> {
-  /** names the cached texts (and their version): texts of another form are other cache entries */
+  /** names the cached bodies (and their version): bodies of another form are other cache entries */
   name: string
   /**
-   * The body as the text to cache, kept with keepInCache(write, text) once it is known to be
-   * good (both may happen on another thread). A failure that is not a SkiffError means "not JSON".
+   * The registry's body as what to cache, kept with keepInCache(write, cached) once it is known
+   * to be good (both may happen on another thread). A failure that is not a SkiffError means "not JSON".
    */
-  toText(body: Uint8Array, name: string, write: CacheWrite): string | Promise<string>
-  /** a text toText made, as the value; a cached text it cannot read is fetched again */
-  fromText(text: string, name: string): T
+  toCached(body: Uint8Array, name: string, write: CacheWrite): CacheBody | Promise<CacheBody>
+  /** what toCached made, as the value; a cached body it cannot read is fetched again */
+  fromCached(cached: CacheBody, name: string): T
 }
 
 const decoder = new TextDecoder()
+const textOf = (body: CacheBody): string => (typeof body === 'string' ? body : decoder.decode(body))
 const jsonForm = (name: string): PackumentForm<unknown> => ({
   name,
-  toText: (body, _name, write) => {
+  toCached: (body, _name, write) => {
     const text = decoder.decode(body)
     JSON.parse(text)
     keepInCache(write, text)
     return text
   },
-  fromText: (text) => JSON.parse(text),
+  fromCached: (cached) => JSON.parse(textOf(cached)),
 })
 /** the registry's document as it was sent, parsed (cache entries named as before forms existed) */
 const CORGI_JSON = jsonForm('corgi')
@@ -155,11 +156,11 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     const startedMs = performance.now()
     const slot = cacheSlot(config.cache, url, form.name)
     const cached = readCacheEntry(slot)
-    // a cached text that cannot be read any more (damaged, another format) is a miss
+    // a cached body that cannot be read any more (damaged, another format) is a miss
     const readCached = (): T | undefined => {
       if (!cached) return undefined
       try {
-        return form.fromText(cached.body, name)
+        return form.fromCached(cached.body, name)
       } catch {
         return undefined
       }
@@ -212,8 +213,8 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
       maxAgeMs: maxAgeMs(result.headers.get('cache-control')),
     }
     const { body } = result
-    const text = await fromBody(() => form.toText(body, name, { slot, entry }), name, url)
-    const packument = await fromBody(() => form.fromText(text, name), name, url)
+    const kept = await fromBody(() => form.toCached(body, name, { slot, entry }), name, url)
+    const packument = await fromBody(() => form.fromCached(kept, name), name, url)
     return { packument, fromCache: false }
   }
 
@@ -258,7 +259,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
 }
 
 function fromCache(entry: CacheEntry, name: string, url: string): PackumentResult {
-  return { packument: parseJson(entry.body, name, url), fromCache: true }
+  return { packument: parseJson(textOf(entry.body), name, url), fromCache: true }
 }
 
 /** What a form makes of a body, its failures as the registry's fault: EJSONPARSE unless it named its own error. */

@@ -8,5 +8,5 @@ export {
   type RegistryClientHooks,
   type TarballRequest,
 } from './create-registry-client.ts'
-export { keepInCache, type CacheWrite } from './packument-cache.ts'
+export { keepAllInCache, keepInCache, type CacheBody, type CacheWrite } from './packument-cache.ts'
 export type { TarballEntry } from './tarball-url.ts'

@@ -10,6 +10,10 @@
  * connection); the write-ahead log keeps readers and writers of several threads and
  * processes apart. The cache only saves work: a database that cannot be opened or read is a
  * cache that misses, and an entry that cannot be written is left out.
+ *
+ * A body is text or bytes (a BLOB: a form's bytes are stored and read back without encoding).
+ * keepAllInCache writes many entries in one transaction: a resolution's thousands of
+ * documents are written in a few, by whoever has the time (install/packument-pool.ts).
  */
 import { Database, type Statement } from 'bun:sqlite'
 import fs from 'node:fs'
@@ -22,8 +26,10 @@ export interface CacheEntry {
   storedAtMs: number
   /** from Cache-Control max-age; null: revalidate every time */
   maxAgeMs: number | null
-  body: string
+  body: CacheBody
 }
+
+export type CacheBody = string | Uint8Array
 
 /** Where an entry lives: plain data, so another thread can write it. */
 export interface CacheSlot {
@@ -45,13 +51,13 @@ interface Row {
   last_modified: string | null
   stored_at_ms: number
   max_age_ms: number | null
-  body: string
+  body: CacheBody
 }
 
 interface Connection {
   database: Database
   read: Statement<Row, [string]>
-  write: Statement<unknown, [string, string, string | null, string | null, number, number | null, string]>
+  write: Statement<unknown, [string, string, string | null, string | null, number, number | null, CacheBody]>
 }
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS entries_v1 (
@@ -86,16 +92,37 @@ export function readCacheEntry(slot: CacheSlot): CacheEntry | undefined {
 }
 
 export function writeCacheEntry(slot: CacheSlot, entry: CacheEntry): void {
+  writeEntries(slot.root, [{ slot, entry }])
+}
+
+function writeEntries(root: string, entries: ReadonlyArray<{ slot: CacheSlot; entry: CacheEntry }>): void {
+  const connection = connect(root)
+  if (connection === null) return
   try {
-    connect(slot.root)?.write.run(slot.key, entry.url, entry.etag, entry.lastModified, entry.storedAtMs, entry.maxAgeMs, entry.body)
+    connection.database.transaction(() => {
+      for (const { slot, entry } of entries) {
+        connection.write.run(slot.key, entry.url, entry.etag, entry.lastModified, entry.storedAtMs, entry.maxAgeMs, entry.body)
+      }
+    })()
   } catch {
-    // a full disk or a database another process holds too long: the entry is simply not kept
+    // a full disk or a database another process holds too long: the entries are simply not kept
   }
 }
 
-/** Keeps the text a form made under the slot it was given, with the response's validators. */
-export function keepInCache(write: CacheWrite, body: string): void {
-  writeCacheEntry(write.slot, { ...write.entry, body })
+/** Keeps what a form made under the slot it was given, with the response's validators. */
+export function keepInCache(write: CacheWrite, body: CacheBody): void {
+  keepAllInCache([{ write, body }])
+}
+
+/** The same for many, one transaction per cache root. */
+export function keepAllInCache(kept: ReadonlyArray<{ write: CacheWrite; body: CacheBody }>): void {
+  const roots = new Map<string, Array<{ slot: CacheSlot; entry: CacheEntry }>>()
+  for (const { write, body } of kept) {
+    const list = roots.get(write.slot.root) ?? []
+    list.push({ slot: write.slot, entry: { ...write.entry, body } })
+    roots.set(write.slot.root, list)
+  }
+  for (const [root, list] of roots) writeEntries(root, list)
 }
 
 export function isFresh(entry: CacheEntry, nowMs: number): boolean {
@@ -150,5 +177,5 @@ function isRow(row: Row): boolean {
     && stringOrNull(row.last_modified)
     && typeof row.stored_at_ms === 'number'
     && (row.max_age_ms === null || typeof row.max_age_ms === 'number')
-    && typeof row.body === 'string'
+    && (typeof row.body === 'string' || row.body instanceof Uint8Array)
 }

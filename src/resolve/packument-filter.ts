@@ -13,9 +13,9 @@
  *   - anything other than an object where one is expected is kept whole, for the reader to
  *     judge, and a document that is not an object is returned as is.
  *
- * filterPackument gives the cut-down document; splitPackument gives its parts (the root
- * members, the version keys, one line per version), for packument-text.ts to store without
- * parsing the versions at all. Left-out values are only walked over (strings, brackets), not
+ * filterPackument gives the cut-down document; splitPackument gives its parts as bytes (the
+ * root members, the version keys, one line per version), for packument-text.ts to store without
+ * decoding or parsing the versions at all. Left-out values are only walked over (strings, brackets), not
  * checked as JSON. Brackets out of place around a kept member, a missing colon or comma, or
  * the end of the document inside a value throw a SyntaxError.
  */
@@ -80,12 +80,16 @@ export function filterPackument(bytes: Uint8Array): string {
   return decoder.decode(filter.output.subarray(0, filter.written))
 }
 
-/** A document's parts, as JSON texts: what each is, is for the reader to check. */
+/**
+ * A document's parts, as the bytes of JSON texts: what each is, is for the reader to check.
+ * They are views of the document and of this thread's scratch buffers: read them before the
+ * next call.
+ */
 export interface PackumentParts {
   /** the root members the resolver reads (the last one written, as JSON.parse would take) */
-  members: Partial<Record<RootMember, string>>
+  members: Partial<Record<RootMember, Uint8Array>>
   /** the `versions` member, when there is one: an object's keys and entries, or the text of anything else */
-  versions?: { keys: string; lines: string } | { other: string }
+  versions?: { keys: Uint8Array; lines: Uint8Array } | { other: Uint8Array }
 }
 
 /**
@@ -112,8 +116,8 @@ export function splitPackument(bytes: Uint8Array): PackumentParts | undefined {
       return versions.end
     }
     const at = endOfValue(input, valueStart)
-    if (member === 'versions') parts.versions = { other: decoder.decode(input.subarray(valueStart, at)) }
-    else if (member !== undefined) parts.members[member] = decoder.decode(input.subarray(valueStart, at))
+    if (member === 'versions') parts.versions = { other: input.subarray(valueStart, at) }
+    else if (member !== undefined) parts.members[member] = input.subarray(valueStart, at)
     return at
   })
   if (close !== input.length) throw new SyntaxError(`unexpected data at byte ${close} of the document`)
@@ -131,7 +135,7 @@ function rootMember(input: Uint8Array, start: number, end: number): RootMember |
 }
 
 /** The `versions` object at `start`: its keys as a JSON array, each entry cut down on a line of its own. */
-function splitVersions(input: Uint8Array, start: number): { keys: string; lines: string; end: number } {
+function splitVersions(input: Uint8Array, start: number): { keys: Uint8Array; lines: Uint8Array; end: number } {
   const filter = new Filter(input, scratchFor(input.length))
   if (keyScratch.length < input.length) keyScratch = new Uint8Array(Math.ceil(input.length * 1.25))
   const keys = new Filter(input, keyScratch)
@@ -148,7 +152,7 @@ function splitVersions(input: Uint8Array, start: number): { keys: string; lines:
     return at
   })
   keys.put(CLOSE_BRACKET)
-  return { keys: decoder.decode(keys.output.subarray(0, keys.written)), lines: decoder.decode(filter.output.subarray(0, filter.written)), end }
+  return { keys: keys.output.subarray(0, keys.written), lines: filter.output.subarray(0, filter.written), end }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

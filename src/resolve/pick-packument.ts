@@ -66,6 +66,11 @@ export interface Packument {
    * document lacks, as published (a version without any has no entry).
    */
   extras?: ReadonlyMap<string, ManifestExtras>
+  /**
+   * The versions semver can read, highest first (equal ones in the order of `versions`), when
+   * the document came sorted (packument-text.ts); pick-version sorts the others itself.
+   */
+  readonly order?: readonly string[]
 }
 
 /** What a document says besides its versions, checked: all a packument needs before a version is looked at. */
@@ -192,7 +197,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** The object's string entries; the object itself when all are strings (a JSON object from the registry is never changed). */
-function stringRecord(value: unknown): Record<string, string> | undefined {
+export function stringRecord(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined
   for (const key in value) {
     if (typeof value[key] !== 'string') return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))

@@ -19,6 +19,7 @@ import { classifyRegistrySpec, type RegistrySpec, type RegistrySpecType } from '
 import { isEngineCompatible, type EngineVersions } from '../link/index.ts'
 import { noMatchingVersion, noVersions } from './pick-error.ts'
 import type { Manifest, Packument } from './pick-packument.ts'
+import { rangeTest, satisfiesRange, sortVersions, versionParts, type VersionParts } from './version-order.ts'
 
 export { defaultNodeVersion } from '../link/index.ts'
 export { parsePackument, type Dist, type Manifest, type Packument } from './pick-packument.ts'
@@ -151,7 +152,7 @@ function pickAtOrBelow(context: Context, tagged: string): Picked | undefined {
 function defaultTagVersion(context: Context, range: string): Picked | undefined {
   const version = context.packument.distTags.get(context.defaultTag)
   if (version === undefined) return undefined
-  if (range !== '*' && !semver.satisfies(version, range, { loose: true })) return undefined
+  if (range !== '*' && !satisfiesRange(version, range)) return undefined
   if (isAvoided(context, version)) return undefined
   const manifest = context.packument.versions.get(version)
   if (manifest === undefined || !isBefore(context, version)) return undefined
@@ -173,12 +174,13 @@ interface Candidate {
  */
 function bestInRange(context: Context, range: string): Picked | undefined {
   if (!hasPublished(context)) throw noVersions(context.packument, context.options)
-  const wantedRange = parseRange(range)
+  const wantedRange = rangeTest(range)
   if (wantedRange === undefined) return undefined
   let best: Candidate | undefined
-  for (const { version, parsed, manifest: known } of byVersion(context)) {
-    if (!isBefore(context, version) || !wantedRange.test(parsed)) continue
-    const manifest = known ?? context.packument.versions.get(version)
+  for (const entry of byVersion(context)) {
+    const { version } = entry
+    if (!isBefore(context, version) || !wantedRange.test(partsOf(entry))) continue
+    const manifest = entry.manifest ?? context.packument.versions.get(version)
     if (manifest === undefined) continue
     const candidate = rank(context, version, manifest)
     // a later version is never higher: only better keys replace the best
@@ -190,42 +192,38 @@ function bestInRange(context: Context, range: string): Picked | undefined {
 
 interface Sortable {
   version: string
-  parsed: semver.SemVer
+  /** read when first compared with a range */
+  parts?: VersionParts
   /** staged versions carry their manifest (they are not in `versions`) */
   manifest?: Manifest
 }
 
-/** Each packument's versions semver can read, highest first (equal ones in the document's order), parsed once. */
+/** Each packument's versions semver can read, highest first (equal ones in the document's order), read once. */
 const sortedVersions = new WeakMap<Packument, Sortable[]>()
 
 function byVersion(context: Context): Sortable[] {
   const { packument, staged } = context
   let sorted = sortedVersions.get(packument)
   if (sorted === undefined) {
-    sorted = sortable([...packument.versions.keys()].map((version) => ({ version })))
+    // a document read from text comes sorted; the others are sorted here
+    const order = packument.order ?? sortedKeys([...packument.versions.keys()])
+    sorted = order.map((version) => ({ version }))
     sortedVersions.set(packument, sorted)
   }
   if (staged.size === 0) return sorted
-  const versions = [...packument.versions.keys()].map((version) => ({ version }))
-  return sortable([...versions, ...[...staged].map(([version, manifest]) => ({ version, manifest }))])
+  const versions: Sortable[] = [...packument.versions.keys()].map((version) => ({ version }))
+  const all = [...versions, ...[...staged].map(([version, manifest]) => ({ version, manifest }))]
+  return sortVersions(all.map((entry) => entry.version)).map((index) => all[index] as Sortable)
 }
 
-function sortable(entries: Array<{ version: string; manifest?: Manifest }>): Sortable[] {
-  const parsed: Sortable[] = []
-  for (const entry of entries) {
-    const version = parseVersion(entry.version)
-    if (version !== undefined) parsed.push({ ...entry, parsed: version })
-  }
-  return parsed.sort((a, b) => b.parsed.compare(a.parsed))
+function sortedKeys(versions: string[]): string[] {
+  return sortVersions(versions).map((index) => versions[index] as string)
 }
 
-/** What semver.Range#test makes of a version string (an unreadable one satisfies no range). */
-function parseVersion(version: string): semver.SemVer | undefined {
-  try {
-    return new semver.SemVer(version, { loose: true })
-  } catch {
-    return undefined
-  }
+/** Only readable versions are sorted, so every entry has parts. */
+function partsOf(entry: Sortable): VersionParts {
+  entry.parts ??= versionParts(entry.version)
+  return entry.parts as VersionParts
 }
 
 /** Some version (readable or not) was published before `before`. */
@@ -251,14 +249,6 @@ function hasBetterKeys(candidate: Candidate, best: Candidate): boolean {
     if (difference !== 0) return difference > 0
   }
   return false
-}
-
-function parseRange(range: string): semver.Range | undefined {
-  try {
-    return new semver.Range(range, { loose: true })
-  } catch {
-    return undefined
-  }
 }
 
 function withAvoid(context: Context, manifest: Manifest | undefined): Picked | undefined {

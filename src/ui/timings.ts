@@ -46,6 +46,11 @@ export interface Timings {
   step(name: string): void
   /** runs one job of a lane, recording when the lane was busy */
   job<T>(lane: string, run: () => Promise<T>): Promise<T>
+  /**
+   * a job of a lane that ran elsewhere (a worker thread), from `startMs` to `endMs` on this
+   * clock; overlapping spans are counted once
+   */
+  span(lane: string, startMs: number, endMs: number): void
   /** CPU used by a group of threads (a worker pool), reported once they are done */
   threads(name: string, threads: number, cpu: CpuTime): void
   report(): TimingsReport
@@ -73,7 +78,7 @@ export function createTimings(
   function laneState(name: string): LaneState {
     let state = lanes.get(name)
     if (!state) {
-      state = { name, jobs: 0, running: 0, busyMs: 0, busySince: 0, firstStartMs: -1, lastEndMs: 0 }
+      state = { name, jobs: 0, running: 0, busyMs: 0, busySince: 0, spans: [], firstStartMs: -1, lastEndMs: 0 }
       lanes.set(name, state)
     }
     return state
@@ -108,6 +113,13 @@ export function createTimings(
         state.lastEndMs = end - origin
       }
     },
+    span(lane, startMs, endMs) {
+      const state = laneState(lane)
+      state.jobs++
+      if (state.firstStartMs < 0 || startMs - origin < state.firstStartMs) state.firstStartMs = startMs - origin
+      state.lastEndMs = Math.max(state.lastEndMs, endMs - origin)
+      state.spans.push([startMs, endMs])
+    },
     threads(name, count, used) {
       threads.push({ name, threads: count, ...used })
     },
@@ -116,7 +128,13 @@ export function createTimings(
         totalMs: now() - origin,
         cpu: since(startCpu, cpu()),
         steps: [...steps],
-        lanes: [...lanes.values()].map(({ name, jobs, busyMs, firstStartMs, lastEndMs }) => ({ name, jobs, busyMs, firstStartMs: Math.max(0, firstStartMs), lastEndMs })),
+        lanes: [...lanes.values()].map(({ name, jobs, busyMs, spans, firstStartMs, lastEndMs }) => ({
+          name,
+          jobs,
+          busyMs: busyMs + unionMs(spans),
+          firstStartMs: Math.max(0, firstStartMs),
+          lastEndMs,
+        })),
         threads: [...threads],
       }
     },
@@ -131,8 +149,22 @@ interface LaneState {
   running: number
   busyMs: number
   busySince: number
+  /** the jobs reported by span() */
+  spans: Array<[number, number]>
   firstStartMs: number
   lastEndMs: number
+}
+
+/** The time covered by at least one of the spans. */
+function unionMs(spans: ReadonlyArray<[number, number]>): number {
+  let total = 0
+  let coveredTo = -Infinity
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (end <= coveredTo) continue
+    total += end - Math.max(start, coveredTo)
+    coveredTo = end
+  }
+  return total
 }
 
 function processCpu(): CpuTime {

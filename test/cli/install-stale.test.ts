@@ -106,6 +106,17 @@ describe('a stale install', () => {
     expect(again.stderr).toMatch(/is-odd \d+ms \(cache revalidated\)/)
   })
 
+  test('--timings shows each document as a job of the metadata lanes: asked for, read on a worker thread, written into the cache', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })
+    const run = await runSkiff(dir, ['install', 'is-odd@3.0.1', '--package-lock-only', '--timings'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(run.stderr).toMatch(/^timing lane metadata: 2 jobs, busy \d+ms/m)
+    expect(run.stderr).toMatch(/^timing lane metadata reading: 2 jobs/m)
+    expect(run.stderr).toMatch(/^timing lane metadata cache writes: [12] jobs/m)
+    expect(run.stderr).toMatch(/^timing make package-lock\.json /m)
+  })
+
   test('below loglevel http no request is printed', async () => {
     await using tmp = tempDir()
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0' } })

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { createPackumentPool } from '../../src/install/packument-pool.ts'
 import type { CacheWrite } from '../../src/registry/index.ts'
 import { cacheSlot, readCacheEntry } from '../../src/registry/packument-cache.ts'
-import { packumentText } from '../../src/resolve/index.ts'
+import { packumentBytes } from '../../src/resolve/index.ts'
 
 const encoder = new TextEncoder()
 const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-'))
@@ -22,32 +22,36 @@ const document = (name: string) => ({
 })
 
 describe('packument pool', () => {
-  test('the workers make the same text as packumentText, for many documents at once', async () => {
+  test('the workers make the same text as packumentBytes, for many documents at once', async () => {
     await using pool = createPackumentPool({ workers: 2 })
     const names = Array.from({ length: 20 }, (_, index) => `p${index}`)
-    const texts = await Promise.all(names.map((name) => pool.text(encoder.encode(JSON.stringify(document(name))), name, write(name))))
-    expect(texts).toEqual(names.map((name) => packumentText(encoder.encode(JSON.stringify(document(name))), name)))
+    const texts = await Promise.all(names.map((name) => pool.read(encoder.encode(JSON.stringify(document(name))), name, write(name))))
+    expect(texts).toEqual(names.map((name) => packumentBytes(encoder.encode(JSON.stringify(document(name))), name)))
   })
 
-  test('each text is kept in the metadata cache with the validators it was given', async () => {
-    await using pool = createPackumentPool({ workers: 2 })
-    const text = await pool.text(encoder.encode(JSON.stringify(document('kept'))), 'kept', write('kept'))
-    expect(readCacheEntry(write('kept').slot)).toEqual({ ...write('kept').entry, body: text })
+  test('each text is kept in the metadata cache, as bytes, with the validators it was given, by the time the pool is disposed', async () => {
+    const pool = createPackumentPool({ workers: 2 })
+    const names = Array.from({ length: 5 }, (_, index) => `kept${index}`)
+    const texts = await Promise.all(names.map((name) => pool.read(encoder.encode(JSON.stringify(document(name))), name, write(name))))
+    await pool[Symbol.asyncDispose]()
+    for (const [index, name] of names.entries()) {
+      expect(readCacheEntry(write(name).slot)).toEqual({ ...write(name).entry, body: texts[index] as Uint8Array })
+    }
   })
 
   test('bytes that are not JSON fail with a SyntaxError, a document that is no packument with EBADPACKUMENT, and neither is cached', async () => {
     await using pool = createPackumentPool({ workers: 1 })
-    await expect(pool.text(encoder.encode('<html>'), 'x', write('x'))).rejects.toBeInstanceOf(SyntaxError)
-    await expect(pool.text(encoder.encode('{"versions":[]}'), 'y', write('y'))).rejects.toMatchObject({ code: 'EBADPACKUMENT', message: 'malformed registry document for y: "versions" is not an object' })
+    await expect(pool.read(encoder.encode('<html>'), 'x', write('x'))).rejects.toBeInstanceOf(SyntaxError)
+    await expect(pool.read(encoder.encode('{"versions":[]}'), 'y', write('y'))).rejects.toMatchObject({ code: 'EBADPACKUMENT', message: 'malformed registry document for y: "versions" is not an object' })
     expect([readCacheEntry(write('x').slot), readCacheEntry(write('y').slot)]).toEqual([undefined, undefined])
     // the worker is still there for the next one
-    expect(await pool.text(encoder.encode(JSON.stringify(document('z'))), 'z', write('z'))).toContain('"z"')
+    expect(new TextDecoder().decode(await pool.read(encoder.encode(JSON.stringify(document('z'))), 'z', write('z')))).toContain('"z"')
   })
 
   test('after dispose a request fails with EABORT', async () => {
     const pool = createPackumentPool({ workers: 1 })
-    await pool.text(encoder.encode(JSON.stringify(document('a'))), 'a', write('a'))
+    await pool.read(encoder.encode(JSON.stringify(document('a'))), 'a', write('a'))
     await pool[Symbol.asyncDispose]()
-    await expect(pool.text(encoder.encode(JSON.stringify(document('b'))), 'b', write('b'))).rejects.toMatchObject({ code: 'EABORT' })
+    await expect(pool.read(encoder.encode(JSON.stringify(document('b'))), 'b', write('b'))).rejects.toMatchObject({ code: 'EABORT' })
   })
 })

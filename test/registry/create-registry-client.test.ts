@@ -368,18 +368,18 @@ describe('packuments', () => {
 describe('packuments kept in a form', () => {
   /** a form that keeps only the dist-tags, counting how often each side runs */
   function tagsForm(name = 'tags-1') {
-    const calls = { toText: 0, fromText: 0 }
+    const calls = { toCached: 0, fromCached: 0 }
     const form: PackumentForm<Record<string, string>> = {
       name,
-      toText(body, _name, write) {
-        calls.toText++
+      toCached(body, _name, write) {
+        calls.toCached++
         const text = JSON.stringify(JSON.parse(new TextDecoder().decode(body))['dist-tags'])
         keepInCache(write, text)
         return text
       },
-      fromText(text) {
-        calls.fromText++
-        const value: unknown = JSON.parse(text)
+      fromCached(cached) {
+        calls.fromCached++
+        const value: unknown = JSON.parse(typeof cached === 'string' ? cached : new TextDecoder().decode(cached))
         if (typeof value !== 'object' || value === null) throw new Error('not a form-1 text')
         return value as Record<string, string>
       },
@@ -387,7 +387,7 @@ describe('packuments kept in a form', () => {
     return { form, calls }
   }
 
-  test('the text a form made is what the cache keeps and what a 304 and prefer-offline serve', async () => {
+  test('what a form made is what the cache keeps and what a 304 and prefer-offline serve', async () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const config = await configFor(registry)
     const { form, calls } = tagsForm()
@@ -398,7 +398,7 @@ describe('packuments kept in a form', () => {
     expect(registry.requests[1]?.headers['if-none-match']).toMatch(/^"[0-9a-f]+"$/)
     await createRegistryClient(Object.freeze({ ...config, preferOffline: true })).fetchPackumentAs('a', form)
     expect(registry.requests).toHaveLength(2)
-    expect(calls.toText).toBe(1)
+    expect(calls.toCached).toBe(1)
   })
 
   test('each form has its own entries, beside the raw document', async () => {
@@ -410,11 +410,11 @@ describe('packuments kept in a form', () => {
     expect(registry.requests).toHaveLength(3)
   })
 
-  test('a cached text the form cannot read is fetched again; offline it is not cached at all', async () => {
+  test('a cached body the form cannot read is fetched again; offline it is not cached at all', async () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const config = await configFor(registry)
     const writer = tagsForm()
-    writer.form.toText = (_body, _name, write) => {
+    writer.form.toCached = (_body, _name, write) => {
       keepInCache(write, 'null')
       return '{"latest":"1.0.0"}'
     }
@@ -431,7 +431,7 @@ describe('packuments kept in a form', () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const client = createRegistryClient(await configFor(registry))
     const refusing = tagsForm()
-    refusing.form.toText = () => {
+    refusing.form.toCached = () => {
       throw new SkiffError('EBADPACKUMENT', 'a: not a packument', { pkg: 'a' })
     }
     expect((await failure(client.fetchPackumentAs('a', refusing.form))).code).toBe('EBADPACKUMENT')

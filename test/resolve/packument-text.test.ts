@@ -2,11 +2,13 @@ import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { isSkiffError } from '../../src/error/index.ts'
 import { filterPackument } from '../../src/resolve/packument-filter.ts'
-import { PACKUMENT_TEXT_FORMAT, packumentFromText, packumentText } from '../../src/resolve/packument-text.ts'
+import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentFromBytes } from '../../src/resolve/packument-text.ts'
 import { parsePackument, type Packument } from '../../src/resolve/pick-packument.ts'
 import { pickVersion } from '../../src/resolve/pick-version.ts'
 
 const encoder = new TextEncoder()
+const packumentText = (body: Uint8Array, name: string): string => new TextDecoder().decode(packumentBytes(body, name))
+const packumentFromText = (text: string, name: string) => packumentFromBytes(encoder.encode(text), name)
 const bytes = (value: unknown): Uint8Array => encoder.encode(typeof value === 'string' ? value : JSON.stringify(value))
 
 const dist = (version: string) => ({

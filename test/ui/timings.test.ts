@@ -52,6 +52,17 @@ describe('timings', () => {
     expect(timings.report().lanes).toEqual([{ name: 'link', jobs: 3, busyMs: 35, firstStartMs: 10, lastEndMs: 105 }])
   })
 
+  test('jobs that ran elsewhere are given as spans: counted, busy time their union, first start and last end', () => {
+    const { clock, now, cpu } = fakeClock()
+    const timings = createTimings('start', now, cpu)
+    timings.span('metadata reading', 30, 40)
+    timings.span('metadata reading', 10, 20)
+    timings.span('metadata reading', 15, 25)
+    timings.span('metadata reading', 35, 38)
+    clock.ms = 50
+    expect(timings.report().lanes).toEqual([{ name: 'metadata reading', jobs: 4, busyMs: 25, firstStartMs: 10, lastEndMs: 40 }])
+  })
+
   test('a job that fails still ends its busy time, and the failure reaches the caller', async () => {
     const { clock, now, cpu } = fakeClock()
     const timings = createTimings('start', now, cpu)
