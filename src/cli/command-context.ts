@@ -10,6 +10,7 @@ import type { ArgsDef } from 'citty'
 import { isSkiffSetting, loadConfig, NPM_FLAGS, type Config } from '../config/index.ts'
 import { findEnvironmentFault, SkiffError } from '../error/index.ts'
 import { acquireProjectLock } from '../install/project-lock.ts'
+import { holdStore } from '../store/index.ts'
 import type { ReifyResult } from '../install/reify.ts'
 import type { WorkspaceChoice } from '../install/workspace-scope.ts'
 import { nameFromLocation, removeWriteLeftovers, type LockEntry } from '../lockfile/index.ts'
@@ -221,7 +222,7 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
 
   async function runToEnd(): Promise<number> {
     try {
-      const tuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
+      const tuning: InstallTuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
       config = await loadCommandConfig(npmFlags(job.rawArgs, job.argDefs))
       reporter = createReporter({
         loglevel: config.loglevel as LogLevel,
@@ -242,6 +243,13 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
         signal: interrupt.signal,
         onWait: (owner) => reporter.notice(`waiting for the install already running in this project${owner ? ` (process ${owner.pid})` : ''} to finish`),
       })
+      // cache clean / prune / verify wait for this install to let go of the store, and it for them
+      await using storeHold = await holdStore(config.cache, {
+        timeoutMs: config.lockTimeout,
+        signal: interrupt.signal,
+        onWait: (owner) => reporter.notice(`waiting for the cache command working on the store${owner ? ` (process ${owner})` : ''} to finish`),
+      })
+      tuning.onStoreUse = (key) => storeHold.record(key)
       await removeWriteLeftovers(config.projectDir)
       timings?.step('take the project lock')
       const lifecycle = await lifecycleOf(job, config, reporter, interrupt.signal)

@@ -33,6 +33,8 @@ export interface InstallTuning {
   timings?: Timings
   /** nothing will be linked (fetch): the link workers are not started ahead */
   storeOnly?: boolean
+  /** called with the key of each store entry linked or added: the store's use log (`cache prune`) */
+  onStoreUse?: (key: string) => void
 }
 
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
@@ -180,11 +182,13 @@ export function createInstallContext(
         timed('extract', async () => {
           await store.add(job.key, job.bytes, { pkg: job.pkg, integrity: job.source.integrity })
           sound.add(job.key)
+          tuning.onStoreUse?.(job.key)
         }),
       link: (target) =>
         timed('link', async () => {
           const stored = store.get(target.key)
           if (!stored) throw new SkiffError('ESTORE', `${target.pkg} is missing from the store at ${config.cache}`, { pkg: target.pkg })
+          tuning.onStoreUse?.(target.key)
           const verify = !sound.has(target.key)
           const result = await getLinker().link({ srcDir: stored.dir, index: stored.index, targetDir: target.dir, privateCopy: target.privateCopy, verify, pkg: target.pkg })
           if (result.damaged === undefined) sound.add(target.key)

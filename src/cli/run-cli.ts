@@ -17,6 +17,7 @@ const load = (module: Promise<{ default: unknown }>) => module.then((m) => m.def
 // each command module loads only when it runs
 const commands: Record<string, Loader> = {
   ci: () => load(import('./commands/ci.ts')),
+  cache: () => load(import('./commands/cache.ts')),
   fetch: () => load(import('./commands/fetch.ts')),
   install: () => load(import('./commands/install.ts')),
   uninstall: () => load(import('./commands/uninstall.ts')),

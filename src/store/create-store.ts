@@ -60,6 +60,11 @@ export interface Store {
   /** The keys of the entry folders the store holds, complete or not (what `cache verify` walks). */
   keys(): string[]
   /**
+   * Takes an entry out: its folder is renamed into tmp/ in one step (no install meets half of
+   * it), then deleted. Only while no install holds the store (store-use.ts).
+   */
+  remove(key: string): Promise<void>
+  /**
    * A file the store holds (an entry's marker), or `undefined` when it holds none: what the
    * link backend is probed with, so that the probe writes nothing into the store.
    */
@@ -162,7 +167,7 @@ export function createStore(root: string, extractor: Extractor): Store {
     try {
       fs.renameSync(entryDir, aside)
     } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw storeError(`cannot remove the damaged store entry ${entryDir}`, error)
+      if (errnoCode(error) !== 'ENOENT') throw storeError(`cannot remove the store entry ${entryDir}`, error)
       return
     }
     fs.rmSync(aside, { recursive: true, force: true })
@@ -226,7 +231,13 @@ export function createStore(root: string, extractor: Extractor): Store {
     return readNames(packagesDir).flatMap((fan) => readNames(path.join(packagesDir, fan)).filter(isStoreKey))
   }
 
-  return { root, keyFor: storeKeyFor, get, add, cleanStaging, makeTempDir, verify, keys, sampleFile }
+  async function remove(key: string): Promise<void> {
+    known.delete(key)
+    makeDir(tmpDir)
+    moveAside(path.join(packagesDir, keyPath(key)), key)
+  }
+
+  return { root, keyFor: storeKeyFor, get, add, cleanStaging, makeTempDir, verify, keys, remove, sampleFile }
 }
 
 type ExpectDigest = NonNullable<ExtractOptions['expectDigest']>

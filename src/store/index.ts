@@ -2,3 +2,5 @@ export { createStore, type EntryCheck, type Store, type StoredPackage } from './
 export { integrityOf, verifyIntegrity, type HashAlgorithm } from './integrity.ts'
 export { storeRoot, type StoreRootOptions } from './store-root.ts'
 export { describeDamage, verifyStoredFiles, type StoreDamage, type StoredFiles } from './verify-stored-files.ts'
+export { cleanStore, pruneStore, verifyStore, type PruneReport, type VerifyReport } from './maintain-store.ts'
+export { holdStore, lockStoreForMaintenance, type StoreHold, type StoreUseOptions } from './store-use.ts'

@@ -2,6 +2,7 @@ import { defineCommand, type ArgsDef } from 'citty'
 import type { Config, LogLevel } from '../../config/index.ts'
 import { readPackageJson } from '../../lockfile/index.ts'
 import { createRegistryClient } from '../../registry/index.ts'
+import { holdStore } from '../../store/index.ts'
 import { defaultNodeVersion, parsePackument, pickVersion } from '../../resolve/index.ts'
 import { dependencyOrder, execPackage, findWorkspaceFolders, selectWorkspaces, unreviewedLines } from '../../scripts/index.ts'
 import { configFlags, createScriptHost } from '../../scripts/command-host.ts'
@@ -104,7 +105,8 @@ async function execCommand(rawArgs: readonly string[]): Promise<number> {
 async function installInto(dir: string, projectConfig: Config, flags: Readonly<Record<string, string | boolean>>, reporter: Reporter): Promise<void> {
   const config: Config = Object.freeze({ ...projectConfig, projectDir: dir })
   const interrupt = new AbortController()
-  await using context = createInstallContext(config, {}, reporter, interrupt.signal)
+  await using storeHold = await holdStore(config.cache, { timeoutMs: config.lockTimeout, signal: interrupt.signal })
+  await using context = createInstallContext(config, { onStoreUse: (key) => storeHold.record(key) }, reporter, interrupt.signal)
   const flag = flags['allow-scripts']
   const lifecycle = await lifecycleFor(config, {
     command: 'exec',
