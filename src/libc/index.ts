@@ -1,2 +1,2 @@
 export { openLibc } from './libc.ts'
-export type { Libc } from './libc.ts'
+export type { FileStat, Libc } from './libc.ts'

@@ -22,6 +22,19 @@ export interface Libc {
   writeAll(fd: number, bytes: Uint8Array, offset: number, length: number): boolean
   fchmod(fd: number, mode: number): boolean
   close(fd: number): void
+  /**
+   * lstat(2) of `dirFd`-relative `path` (fstatat, AT_SYMLINK_NOFOLLOW): the same object for
+   * every call, valid until the next; undefined when the call fails.
+   * Absent where libc has no `fstatat` symbol (glibc before 2.33) or the struct's layout is not
+   * known here (only x86_64 and aarch64): the store's check then uses node:fs.
+   */
+  statAt?: (dirFd: number, path: string) => FileStat | undefined
+}
+
+export interface FileStat {
+  isFile: boolean
+  size: number
+  mtimeMs: number
 }
 
 const LIBC_NAMES = ['libc.so.6', 'libc.so', `libc.musl-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}.so.1`]
@@ -90,6 +103,41 @@ function bind(name: string): Libc {
     fchmod: (fd, mode) => symbols.fchmod(fd, mode) === 0,
     close: (fd) => {
       symbols.close(fd)
+    },
+    ...bindStatAt(name, encode, address),
+  }
+}
+
+// struct stat on Linux x86_64 and aarch64 (asm-generic): st_size at 48, st_mtim at 88 (seconds)
+// and 96 (nanoseconds); st_mode at 24 on x86_64 (after an 8-byte st_nlink), at 16 on aarch64
+const STAT_MODE_OFFSET: Partial<Record<string, number>> = { x64: 24, arm64: 16 }
+const AT_SYMLINK_NOFOLLOW = 0x100
+const S_IFMT = 0o170000
+const S_IFREG = 0o100000
+
+/** A binding of its own: a libc without fstatat keeps every other call. */
+function bindStatAt(name: string, encode: (path: string) => boolean, pathAddress: number): Pick<Libc, 'statAt'> {
+  const modeOffset = STAT_MODE_OFFSET[process.arch]
+  if (modeOffset === undefined) return {}
+  let fstatat: (dirFd: number, path: number, buffer: number, flags: number) => number
+  try {
+    fstatat = dlopen(name, { fstatat: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.i32], returns: FFIType.i32 } }).symbols.fstatat
+  } catch {
+    return {}
+  }
+  // large enough to be allocated outside the garbage collector's moving heap: its address stays valid
+  const buffer = new Uint8Array(4096)
+  const view = new DataView(buffer.buffer)
+  const address = ptr(buffer)
+  const result: FileStat = { isFile: false, size: 0, mtimeMs: 0 }
+  const u64 = (offset: number) => view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 2 ** 32
+  return {
+    statAt(dirFd, path) {
+      if (!encode(path) || fstatat(dirFd, pathAddress, address, AT_SYMLINK_NOFOLLOW) !== 0) return undefined
+      result.isFile = (view.getUint32(modeOffset, true) & S_IFMT) === S_IFREG
+      result.size = u64(48)
+      result.mtimeMs = u64(88) * 1000 + view.getUint32(96, true) / 1e6
+      return result
     },
   }
 }

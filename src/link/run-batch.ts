@@ -57,7 +57,7 @@ function copyInstead(job: Extract<WireJob, { kind: 'link' }>): JobFailure | type
 }
 
 function findDamage(job: Extract<WireJob, { kind: 'link' }>): JobFailure | undefined {
-  const damage = verifyStoredFiles(job.srcDir, job)[0]
+  const damage = verifyStoredFiles(job.srcDir, job, 1, { nativeIo: job.nativeIo })[0]
   if (!damage) return undefined
   const reason = describeDamage(damage)
   return { id: job.id, message: `the stored copy is damaged: ${reason}`, damaged: reason }

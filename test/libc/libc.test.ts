@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { closeSync, constants, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { openLibc } from '../../src/libc/index.ts'
 import { makeTempDir } from '../link/fake-store.ts'
@@ -7,6 +7,25 @@ import { makeTempDir } from '../link/fake-store.ts'
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY
 
 describe.skipIf(process.platform !== 'linux')('openLibc on Linux', () => {
+  test('stats a file relative to an open folder as lstat does: kind, size and mtime; a missing one is undefined', () => {
+    using tmp = makeTempDir()
+    const statAt = openLibc()?.statAt
+    if (!statAt) throw new Error('fstatat did not bind on Linux')
+    mkdirSync(path.join(tmp.dir, 'lib'))
+    writeFileSync(path.join(tmp.dir, 'lib', 'a.js'), 'twelve bytes')
+    symlinkSync('a.js', path.join(tmp.dir, 'lib', 'link.js'))
+    const dirFd = openSync(tmp.dir, DIR_FLAGS)
+    try {
+      const expected = lstatSync(path.join(tmp.dir, 'lib', 'a.js'))
+      expect({ ...statAt(dirFd, 'lib/a.js') }).toEqual({ isFile: true, size: 12, mtimeMs: expect.closeTo(expected.mtimeMs, 3) })
+      expect(statAt(dirFd, 'lib/link.js')?.isFile).toBe(false)
+      expect(statAt(dirFd, 'lib')?.isFile).toBe(false)
+      expect(statAt(dirFd, 'lib/missing.js')).toBeUndefined()
+    } finally {
+      closeSync(dirFd)
+    }
+  })
+
   test('links and makes folders relative to open folders, and reports a failed call as false', () => {
     using tmp = makeTempDir()
     const libc = openLibc()

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createStore, integrityOf, verifyStoredFiles } from '../../src/store/index.ts'
+import { openLibc } from '../../src/libc/index.ts'
 import { extractTarball } from '../../src/tarball/index.ts'
 import { makeTgz } from '../tarball/make-tar.ts'
 
@@ -25,10 +26,19 @@ async function storedSample() {
   return { root, store, key, stored, [Symbol.dispose]: () => fs.rmSync(root, { recursive: true, force: true }) }
 }
 
-describe('verifyStoredFiles', () => {
+describe.each([
+  ['through libc', true],
+  ['through node:fs', false],
+])('verifyStoredFiles %s', (_way, nativeIo) => {
+  const verify = (dir: string, index: { files: string; sizes: string }, limit?: number) => verifyStoredFiles(dir, index, limit, { nativeIo })
+
+  test.skipIf(!nativeIo || process.platform !== 'linux')('the libc path is the one taken here (fstatat is bound)', () => {
+    expect(openLibc()?.statAt).toBeDefined()
+  })
+
   test('an entry as it was stored has no problem', async () => {
     using sample = await storedSample()
-    expect(verifyStoredFiles(sample.stored.dir, sample.stored.index)).toEqual([])
+    expect(verify(sample.stored.dir, sample.stored.index)).toEqual([])
   })
 
   test.each([
@@ -56,26 +66,26 @@ describe('verifyStoredFiles', () => {
   ])('finds %s', async (_name, damage, problem) => {
     using sample = await storedSample()
     damage(sample.stored.dir)
-    expect(verifyStoredFiles(sample.stored.dir, sample.stored.index)).toEqual([problem])
+    expect(verify(sample.stored.dir, sample.stored.index)).toEqual([problem])
   })
 
   test('a file added to the entry is not a problem: only what the marker lists is ever linked', async () => {
     using sample = await storedSample()
     fs.writeFileSync(path.join(sample.stored.dir, 'extra.js'), 'x')
-    expect(verifyStoredFiles(sample.stored.dir, sample.stored.index)).toEqual([])
+    expect(verify(sample.stored.dir, sample.stored.index)).toEqual([])
   })
 
   test('a marker whose sizes do not match its files is a problem of the marker', async () => {
     using sample = await storedSample()
-    expect(verifyStoredFiles(sample.stored.dir, { ...sample.stored.index, sizes: '1,2' })).toEqual([{ path: 'index.json', reason: 'lists 3 files and 2 sizes' }])
+    expect(verify(sample.stored.dir, { ...sample.stored.index, sizes: '1,2' })).toEqual([{ path: 'index.json', reason: 'lists 3 files and 2 sizes' }])
   })
 
   test('the first problem by default, every one when asked', async () => {
     using sample = await storedSample()
     fs.rmSync(path.join(sample.stored.dir, 'index.js'))
     fs.writeFileSync(path.join(sample.stored.dir, 'package.json'), '{}')
-    expect(verifyStoredFiles(sample.stored.dir, sample.stored.index)).toHaveLength(1)
-    expect(verifyStoredFiles(sample.stored.dir, sample.stored.index, Number.POSITIVE_INFINITY).map((problem) => problem.path).sort()).toEqual(['index.js', 'package.json'])
+    expect(verify(sample.stored.dir, sample.stored.index)).toHaveLength(1)
+    expect(verify(sample.stored.dir, sample.stored.index, Number.POSITIVE_INFINITY).map((problem) => problem.path).sort()).toEqual(['index.js', 'package.json'])
   })
 })
 
