@@ -12,6 +12,10 @@
  *    other folders outside node_modules when given (else the lockfile), from the lockfile
  *    for packages; devDependencies only for those top nodes; peers not with legacyPeerDeps;
  *  - only packages reached from the root through valid edges count (extraneous entries do not);
+ *  - problems are looked for where npm's buildIdealTree looks: in what the root reaches without
+ *    crossing a link (its first walk follows edges, and a link node has none), and in the
+ *    own dependencies of a link's target (a workspace); what only a workspace reaches is never
+ *    queued, so its missing or invalid dependencies are accepted as locked;
  *  - a missing edge is a problem unless peerOptional; an invalid one unless peerOptional
  *    (npm ci trusts those); edges into bundled or shrinkwrapped packages are skipped;
  *  - overrides change the wanted spec (arborist's OverrideSet rules), and an override of a
@@ -121,7 +125,13 @@ class LockSyncWalk implements PlacementGraph {
   readonly packages: ReadonlyMap<string, LockEntry>
   readonly projectDir: string
   private readonly lines = new Map<string, string>()
-  private readonly visited = new Set<string>()
+  /**
+   * How far npm's buildIdealTree looks for problems at each location it reaches: 2 for what the
+   * root reaches without crossing a link (its first walk follows edges, and a link node has none),
+   * 1 for a link's target (a workspace: #resolveLinks queues it, so its own edges are checked),
+   * 0 past that (reached only through a workspace: never queued, whatever its edges say).
+   */
+  private readonly reach = new Map<string, 0 | 1 | 2>()
   private readonly queue: string[] = []
   private next = 0
   /** edges the lockfile does not satisfy, waiting to be settled */
@@ -147,8 +157,8 @@ class LockSyncWalk implements PlacementGraph {
 
   run(): string[] {
     this.checkRootOverrides()
-    this.enqueue('', this.rootRule)
-    for (const location of this.workspaces.values()) this.enqueue(location, this.rootRule)
+    this.enqueue('', this.rootRule, 2)
+    for (const location of this.workspaces.values()) this.enqueue(location, this.rootRule, 1)
     do this.drain()
     while (this.settleProblems())
     return [...this.lines.values()]
@@ -206,10 +216,12 @@ class LockSyncWalk implements PlacementGraph {
     }
   }
 
-  private enqueue(location: string, rule: OverrideRule | undefined): void {
-    if (this.visited.has(location)) return
-    this.visited.add(location)
-    this.rules.set(location, rule)
+  /** Walks into a location, again when it is now reached where npm looks further than before. */
+  private enqueue(location: string, rule: OverrideRule | undefined, reach: 0 | 1 | 2): void {
+    const known = this.reach.get(location)
+    if (known !== undefined && known >= reach) return
+    this.reach.set(location, reach)
+    if (known === undefined) this.rules.set(location, rule)
     this.queue.push(location)
   }
 
@@ -218,6 +230,8 @@ class LockSyncWalk implements PlacementGraph {
   }
 
   private visit(from: string): void {
+    // npm fixes only the problems of what it queues
+    const checked = (this.reach.get(from) ?? 0) > 0
     const entry = this.packages.get(from)
     const bundled = new Set(!isTop(from) && Array.isArray(entry?.bundleDependencies) ? entry.bundleDependencies : [])
     const nodeRule = this.rules.get(from)
@@ -229,13 +243,13 @@ class LockSyncWalk implements PlacementGraph {
       if (foundAt === undefined) {
         // a folder outside the project resolves only in its own node_modules: npm ci lets its
         // unmet dependencies be (npm ls calls them UNMET) and installs none of them
-        if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge) && !isOutsideProject(from)) this.problems.push(want)
+        if (checked && edge.type !== 'peerOptional' && !isToleratedOptional(from, edge) && !isOutsideProject(from)) this.problems.push(want)
         continue
       }
       const found = this.found(foundAt)
       if (this.isInShrinkwrap(foundAt)) continue
       if (this.satisfies(found, want)) this.accept(found, want)
-      else if (edge.type !== 'peerOptional' && !isToleratedOptional(from, edge)) this.problems.push(want)
+      else if (checked && edge.type !== 'peerOptional' && !isToleratedOptional(from, edge)) this.problems.push(want)
     }
   }
 
@@ -245,7 +259,8 @@ class LockSyncWalk implements PlacementGraph {
     const into = this.incoming.get(target) ?? []
     into.push({ from, spec })
     this.incoming.set(target, into)
-    this.enqueue(target, rule ?? this.rules.get(from))
+    const reach = this.reach.get(from) ?? 0
+    this.enqueue(target, rule ?? this.rules.get(from), found.isLink ? (reach > 0 ? 1 : 0) : reach === 2 ? 2 : 0)
   }
 
   /** Settles problems found since the last call, in npm's queue order; true if any walk must go on. */

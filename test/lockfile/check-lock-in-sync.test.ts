@@ -293,6 +293,21 @@ describe('checkLockInSync with workspaces', () => {
     })
   }
 
+  test("what only a workspace reaches is not checked past the workspace's own dependencies, as npm queues no more of it (a package of its lacking a dependency is accepted)", () => {
+    // npm 11.19 on lerna's lockfile: @docsearch/react (only the website workspace needs it) has a
+    // package whose required peer is not locked; npm ci accepts the lockfile and installs it as is
+    const localManifests = new Map(Object.entries({ 'packages/a': WS_A, 'packages/b': WS_B }))
+    const lacking = (location: string) => {
+      const packages = structuredClone(WORKSPACE_LOCK)
+      packages[location] = { ...packages[location], peerDependencies: { 'not-locked': '^1.0.0' } }
+      return lockOf(packages)
+    }
+    expect(checkLockInSync(WORKSPACE_JSON, lacking('node_modules/is-odd'), { localManifests })).toEqual([])
+    expect(checkLockInSync(WORKSPACE_JSON, lacking('packages/a/node_modules/is-number'), { localManifests })).toEqual([])
+    // the root's own dependency is checked all the way
+    expect(checkLockInSync(WORKSPACE_JSON, lacking('node_modules/is-number'), { localManifests })).toEqual(['Missing: not-locked@^1.0.0 from lock file'])
+  })
+
   test('without manifests from disk the lock entries of the workspaces are used', () => {
     expect(checkLockInSync(WORKSPACE_JSON, lockOf(WORKSPACE_LOCK), { legacyPeerDeps: true })).toEqual([])
   })
