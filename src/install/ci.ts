@@ -143,7 +143,7 @@ async function prepare(
   // again from the edges; a lock that differs from that is checked every time
   // (with omit-lockfile-registry-resolved, which registry URLs the hidden lockfile leaves out is the check's to say too)
   const omitting = input.omitLockfileRegistryResolved && [...lock.packages.values()].some((entry) => entry.resolved !== undefined && entry.link !== true)
-  let report: Omit<LockSyncReport, 'problems'> = { unreached: [], wrongFlags: new Map(), registryDependencies: new Set() }
+  let report: Omit<LockSyncReport, 'problems'> = { unreached: [], wrongFlags: new Map(), registryDependencies: () => new Set() }
   const check = () => {
     const found = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
     if (found.problems.length > 0) throw createLockSyncError(lock, found.problems)
@@ -161,7 +161,7 @@ async function prepare(
   const chosen = chosenWorkspaces(input.workspaces, workspaces)
   let installed = lockAsNpmLoadsIt(lock, report)
   if (omitting) {
-    const omitted = omitRegistryResolved(installed, report.registryDependencies)
+    const omitted = omitRegistryResolved(installed, report.registryDependencies())
     installed = omitted.lock
     for (const [pkg, url] of omitted.omitted) sources.set(pkg, { url })
   }

@@ -221,7 +221,7 @@ function currentLock(
   if (staleFolderEntries(lock, packageJson, folders).length > 0) return undefined
   const loaded = lockAsNpmLoadsIt(lock, report)
   // npm writes the lockfile from its tree every time: with this setting, without registry URLs
-  return options.omitLockfileRegistryResolved ? omitRegistryResolved(loaded, report.registryDependencies) : { lock: loaded, omitted: new Map() }
+  return options.omitLockfileRegistryResolved ? omitRegistryResolved(loaded, report.registryDependencies()) : { lock: loaded, omitted: new Map() }
 }
 
 interface ProjectFiles {

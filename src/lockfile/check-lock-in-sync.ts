@@ -77,8 +77,9 @@ export interface LockSyncReport {
   /**
    * packages every dependency on which asks the registry (a range, version, tag or alias):
    * arborist's isRegistryDependency, whose `resolved` omit-lockfile-registry-resolved leaves out
+   * (worked out when asked for)
    */
-  registryDependencies: Set<string>
+  registryDependencies: () => Set<string>
 }
 
 /** checkLockInSync, which lockfile entries npm prunes, and which it gives other flags. */
@@ -95,7 +96,7 @@ export function lockSyncReport(packageJson: Record<string, unknown>, lock: Lockf
     const { dev, optional, devOptional, peer, extraneous } = computed
     if (!sameLockFlags(entry, computed)) wrongFlags.set(location, { dev, optional, devOptional, peer, extraneous })
   }
-  return { problems, unreached, wrongFlags, registryDependencies: walk.registryDependencies() }
+  return { problems, unreached, wrongFlags, registryDependencies: () => walk.registryDependencies() }
 }
 
 /** The tree npm makes of a lockfile in sync: what it prunes left out, the flags it computes in place. */

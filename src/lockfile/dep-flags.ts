@@ -94,26 +94,16 @@ export interface LockFlagGraph {
   edgesOut: (location: string) => readonly LockEdge[]
 }
 
-/**
- * Each entry's flags as npm computes them for the tree the lockfile describes (links included);
- * an entry missing from the result was never reached: every flag set.
- */
+/** Each entry's flags as npm computes them for the tree the lockfile describes (links included). */
 export function lockDepFlags(graph: LockFlagGraph): ReadonlyMap<string, DepFlags> {
   const nodes = new Map<string, LockFlagNode>()
-  const nodeAt = (location: string): LockFlagNode | undefined => {
-    let node = nodes.get(location)
-    if (node === undefined && (location === '' || graph.packages.has(location))) {
-      node = new LockFlagNode(location, graph, nodeAt)
-      nodes.set(location, node)
-    }
-    return node
-  }
-  const root = nodeAt('') as LockFlagNode
+  const root = new LockFlagNode('', false, graph, nodes)
   root.dev = root.optional = root.devOptional = root.peer = root.extraneous = false
-  clearDepFlags(root, (node) => {
-    const owner = parentLocation(node.location)
-    return owner === undefined ? undefined : nodeAt(owner)
-  })
+  nodes.set('', root)
+  for (const [location, entry] of graph.packages) {
+    if (location !== '') nodes.set(location, new LockFlagNode(location, entry.link === true, graph, nodes))
+  }
+  clearDepFlags(root, (node) => node.owner)
   nodes.delete('')
   return nodes
 }
@@ -124,29 +114,37 @@ class LockFlagNode implements FlagNode<LockFlagNode> {
   devOptional = true
   peer = true
   extraneous = true
-  readonly isLink: boolean
   private edges: Array<{ type: string; to: LockFlagNode | undefined }> | undefined
   private linked: LockFlagNode | undefined
+  private enclosing: LockFlagNode | null | undefined
 
   constructor(
     readonly location: string,
+    readonly isLink: boolean,
     private readonly graph: LockFlagGraph,
-    private readonly nodeAt: (location: string) => LockFlagNode | undefined,
-  ) {
-    this.isLink = graph.packages.get(location)?.link === true
-  }
+    private readonly nodes: ReadonlyMap<string, LockFlagNode>,
+  ) {}
 
   /** a link's target (itself when the lockfile lacks it) */
   get target(): LockFlagNode {
     if (this.linked === undefined) {
       const target = this.isLink ? linkTarget(this.graph.packages, this.location) : undefined
-      this.linked = (target === undefined ? undefined : this.nodeAt(target)) ?? this
+      this.linked = (target === undefined ? undefined : this.nodes.get(target)) ?? this
     }
     return this.linked
   }
 
+  /** the node whose node_modules (or folder) holds this one */
+  get owner(): LockFlagNode | null {
+    if (this.enclosing === undefined) {
+      const location = parentLocation(this.location)
+      this.enclosing = (location === undefined ? undefined : this.nodes.get(location)) ?? null
+    }
+    return this.enclosing
+  }
+
   get edgesOut(): Array<{ type: string; to: LockFlagNode | undefined }> {
-    this.edges ??= this.graph.edgesOut(this.location).map((edge) => ({ type: edge.type, to: edge.to === undefined ? undefined : this.nodeAt(edge.to) }))
+    this.edges ??= this.graph.edgesOut(this.location).map((edge) => ({ type: edge.type, to: edge.to === undefined ? undefined : this.nodes.get(edge.to) }))
     return this.edges
   }
 }

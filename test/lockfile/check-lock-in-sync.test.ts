@@ -448,7 +448,7 @@ describe('lockSyncReport: entries nothing reaches', () => {
       edit['node_modules/lodash'] = { version: '4.18.1', license: 'MIT' }
       edit['node_modules/react'] = { ...edit['node_modules/react'], resolved: 'https://example.com/react-18.3.1.tgz' }
     })
-    expect([...lockSyncReport(json, lockOf(packages)).registryDependencies].sort()).toEqual([
+    expect([...lockSyncReport(json, lockOf(packages)).registryDependencies()].sort()).toEqual([
       'node_modules/is-number',
       'node_modules/js-tokens',
       'node_modules/lodash',
