@@ -23,6 +23,14 @@ describe('optionalSetOf', () => {
     test(`${name} (${failed})`, () => expect(optionalSetOf(packages, present, failed).sort()).toEqual(expected.sort()))
   }
 
+  test('several failed at once take what removing them one after the other takes', () => {
+    const first = optionalSetOf(packages, present, 'node_modules/opt')
+    const second = optionalSetOf(packages, present.filter((location) => !first.includes(location)), 'node_modules/native')
+    const together = optionalSetOf(packages, present, ['node_modules/opt', 'node_modules/native'])
+    expect(together.sort()).toEqual([...first, ...second].sort())
+    expect(together).toContain('node_modules/deeper')
+  })
+
   test('counts only the packages still present as users', () => {
     const gone = new Set(['node_modules/wrapper', 'node_modules/native', 'node_modules/also-opt'])
     expect(optionalSetOf(packages, present.filter((location) => !gone.has(location)), 'node_modules/opt').sort()).toEqual(
