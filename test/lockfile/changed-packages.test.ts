@@ -39,10 +39,15 @@ function installedTree(): { dir: string; lockTimeMs: number; [Symbol.dispose]():
   return { dir, lockTimeMs: Date.now() - 1000, [Symbol.dispose]: () => fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
-describe('findChangedPackages', () => {
+describe.each([
+  ['through libc', true],
+  ['through node:fs', false],
+])('findChangedPackages %s', (_way, nativeIo) => {
+  const find = (dir: string, lockTimeMs: number) => [...findChangedPackages(dir, PACKAGES, lockTimeMs, { nativeIo })]
+
   test('a tree as it was installed has no changed package', () => {
     using tree = installedTree()
-    expect([...findChangedPackages(tree.dir, PACKAGES, tree.lockTimeMs)]).toEqual([])
+    expect(find(tree.dir, tree.lockTimeMs)).toEqual([])
   })
 
   test.each([
@@ -55,12 +60,12 @@ describe('findChangedPackages', () => {
   ])('finds %s', (_name, change, expected) => {
     using tree = installedTree()
     change(tree.dir)
-    expect([...findChangedPackages(tree.dir, PACKAGES, tree.lockTimeMs)]).toEqual(expected)
+    expect(find(tree.dir, tree.lockTimeMs)).toEqual(expected)
   })
 
   test('a package folder that is gone is changed', () => {
     using tree = installedTree()
     fs.rmSync(path.join(tree.dir, 'node_modules/c'), { recursive: true })
-    expect([...findChangedPackages(tree.dir, PACKAGES, tree.lockTimeMs)].sort()).toEqual(['node_modules/c'])
+    expect(find(tree.dir, tree.lockTimeMs).sort()).toEqual(['node_modules/c'])
   })
 })
