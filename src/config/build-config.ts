@@ -27,7 +27,7 @@ export interface BuildContext {
   /** skiff's version, for the default user agent */
   version?: string
   /** the global and user .npmrc paths looked at (npm passes them to scripts) */
-  npmrcPaths?: { global: string; user: string }
+  npmrcPaths?: { global: string; user: string; project?: string }
 }
 
 /** The winning setting for each key. */
@@ -116,6 +116,8 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
       userAgent: agent,
     })),
     files: Object.freeze([...context.files]),
+    npmrcFiles: Object.freeze({ ...(context.npmrcPaths ?? { global: '', user: path.join(context.home, '.npmrc') }) }),
+    sources: Object.freeze(layers.map(sourceOf)),
     warnings: Object.freeze(layers.flatMap((layer) => layer.warnings)),
     registryFor,
     authFor: (url, packageRegistry = registry) => authHeaders(matchAuth(url, packageRegistry, credentials), credentials),
@@ -126,6 +128,12 @@ export function buildConfig(layers: readonly Layer[], context: BuildContext): Co
     redact,
   }
   return Object.freeze(config)
+}
+
+/** A layer as `config list` shows it: credentials as npm shows them, "(protected)". */
+function sourceOf(layer: Layer): Config['sources'][number] {
+  const settings = layer.settings.map(({ key, value }) => ({ key, value: SECRET_KEY.test(key) ? '(protected)' : value }))
+  return Object.freeze({ origin: layer.origin, ...(layer.file === undefined ? {} : { file: layer.file }), settings: Object.freeze(settings) })
 }
 
 /** One trailing slash, as arborist normalises `registry`. */

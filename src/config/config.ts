@@ -73,6 +73,10 @@ export interface Config {
   readonly exported: Readonly<Record<string, string>>
   /** the .npmrc files that were read, lowest precedence first */
   readonly files: readonly string[]
+  /** where each .npmrc is (read or not): what `config set --location` writes */
+  readonly npmrcFiles: { readonly global: string; readonly user: string; readonly project?: string }
+  /** every layer's settings as given, lowest precedence first, credentials shown as "(protected)" (`config list`) */
+  readonly sources: ReadonlyArray<{ readonly origin: 'global' | 'user' | 'project' | 'env' | 'flags'; readonly file?: string; readonly settings: ReadonlyArray<{ readonly key: string; readonly value: unknown }> }>
   /** things worth telling the user that did not stop loading (unknown `${VAR}`, ignored sections) */
   readonly warnings: readonly string[]
   /** the registry a package comes from: its scope's, else the default */

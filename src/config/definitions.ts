@@ -91,6 +91,11 @@ export function isSkiffSetting(key: string): boolean {
   return Object.hasOwn(DEFINITIONS, key)
 }
 
+/** The default of a setting skiff reads, or undefined for one it does not. */
+export function settingDefault(key: string): Value | undefined {
+  return Object.hasOwn(DEFINITIONS, key) ? DEFINITIONS[key]?.default : undefined
+}
+
 /** How a setting skiff reads is given as a flag: a switch for booleans, else a value. */
 export function skiffSettingKind(key: string): 'switch' | 'value' | undefined {
   const definition = Object.hasOwn(DEFINITIONS, key) ? DEFINITIONS[key] : undefined

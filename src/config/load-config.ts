@@ -92,7 +92,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     global,
     globalPrefix: installPrefix,
     files,
-    npmrcPaths: { global: globalFile, user: userFile },
+    npmrcPaths: { global: globalFile, user: userFile, ...(projectFile === undefined ? {} : { project: projectFile }) },
     ...(cafileText === undefined ? {} : { cafileText }),
     ...(options.version === undefined ? {} : { version: options.version }),
   })
