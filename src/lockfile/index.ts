@@ -21,3 +21,4 @@ export { dropOptionalOrphans, isInsideAny, optionalSetOf } from './optional-set.
 export { entriesToInflate, type InflationNeed } from './entries-to-inflate.ts'
 export { omitRegistryResolved } from './omit-registry-resolved.ts'
 export { deleteField, getField, setField } from './package-json-fields.ts'
+export { initManifest, initName, type InitFolder, type InitSettings } from './init-manifest.ts'

@@ -35,7 +35,7 @@ export default defineCommand({
   run: ({ rawArgs }) => execCommand(rawArgs),
 })
 
-async function execCommand(rawArgs: readonly string[]): Promise<number> {
+export async function execCommand(rawArgs: readonly string[]): Promise<number> {
   let config: Config | undefined
   try {
     const line = parseCommandLine(rawArgs, {
