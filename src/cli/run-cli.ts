@@ -17,7 +17,6 @@ const load = (module: Promise<{ default: unknown }>) => module.then((m) => m.def
 // each command module loads only when it runs
 const commands: Record<string, Loader> = {
   ci: () => load(import('./commands/ci.ts')),
-  cache: () => load(import('./commands/cache.ts')),
   fetch: () => load(import('./commands/fetch.ts')),
   install: () => load(import('./commands/install.ts')),
   uninstall: () => load(import('./commands/uninstall.ts')),
@@ -38,6 +37,15 @@ const commands: Record<string, Loader> = {
   why: () => load(import('./commands/why.ts')),
   outdated: () => load(import('./commands/outdated.ts')),
   view: () => load(import('./commands/view.ts')),
+  cache: () => load(import('./commands/cache.ts')),
+  config: () => load(import('./commands/config.ts')),
+  get: () => import('./commands/config.ts').then((m) => m.configVerb('get')),
+  set: () => import('./commands/config.ts').then((m) => m.configVerb('set')),
+  pkg: () => load(import('./commands/pkg.ts')),
+  init: () => load(import('./commands/init.ts')),
+  prefix: () => import('./commands/prefix.ts').then((m) => m.prefix),
+  root: () => import('./commands/prefix.ts').then((m) => m.root),
+  prune: () => load(import('./commands/prune.ts')),
 }
 
 const aliases: Record<string, string> = {
@@ -79,6 +87,9 @@ const aliases: Record<string, string> = {
   tst: 'test',
   x: 'exec',
   rb: 'rebuild',
+  c: 'config',
+  create: 'init',
+  innit: 'init',
 }
 
 /**

@@ -161,7 +161,7 @@ describe('commands', () => {
 })
 
 describe('help text', () => {
-  const commands = ['', 'ci', 'fetch', 'install', 'uninstall', 'update', 'dedupe', 'run', 'test', 'exec', 'rebuild', 'install-scripts', 'ls', 'why', 'outdated', 'view']
+  const commands = ['', 'ci', 'fetch', 'install', 'uninstall', 'update', 'dedupe', 'run', 'test', 'exec', 'rebuild', 'install-scripts', 'ls', 'why', 'outdated', 'view', 'cache', 'config', 'pkg', 'init', 'prefix', 'root', 'prune']
   test.each(commands)('skiff %s --help: no colour codes even with FORCE_COLOR, lines within 80 columns, no trailing spaces', async (command) => {
     await using tmp = tempDir()
     const run = await runSkiff(app(tmp.path), [...(command === '' ? [] : [command]), '--help'], { env: { FORCE_COLOR: '1' } })
