@@ -27,13 +27,14 @@
  */
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
+import { OverrideSet, referencedSpec } from '../spec/index.ts'
 import { classifySpec, isRegistrySpec } from './classify-spec.ts'
 import { isDepValid, specFolder, type FoundDependency } from './dep-valid.ts'
 import { childLocation, depth, findDependency, isInNodeModules, isOutsideProject, linkTarget, nameFromLocation, parentLocation } from './location.ts'
 import { dependencyEdges, isPeerEdge, type Edge } from './dependency-edges.ts'
 import { lockDepFlags, sameLockFlags, withLockFlags, type DepFlags, type LockEdge } from './dep-flags.ts'
 import { manifestLockFields, stringField } from './manifest.ts'
-import { edgeRule, overriddenSpec, parseOverrides, type OverrideRule } from './overrides.ts'
+import { isObject } from './parse-lock-entry.ts'
 import { placeProblem, type PlacementGraph } from './place-problem.ts'
 import type { LockEntry, Lockfile } from './types.ts'
 import { findWorkspaces } from './workspaces.ts'
@@ -53,7 +54,7 @@ export interface WantedEdge {
   from: string
   edge: Edge
   spec: string
-  rule: OverrideRule | undefined
+  rule: OverrideSet | undefined
 }
 
 const collator = new Intl.Collator('en')
@@ -137,12 +138,12 @@ class LockSyncWalk implements PlacementGraph {
   private next = 0
   /** edges the lockfile does not satisfy, waiting to be settled */
   private readonly problems: WantedEdge[] = []
-  private readonly rules = new Map<string, OverrideRule | undefined>()
+  private readonly rules = new Map<string, OverrideSet | undefined>()
   private readonly edges = new Map<string, Map<string, Edge>>()
   private readonly resolved = new Map<string, Array<LockEdge & { edge: Edge }>>()
   /** valid edges into each location: who depends on it, with which spec */
   readonly incoming = new Map<string, { from: string; spec: string }[]>()
-  private readonly rootRule: OverrideRule | undefined
+  private readonly rootRule: OverrideSet | undefined
   private readonly workspaces: Map<string, string>
 
   constructor(
@@ -152,7 +153,8 @@ class LockSyncWalk implements PlacementGraph {
   ) {
     this.packages = lock.packages
     this.projectDir = lock.kind === 'hidden' ? path.dirname(path.dirname(lock.file)) : path.dirname(lock.file)
-    this.rootRule = parseOverrides(packageJson.overrides)
+    const overrides = packageJson.overrides
+    this.rootRule = isObject(overrides) && Object.keys(overrides).length > 0 ? new OverrideSet(overrides) : undefined
     this.workspaces = findWorkspaces(packageJson, (options.localManifests ?? lock.packages).keys(), (location) => this.manifest(location))
   }
 
@@ -212,13 +214,13 @@ class LockSyncWalk implements PlacementGraph {
   private checkRootOverrides(): void {
     if (this.rootRule === undefined) return
     for (const edge of this.sortedEdges('')) {
-      const spec = overriddenSpec(edgeRule(this.rootRule, edge.name, edge.rawSpec), edge.name, edge.rawSpec, this.packageJson)
+      const spec = this.wantedSpec(this.rootRule.edgeRule(edge.name, edge.rawSpec), edge.name, edge.rawSpec)
       if (spec !== edge.rawSpec) this.lines.set(`override:${edge.name}`, `Override for ${edge.name}@${edge.rawSpec} conflicts with direct dependency`)
     }
   }
 
   /** Walks into a location, again when it is now reached where npm looks further than before. */
-  private enqueue(location: string, rule: OverrideRule | undefined, reach: 0 | 1 | 2): void {
+  private enqueue(location: string, rule: OverrideSet | undefined, reach: 0 | 1 | 2): void {
     const known = this.reach.get(location)
     if (known !== undefined && known >= reach) return
     this.reach.set(location, reach)
@@ -238,8 +240,8 @@ class LockSyncWalk implements PlacementGraph {
     const nodeRule = this.rules.get(from)
     for (const { edge, to: foundAt } of this.resolvedEdges(from)) {
       if (bundled.has(edge.name)) continue
-      const rule = nodeRule === undefined ? undefined : edgeRule(nodeRule, edge.name, edge.rawSpec)
-      const spec = rule === undefined ? edge.rawSpec : overriddenSpec(rule, edge.name, edge.rawSpec, this.packageJson)
+      const rule = nodeRule?.edgeRule(edge.name, edge.rawSpec)
+      const spec = rule === undefined ? edge.rawSpec : this.wantedSpec(rule, edge.name, edge.rawSpec)
       const want: WantedEdge = { from, edge, spec, rule }
       if (foundAt === undefined) {
         // a folder outside the project resolves only in its own node_modules: npm ci lets its
@@ -311,9 +313,14 @@ class LockSyncWalk implements PlacementGraph {
     return valid(spec) || (valid(edge.rawSpec) && !valid(rule.keySpec))
   }
 
+  /** The spec an edge wants once `rule` applies; a `$name` the root does not depend on leaves it as written. */
+  private wantedSpec(rule: OverrideSet, name: string, rawSpec: string): string {
+    return rule.replacementSpec(name, rawSpec, (reference) => referencedSpec(this.packageJson, reference)) ?? rawSpec
+  }
+
   /** The folder `file:` specs of `from` are relative to (arborist's fromPath). */
-  private fromFolder(from: string, name: string, rule: OverrideRule | undefined): string {
-    if (rule !== undefined && rule.name === name && rule.value !== '*') return ''
+  private fromFolder(from: string, name: string, rule: OverrideSet | undefined): string {
+    if (rule !== undefined && rule.name === name && rule.value) return ''
     const resolved = this.packages.get(from)?.resolved
     if (typeof resolved === 'string' && resolved.startsWith('file:') && /\.(?:tgz|tar\.gz|tar)$/i.test(resolved)) {
       return path.posix.dirname(resolved.slice('file:'.length))

@@ -18,7 +18,6 @@ import type { WantedEdge } from './check-lock-in-sync.ts'
 import { isPeerEdge, type Edge } from './dependency-edges.ts'
 import type { FoundDependency } from './dep-valid.ts'
 import { childLocation, findDependency, isInNodeModules, resolutionChain } from './location.ts'
-import { intersects } from './overrides.ts'
 import type { LockEntry } from './types.ts'
 
 export interface PlacementGraph {
@@ -108,4 +107,12 @@ function semverRange(spec: string): string | undefined {
 
 function isInside(location: string, container: string): boolean {
   return container === '' || location === container || location.startsWith(`${container}/`)
+}
+
+function intersects(rangeA: string, rangeB: string): boolean {
+  try {
+    return semver.intersects(rangeA, rangeB, { loose: true })
+  } catch {
+    return false
+  }
 }

@@ -14,7 +14,7 @@
  */
 import path from 'node:path'
 import { clearDepFlags } from '../resolve/index.ts'
-import { isDepValid } from './dep-valid.ts'
+import { isDepValid } from '../spec/index.ts'
 import { createNode, folderName, type MutableEdge, type MutableNode } from './mutable-tree.ts'
 import { readOverrideRules, type OverrideRules } from './override-rules.ts'
 import type { PackageInfo } from './package-info.ts'
@@ -175,8 +175,7 @@ function edgeError(edge: MutableEdge): EdgeError | undefined {
  * when the rule's range does not cover the version. Bundled packages keep their written spec.
  */
 function isSatisfied(edge: MutableEdge, to: MutableNode): boolean {
-  const valid = (spec: string) => isDepValid(to as TreeNode, spec, edge.from as TreeNode) ||
-    (edge.accept !== undefined && isDepValid(to as TreeNode, edge.accept || '*', edge.from as TreeNode))
+  const valid = (spec: string) => isDepValid(to, spec, edge.accept, { fromPath: edge.from.realpath })
   if (edge.rule === undefined) return valid(edge.spec)
   if (isInBundle(to as TreeNode)) return valid(edge.rawSpec)
   if (valid(edge.spec)) return true

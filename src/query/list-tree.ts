@@ -14,7 +14,7 @@
  * not yet visited entry shows; the `marks` map reproduces that.
  */
 import path from 'node:path'
-import { isDepValid } from './dep-valid.ts'
+import { isDepValid } from '../spec/index.ts'
 import { isOptionalEdge, isPeerEdge, isWorkspace, pkgid, type ActualTree, type EdgeType, type TreeEdge, type TreeNode } from './tree-model.ts'
 
 export type DependencyKind = 'dev' | 'optional' | 'peer'
@@ -242,7 +242,7 @@ function matchesFilter(entry: ListEntry | undefined, filters: readonly string[])
   if (node === undefined) return false
   return filters.some((filter) => {
     const { name, spec } = splitFilter(filter)
-    return node.name === (name ?? node.name) && isDepValid(node, spec, { realpath: rootRealpath(node) })
+    return node.name === (name ?? node.name) && isDepValid(node, spec, undefined, { fromPath: rootRealpath(node) })
   })
 }
 

@@ -25,6 +25,9 @@ export interface MutableNode {
   path: string
   realpath: string
   package: PackageInfo
+  /** the package's version and name (a link's: its target's), as dep-valid reads them */
+  version: string | undefined
+  packageName: string | undefined
   resolved: string | undefined
   isLink: boolean
   target: MutableNode
@@ -49,6 +52,8 @@ export function createNode(options: { name: string; location: string; path: stri
     path: options.path,
     realpath: options.target?.path ?? options.path,
     package: options.info,
+    version: options.info.version,
+    packageName: options.info.name,
     resolved: options.target === undefined ? options.resolved : linkResolved(options.path, options.target.path),
     isLink: options.target !== undefined,
     target: options.target as MutableNode,

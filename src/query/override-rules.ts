@@ -8,7 +8,7 @@
  * Rules nested under a package are not read, and a `$name` the root does not depend on drops
  * its rule.
  */
-import { OverrideSet } from '../resolve/index.ts'
+import { OverrideSet } from '../spec/index.ts'
 import { isJsonObject, type PackageInfo } from './package-info.ts'
 
 export interface OverrideRule {

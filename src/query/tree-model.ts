@@ -5,6 +5,7 @@
  * changes a disk.
  */
 import type { DepFlags } from '../resolve/index.ts'
+import type { DepNode } from '../spec/index.ts'
 import type { PackageInfo } from './package-info.ts'
 
 /** How a dependency was declared: npm's edge types. */
@@ -33,7 +34,8 @@ export interface TreeEdge {
 
 export type { DepFlags }
 
-export interface TreeNode extends DepFlags {
+/** A node of the installed tree; dep-valid reads it as the resolver's nodes (spec's DepNode). */
+export interface TreeNode extends DepFlags, DepNode {
   /** the folder name in its node_modules (an alias's name); the project root's folder name */
   readonly name: string
   /** npm's location: '' for the root, 'node_modules/a', 'packages/x' */
@@ -43,6 +45,8 @@ export interface TreeNode extends DepFlags {
   readonly realpath: string
   /** a link's package is its target's */
   readonly package: PackageInfo
+  readonly version: string | undefined
+  readonly packageName: string | undefined
   readonly resolved: string | undefined
   readonly isLink: boolean
   /** the node a link stands for; the node itself otherwise */

@@ -5,9 +5,9 @@
  * keeping what was written (`rawSpec`). The validity is cached until the edge is reloaded,
  * which every tree change that can affect it does (tree-mutation.ts).
  */
+import { OverrideSet, referencedSpec } from '../spec/index.ts'
 import { depValid } from './dep-valid.ts'
 import type { Node } from './node.ts'
-import { OverrideSet } from './override-set.ts'
 
 export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace'
 export type EdgeError = 'MISSING' | 'PEER LOCAL' | 'INVALID' | 'DETACHED'
@@ -58,14 +58,13 @@ export class Edge {
   /** The spec this edge asks for, overrides applied (`$name` read from the root package). */
   get spec(): string {
     const rule = this.overrides
-    if (rule === undefined || !rule.value || rule.value === '*' || rule.name !== this.name) return this.rawSpec
-    if (!rule.value.startsWith('$')) return rule.value
-    const reference = rule.value.slice(1)
+    if (rule === undefined) return this.rawSpec
     const from = this.from
+    // a virtual root stands for a node of the real tree: the real root's package is read
     const rootPackage = from?.sourceReference ? from.sourceReference.root.package : from?.root.package
-    const found = referencedSpec(rootPackage, reference) ?? referencedSpec(from?.package, reference)
-    if (found !== undefined) return found
-    throw new Error(`Unable to resolve reference ${rule.value}`)
+    const spec = rule.replacementSpec(this.name, this.rawSpec, (reference) => referencedSpec(rootPackage, reference) ?? referencedSpec(from?.package, reference))
+    if (spec === undefined) throw new Error(`Unable to resolve reference ${rule.value}`)
+    return spec
   }
 
   get valid(): boolean {
@@ -142,15 +141,4 @@ export class Edge {
     this.from = null
     this.#error = 'DETACHED'
   }
-}
-
-function referencedSpec(pkg: Record<string, unknown> | undefined, name: string): string | undefined {
-  if (pkg === undefined) return undefined
-  for (const field of ['devDependencies', 'optionalDependencies', 'dependencies', 'peerDependencies']) {
-    const deps = pkg[field]
-    if (typeof deps !== 'object' || deps === null) continue
-    const spec = (deps as Record<string, unknown>)[name]
-    if (typeof spec === 'string' && spec !== '') return spec
-  }
-  return undefined
 }

@@ -15,6 +15,5 @@ export type {
   TarballSource,
 } from './types.ts'
 export { folderPackage } from './node-factory.ts'
-export { OverrideSet } from './override-set.ts'
 export { clearDepFlags, type DepFlags, type FlagNode } from '../lockfile/index.ts'
 export { createLockInflater, type LockInflater } from './inflate-lockfile.ts'

@@ -17,7 +17,7 @@
  */
 import { nameFromLocation, type InflationNeed, type LockEntry } from '../lockfile/index.ts'
 import type { Source } from '../scheduler/index.ts'
-import { parsedSpec } from './dep-valid.ts'
+import { parsedSpec } from '../spec/index.ts'
 import { packageFields } from './lockfile-from-tree.ts'
 import { mergePackageExtras } from './manifest-extras.ts'
 import { createManifestSource } from './manifest-source.ts'

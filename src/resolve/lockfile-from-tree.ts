@@ -13,7 +13,7 @@
  */
 import path from 'node:path'
 import { LOCKED_MANIFEST_KEYS, type LockEntry, type Lockfile, manifestLockFields } from '../lockfile/index.ts'
-import { parsedSpec } from './dep-valid.ts'
+import { parsedSpec } from '../spec/index.ts'
 import type { IdealTree } from './build-ideal-tree.ts'
 import type { Node } from './node.ts'
 import { folderPackage } from './node-factory.ts'

@@ -15,8 +15,7 @@
  * package to an installed project fetches that package's documents, not the whole closure.
  */
 import { SkiffError } from '../error/index.ts'
-import type { GitSpec, RegistrySpec, Spec } from '../spec/index.ts'
-import { parsedSpec } from './dep-valid.ts'
+import { parsedSpec, type GitSpec, type RegistrySpec, type Spec } from '../spec/index.ts'
 import { normalizePackage, type PackageData } from './package-data.ts'
 import { type Manifest, type Packument, pickVersion } from './pick-version.ts'
 import type { ResolveIO, ResolveOptions } from './types.ts'

@@ -10,8 +10,7 @@
  */
 import path from 'node:path'
 import { SkiffError } from '../error/index.ts'
-import type { Spec } from '../spec/index.ts'
-import { parsedSpec } from './dep-valid.ts'
+import { parsedSpec, type Spec } from '../spec/index.ts'
 import type { Edge } from './edge.ts'
 import type { BuilderContext } from './ideal-tree-builder.ts'
 import { parseLockfile } from '../lockfile/index.ts'

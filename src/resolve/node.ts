@@ -12,7 +12,7 @@ import path from 'node:path'
 import type { DepFlags } from '../lockfile/index.ts'
 import type { Edge } from './edge.ts'
 import { loadEdges } from './load-edges.ts'
-import { OverrideSet } from './override-set.ts'
+import { OverrideSet } from '../spec/index.ts'
 import type { PackageData } from './package-data.ts'
 import { TreeIndex } from './tree-index.ts'
 

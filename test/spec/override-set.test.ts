@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { OverrideSet } from '../../src/resolve/override-set.ts'
+import { OverrideSet } from '../../src/spec/override-set.ts'
 
 describe('OverrideSet', () => {
   test('a top-level rule applies to every edge with that name, whatever its spec', () => {

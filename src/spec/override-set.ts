@@ -5,10 +5,13 @@
  * empty value means "keep the edge's spec" and only scopes the nested rules). A node carries
  * the rule set it was reached through; an edge from it looks for the nearest rule named like
  * the edge among the set's children, the set itself and its ancestors' children.
+ *
+ * The one matcher of overrides: the resolver's edges, the lockfile's sync check and the
+ * installed tree's edges all ask it. Ranges are compared as npm compares them
+ * (semver.intersects, not loose).
  */
 import semver from 'semver'
-import { parseSpec } from '../spec/index.ts'
-import { isObject } from './package-data.ts'
+import { parseSpec } from './parse-spec.ts'
 
 export class OverrideSet {
   readonly parent: OverrideSet | undefined
@@ -66,6 +69,17 @@ export class OverrideSet {
       if (range !== undefined && intersects(range, rule.keySpec)) return rule
     }
     return this
+  }
+
+  /**
+   * The spec an edge `name@rawSpec` that this rule caught asks for: the rule's value, or the
+   * edge's own spec when the rule is for another name or keeps it; a `$reference` is the spec
+   * `specOf` gives (the root package's own, see referencedSpec), undefined when it gives none.
+   */
+  replacementSpec(name: string, rawSpec: string, specOf: (reference: string) => string | undefined): string | undefined {
+    if (!this.value || this.value === '*' || this.name !== name) return rawSpec
+    if (!this.value.startsWith('$')) return this.value
+    return specOf(this.value.slice(1))
   }
 
   isEqual(other: OverrideSet | undefined): boolean {
@@ -161,4 +175,20 @@ function intersects(a: string, b: string): boolean {
   } catch {
     return false
   }
+}
+
+/** A package's own spec for `name`, as a `$name` override reads it: dev, optional, prod, then peer dependencies; empty ones skipped. */
+export function referencedSpec(pkg: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (pkg === undefined) return undefined
+  for (const field of ['devDependencies', 'optionalDependencies', 'dependencies', 'peerDependencies']) {
+    const deps = pkg[field]
+    if (!isObject(deps)) continue
+    const spec = deps[name]
+    if (typeof spec === 'string' && spec !== '') return spec
+  }
+  return undefined
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
