@@ -31,8 +31,20 @@ const FILE_LIKE = /^(?:[.]|~[/]|[/]|[a-zA-Z]:)/
  */
 export function parseSpec(name: string | undefined, rawSpec: string, where?: string, homeDir?: string): Spec {
   const raw = name ? `${name}@${rawSpec}` : rawSpec
-  return classifySpec({ name, raw, rawSpec }, contextFor(where, homeDir))
+  // the commonest specs (`1.2.3`, `^1.2.3`, `~1.2`) of a name found valid before: none of the rules below can apply
+  if (name && validNames.has(name)) {
+    const type = PLAIN_VERSION.test(rawSpec) ? 'version' : PLAIN_RANGE.test(rawSpec) ? 'range' : undefined
+    if (type !== undefined) return { type, name, raw, rawSpec, fetchSpec: rawSpec }
+  }
+  const spec = classifySpec({ name, raw, rawSpec }, contextFor(where, homeDir))
+  if (name) validNames.add(name)
+  return spec
 }
+
+/** names classifySpec accepted (it refuses an invalid one before anything else) */
+const validNames = new Set<string>()
+const PLAIN_VERSION = /^(?:0|[1-9]\d{0,9})\.(?:0|[1-9]\d{0,9})\.(?:0|[1-9]\d{0,9})$/
+const PLAIN_RANGE = /^[\^~](?:0|[1-9]\d{0,9})(?:\.(?:0|[1-9]\d{0,9})){0,2}$/
 
 export function contextFor(where: string | undefined, homeDir: string | undefined): LocalContext {
   return {

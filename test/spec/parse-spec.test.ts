@@ -155,3 +155,28 @@ describe('parseSpec: defaults', () => {
     expect(parseSpec('foo', 'file:x', 'sub', HOME)).toMatchObject({ path: `${process.cwd()}/sub/x`, saveSpec: 'file:x' })
   })
 })
+
+describe('parseSpec of a plain version or caret/tilde range', () => {
+  test('gives what the full classification gives, for names seen before', async () => {
+    const { default: fc } = await import('fast-check')
+    const { classifySpec, contextFor } = await import('../../src/spec/parse-spec.ts')
+    const part = fc.oneof(fc.constantFrom('0', '1', '10', '01', 'x'), fc.nat(99999).map(String))
+    const spec = fc.tuple(fc.constantFrom('', '^', '~', '=', 'v', '>='), fc.array(part, { minLength: 1, maxLength: 4 }), fc.constantFrom('', '-rc.1', ' '))
+      .map(([prefix, parts, suffix]) => `${prefix}${parts.join('.')}${suffix}`)
+    const outcome = (read: () => unknown) => {
+      try {
+        return read()
+      } catch (error) {
+        return String(error)
+      }
+    }
+    for (const name of ['a', '@s/b', 'c-d']) parseSpec(name, '*', '/')
+    fc.assert(
+      fc.property(fc.constantFrom('a', '@s/b', 'c-d'), spec, (name, rawSpec) => {
+        const full = outcome(() => classifySpec({ name, raw: `${name}@${rawSpec}`, rawSpec }, contextFor('/', undefined)))
+        expect(outcome(() => parseSpec(name, rawSpec, '/'))).toEqual(full)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
