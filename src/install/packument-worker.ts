@@ -7,7 +7,7 @@
  */
 import { SkiffError } from '../error/index.ts'
 import { keepAllInCache, type CacheWrite } from '../registry/index.ts'
-import { packumentBytes } from '../resolve/index.ts'
+import { packumentBytes, packumentForCache } from '../resolve/index.ts'
 import { answerCpuQuery, transferable } from '../scheduler/index.ts'
 import type { PackumentReply, PackumentRequest } from './packument-pool.ts'
 
@@ -44,7 +44,7 @@ function read({ id, name, body, write }: Extract<PackumentRequest, { type: 'read
   try {
     const startedAt = epochMs()
     const bytes = packumentBytes(body, name)
-    // the bytes go to the resolver; the cache gets a copy
+    // the bytes go to the resolver; the cache gets a copy, compressed when it is written
     toKeep.push({ write, body: bytes.slice() })
     toKeepBytes += bytes.length
     reply = { id, ok: true, bytes, startedAt, endedAt: epochMs() }
@@ -63,7 +63,7 @@ function writeKept(): void {
   toKeepBytes = 0
   if (kept.length === 0) return
   const startedAt = epochMs()
-  keepAllInCache(kept)
+  keepAllInCache(kept.map(({ write, body }) => ({ write, body: packumentForCache(body) })))
   const reply: PackumentReply = { type: 'kept', startedAt, endedAt: epochMs() }
   self.postMessage(reply)
 }

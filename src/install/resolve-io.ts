@@ -11,7 +11,7 @@ import path from 'node:path'
 import { errnoCode, SkiffError } from '../error/index.ts'
 import { readPackageJson } from '../lockfile/index.ts'
 import { keepInCache, type CacheWrite, type PackumentForm, type RegistryClient } from '../registry/index.ts'
-import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentFromBytes, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
+import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentForCache, packumentFromBytes, type ManifestExtras, type Packument, type ResolveIO, type TarballContents, type TarballSource } from '../resolve/index.ts'
 import { integrityOf, type Store, type StoredPackage } from '../store/index.ts'
 import type { GitSpec } from '../spec/index.ts'
 import { splitPaths } from '../tarball/index.ts'
@@ -44,7 +44,7 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
     name: PACKUMENT_TEXT_FORMAT,
     toCached: deps.packumentText ?? ((body, name, write) => {
       const bytes = packumentBytes(body, name)
-      keepInCache(write, bytes)
+      keepInCache(write, packumentForCache(bytes))
       return bytes
     }),
     fromCached: (cached, name) => packumentFromBytes(typeof cached === 'string' ? encoder.encode(cached) : cached, name),

@@ -2,7 +2,7 @@ export { buildIdealTree, type IdealTree } from './build-ideal-tree.ts'
 export { lockfileFromTree, staleFolderEntries, type LockfileOptions } from './lockfile-from-tree.ts'
 export { defaultNodeVersion, parsePackument, pickVersion, type Manifest, type Packument, type PickOptions } from './pick-version.ts'
 export type { Node } from './node.ts'
-export { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentFromBytes } from './packument-text.ts'
+export { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentForCache, packumentFromBytes } from './packument-text.ts'
 export type {
   BuildIdealTreeInput,
   ManifestExtras,

@@ -29,13 +29,15 @@ describe('packument pool', () => {
     expect(texts).toEqual(names.map((name) => packumentBytes(encoder.encode(JSON.stringify(document(name))), name)))
   })
 
-  test('each text is kept in the metadata cache, as bytes, with the validators it was given, by the time the pool is disposed', async () => {
+  test('each text is kept in the metadata cache, compressed, with the validators it was given, by the time the pool is disposed', async () => {
     const pool = createPackumentPool({ workers: 2 })
     const names = Array.from({ length: 5 }, (_, index) => `kept${index}`)
     const texts = await Promise.all(names.map((name) => pool.read(encoder.encode(JSON.stringify(document(name))), name, write(name))))
     await pool[Symbol.asyncDispose]()
     for (const [index, name] of names.entries()) {
-      expect(readCacheEntry(write(name).slot)).toEqual({ ...write(name).entry, body: texts[index] as Uint8Array })
+      const kept = readCacheEntry(write(name).slot)
+      expect(kept).toMatchObject(write(name).entry)
+      expect(Buffer.from(Bun.zstdDecompressSync(kept?.body as Uint8Array<ArrayBuffer>)).equals(texts[index] as Uint8Array)).toBe(true)
     }
   })
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { isSkiffError } from '../../src/error/index.ts'
 import { filterPackument } from '../../src/resolve/packument-filter.ts'
-import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentFromBytes } from '../../src/resolve/packument-text.ts'
+import { PACKUMENT_TEXT_FORMAT, packumentBytes, packumentForCache, packumentFromBytes } from '../../src/resolve/packument-text.ts'
 import { parsePackument, type Packument } from '../../src/resolve/pick-packument.ts'
 import { pickVersion } from '../../src/resolve/pick-version.ts'
 
@@ -218,6 +218,14 @@ describe('packument text', () => {
     expect(packument.versions.get('1.0.0')?.version).toBe('1.0.0')
     expect(() => packument.versions.get('2.0.0')).toThrow('malformed registry document for a@2.0.0: the version entry has no "version" string')
     expect(() => packument.versions.get('3.0.0')).toThrow('malformed registry document for a@3.0.0: the version entry is not JSON')
+  })
+
+  test('the text as the cache keeps it, compressed, reads back as the text; a damaged one is EBADPACKUMENT', () => {
+    const bytesOfText = packumentBytes(bytes(fullDocument), 'a')
+    const kept = packumentForCache(bytesOfText)
+    expect(kept.length).toBeLessThan(bytesOfText.length)
+    expect(summary(packumentFromBytes(kept, 'a'))).toEqual(summary(packumentFromBytes(bytesOfText, 'a')))
+    expect(() => packumentFromBytes(kept.subarray(0, 12), 'a')).toThrow(expect.objectContaining({ code: 'EBADPACKUMENT' }))
   })
 
   test('a package without versions reads back empty', () => {
