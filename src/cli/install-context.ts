@@ -247,6 +247,8 @@ export function createInstallContext(
     timed,
     async reportThreadCpu() {
       if (!timings) return
+      // the last metadata cache writes are part of the work measured
+      await packuments?.written()
       const groups: Array<[string, { workers: number; threadCpu(): Promise<CpuTime | null> } | undefined]> = [
         ['extract workers', extractor],
         ['link workers', linker],

@@ -27,6 +27,8 @@ export interface PackumentPool extends AsyncDisposable {
   read(body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array>
   /** the CPU its worker threads used (ask when no packument is being read); null where it cannot be read */
   threadCpu(): Promise<CpuTime | null>
+  /** settles once the workers have written everything read so far into the cache */
+  written(): Promise<void>
   readonly workers: number
 }
 
@@ -125,6 +127,7 @@ export function createPackumentPool(options: { workers: number; onWork?: Packume
           const timer = setTimeout(resolve, WRITE_WAIT_MS)
           slot.onWritten = () => {
             clearTimeout(timer)
+            if (slot.running.size === 0) slot.worker.unref()
             resolve()
           }
           slot.worker.ref()
@@ -159,6 +162,7 @@ export function createPackumentPool(options: { workers: number; onWork?: Packume
       })
     },
     threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
+    written,
     get workers() {
       return slots.length
     },
