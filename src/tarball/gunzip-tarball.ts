@@ -12,7 +12,7 @@
  * - `reuse`: first try decoding into a buffer this thread reuses (inflate-reusing.ts); the result
  *   is then only valid until the next such call on the thread.
  */
-import zlib from 'node:zlib'
+import { nodeZlib } from './node-zlib.ts'
 import { SkiffError, errnoCode } from '../error/index.ts'
 import { inflateReusing } from './inflate-reusing.ts'
 
@@ -49,7 +49,7 @@ export function gunzipTarball(bytes: Uint8Array, pkg: string, maxTarBytes: numbe
     }
     // one output chunk of the claimed size (node:zlib's 16 KiB chunks, concatenated at the end, cost twice the time)
     const chunkSize = Math.max(MIN_CHUNK_BYTES, Math.min(maxTarBytes, claimedSize + 1))
-    return zlib.gunzipSync(bytes, { maxOutputLength: maxTarBytes, chunkSize })
+    return nodeZlib().gunzipSync(bytes, { maxOutputLength: maxTarBytes, chunkSize })
   } catch (error) {
     if (errnoCode(error) === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(pkg, maxTarBytes)
     if (decodeAllMembers) throw corrupt(pkg, error)

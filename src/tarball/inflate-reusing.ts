@@ -12,7 +12,7 @@
  *
  * The result is a view of the shared buffer: it is valid until the next call on this thread.
  */
-import zlib from 'node:zlib'
+import { nodeZlib } from './node-zlib.ts'
 
 /** Outputs larger than this get a buffer of their own instead of growing the shared one. */
 const MAX_REUSED_BYTES = 64 * 1024 * 1024
@@ -44,7 +44,7 @@ export function inflateReusing(bytes: Uint8Array, size: number): Uint8Array | un
   }
   try {
     current.reset()
-    current.handle.writeSync(zlib.constants.Z_FINISH, bytes, 0, bytes.length, out, 0, capacity)
+    current.handle.writeSync(nodeZlib().constants.Z_FINISH, bytes, 0, bytes.length, out, 0, capacity)
   } catch {
     failed = true
   }
@@ -60,7 +60,7 @@ export function inflateReusing(bytes: Uint8Array, size: number): Uint8Array | un
 
 function openDecoder(): Decoder | undefined {
   if (unavailable) return undefined
-  const stream: unknown = zlib.createGunzip()
+  const stream: unknown = nodeZlib().createGunzip()
   const handle = field(stream, '_handle')
   const state = field(stream, '_writeState')
   const reset = field(stream, 'reset')

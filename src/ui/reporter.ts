@@ -3,7 +3,9 @@
  * document with `--json`. Nothing else in skiff writes to the terminal (errors go through
  * cli/print-error.ts, which uses `line` here).
  */
-import { createConsola, type ConsolaInstance } from 'consola'
+// consola/core: the logger without consola's own reporters, which take ~25 ms of CPU to load
+// (measured in the compiled binary); skiff renders every line itself
+import { createConsola, type ConsolaInstance } from 'consola/core'
 import type { HttpEvent } from '../registry/index.ts'
 import { timingLines, type TimingsReport } from './timings.ts'
 
