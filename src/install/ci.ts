@@ -41,7 +41,7 @@ import { checkEngines, describeMismatch } from './check-engines.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
-import { prefetchInto, supplementLock } from './supplement-lock.ts'
+import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
 import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
 
 export interface CiInput {
@@ -82,8 +82,11 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   }
   const packageJson = await readProjectPackageJson(projectDir)
   step('read package.json and lockfile')
-  // what the lockfile lacks is fetched first, the tarballs already known going to the scheduler meanwhile
-  const needs = entriesToInflate(read)
+  const trusted = await currentTree(projectDir)
+  step('read the hidden lockfile')
+  // what the lockfile lacks is fetched first (not the sources of packages already in place), the
+  // tarballs already known going to the scheduler meanwhile
+  const needs = withoutInstalled(entriesToInflate(read), read, trusted)
   const running = needs.size > 0 ? startScheduler(services) : undefined
   let prepared: Prepared
   try {
@@ -93,8 +96,6 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
     throw error
   }
   const { lock, installed, plan } = prepared
-  const trusted = await currentTree(projectDir)
-  step('read the hidden lockfile')
   if (!trusted) {
     await emptyNodeModules(projectDir, workspaceFolders(lock))
     step('empty node_modules')

@@ -52,7 +52,8 @@ export function diffTrees(
   return { create, remove, replaced, gone, unchanged: wanted.size - create.size }
 }
 
-function sameInstall(a: LockEntry, b: LockEntry): boolean {
+/** Whether the package installed as `a` is the one `b` wants: it stays as it is. */
+export function sameInstall(a: LockEntry, b: LockEntry): boolean {
   if (Boolean(a.link) !== Boolean(b.link)) return false
   if (a.link) return a.resolved === b.resolved
   // a lockfile may leave `resolved` out (omit-lockfile-registry-resolved): the URL is then the

@@ -41,7 +41,8 @@ import { parseSpec, type Spec } from '../spec/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
 import type { CurrentTree } from './ci.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
-import { prefetchInto, supplementLock } from './supplement-lock.ts'
+import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
+import type { Source } from '../scheduler/index.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { applyPackageJsonChanges, formatPackageJson, savedSpec, type SaveType } from './save-package-json.ts'
 import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
@@ -117,17 +118,21 @@ export async function install(request: InstallRequest, services: InstallServices
   let lock: Lockfile
   let plan: Plan | undefined
   let inSync = false
+  /** the tree a previous install left, once read (null: not yet) */
+  let trusted: CurrentTree | undefined | null = null
   let scope: { chosen: NonNullable<ReturnType<typeof chosenWorkspaces>>; workspaceFolders: ReadonlyMap<string, string> } | undefined
   try {
-    const needs = read === undefined ? new Map<string, InflationNeed>() : entriesToInflate(read)
-    if (needs.size > 0 && !request.packageLockOnly) running = startScheduler(services)
-    const { lock: baseline, sources } = read === undefined ? { lock: undefined, sources: new Map() } : await supplementLock(read, needs, {
+    // an old lockfile's metadata first: what is resolved and written depends on it
+    const metadata = read === undefined ? new Map<string, InflationNeed>() : neededFor(entriesToInflate(read), 'metadata')
+    if (metadata.size > 0 && !request.packageLockOnly) running = startScheduler(services)
+    const supplement = (lock: Lockfile, needs: ReadonlyMap<string, InflationNeed>) => supplementLock(lock, needs, {
       inflater: services.inflater,
       concurrency: services.limits.fetch,
       ...(services.signal === undefined ? {} : { signal: services.signal }),
       ...(services.onWarning === undefined ? {} : { onWarning: services.onWarning }),
       ...(running === undefined ? {} : { onReady: prefetchInto(running, request.plan, services.isStored) }),
     })
+    const { lock: baseline, sources } = read === undefined ? { lock: undefined, sources: new Map<string, Source>() } : await supplement(read, metadata)
     const localManifests = await readLocalManifests(projectDir, packageJson.data, baseline ?? emptyLock(projectDir))
     const workspaceFolders = findWorkspaces(packageJson.data, localManifests.keys(), (location) => localManifests.get(location) ?? {})
     const chosen = chosenWorkspaces(request.workspaces, workspaceFolders)
@@ -154,7 +159,17 @@ export async function install(request: InstallRequest, services: InstallServices
     for (const mismatch of checkEngines(lock, { engines, omit, folders: localManifests })) {
       services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
     }
-    if (!request.packageLockOnly) plan = planFromLock(lock, { ...request.plan, projectDir }, sources)
+    if (!request.packageLockOnly) {
+      // the tarballs of packages locked with neither resolved nor integrity, but for those already
+      // in place (a global install moves its folders aside first: its tree is read after that)
+      if (services.beforeReify === undefined) trusted = await services.currentTree()
+      const wanted = withoutInstalled(neededFor(entriesToInflate(lock), 'source'), lock, trusted ?? undefined)
+      if (wanted.size > 0) {
+        running ??= startScheduler(services)
+        for (const [pkg, source] of (await supplement(lock, wanted)).sources) sources.set(pkg, source)
+      }
+      plan = planFromLock(lock, { ...request.plan, projectDir }, sources)
+    }
     if (chosen !== undefined) scope = { chosen, workspaceFolders }
   } catch (error) {
     // the scheduler fetching ahead is reify's to end; without reify, it ends here
@@ -173,7 +188,7 @@ export async function install(request: InstallRequest, services: InstallServices
   let reified: ReifyResult | undefined
   if (plan !== undefined) {
     await services.beforeReify?.(lock)
-    const trusted = await services.currentTree()
+    if (trusted === null) trusted = await services.currentTree()
     const current = trusted?.packages
     // What is on disk outside the chosen workspaces' scope stays; without a trusted hidden
     // lockfile it is known only when there is nothing, else the whole tree is made.
@@ -385,4 +400,13 @@ async function writeWorkspacePackageJson(dir: string, data: Record<string, unkno
 
 function emptyLock(projectDir: string): Lockfile {
   return { file: join(projectDir, 'package-lock.json'), kind: 'package-lock.json', lockfileVersion: 3, packages: new Map() }
+}
+
+/** Only one kind of need: an old lockfile's metadata, or a tarball's source. */
+function neededFor(needs: ReadonlyMap<string, InflationNeed>, kind: keyof InflationNeed): Map<string, InflationNeed> {
+  const only = new Map<string, InflationNeed>()
+  for (const [location, need] of needs) {
+    if (need[kind]) only.set(location, { metadata: kind === 'metadata', source: kind === 'source' })
+  }
+  return only
 }

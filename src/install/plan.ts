@@ -116,13 +116,16 @@ function targetFor(location: string, entry: LockEntry, kept: Map<string, LockEnt
   const parent = enclosingPackage(location)
   const parentEntry = parent === undefined ? undefined : kept.get(parent)
   const known = entry.resolved === undefined ? sources.get(`${name}@${version}`) : undefined
+  // a package locked with neither resolved nor integrity whose source was not looked up (it stays
+  // as installed) would come from the registry's usual URL
   const fetched = known === undefined ? undefined : { url: known.url, integrity: known.integrity ?? entry.integrity }
+  const source = fetched ?? { url: options.tarballUrl(name, entry), integrity: entry.integrity }
   return {
     location,
     dir: `${options.projectDir}/${location}`,
     pkg: `${name}@${version}`,
-    key: options.keyFor(fetched === undefined ? entry : { integrity: fetched.integrity, resolved: fetched.url }),
-    source: fetched ?? { url: options.tarballUrl(name, entry), integrity: entry.integrity },
+    key: options.keyFor(fetched !== undefined ? { integrity: fetched.integrity, resolved: fetched.url } : entry.resolved === undefined && entry.integrity === undefined ? { resolved: source.url } : entry),
+    source,
     parent: parentEntry && !parentEntry.link ? parent : undefined,
     optional: entry.optional === true,
     privateCopy: options.privateCopies && entry.hasInstallScript === true,

@@ -7,10 +7,11 @@
  * running. A lockfile that has everything costs one look at each entry and no request.
  */
 import { SkiffError, isSkiffError } from '../error/index.ts'
-import { comesInBundlerTarball, nameFromLocation, type InflationNeed, type LockEntry, type Lockfile } from '../lockfile/index.ts'
+import { comesInBundlerTarball, nameFromLocation, parentLocation, type InflationNeed, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { isEngineCompatible } from '../link/index.ts'
 import type { LockInflater, ResolveWarning } from '../resolve/index.ts'
 import { createLane, type Source } from '../scheduler/index.ts'
+import { sameInstall } from './diff.ts'
 import { isOmitted, type PlanOptions } from './plan.ts'
 import type { RunningInstall } from './reify.ts'
 
@@ -95,4 +96,32 @@ export function prefetchInto(install: RunningInstall, options: Omit<PlanOptions,
     // settles with a result, never rejects: a failure that matters fails the target that needs the package
     void install.scheduler.prefetch({ key, pkg: `${name}@${entry.version ?? ''}`, source: from, stored: isStored(key) })
   }
+}
+
+/**
+ * `needs` without the tarball sources a previous install makes unnecessary: an entry with
+ * neither resolved nor integrity whose package node_modules holds as the lockfile has it, in
+ * folders that stay too (diffTrees will leave it alone, as npm leaves it). `current` is the
+ * trusted tree on disk and the packages in it that changed since.
+ */
+export function withoutInstalled(
+  needs: ReadonlyMap<string, InflationNeed>,
+  lock: Lockfile,
+  current: { packages: ReadonlyMap<string, LockEntry>; changed?: ReadonlySet<string> } | undefined,
+): ReadonlyMap<string, InflationNeed> {
+  if (current === undefined || needs.size === 0) return needs
+  const stays = (location: string): boolean => {
+    const installed = current.packages.get(location)
+    const wanted = lock.packages.get(location)
+    return installed !== undefined && wanted !== undefined && current.changed?.has(location) !== true && sameInstall(installed, wanted)
+  }
+  const left = new Map<string, InflationNeed>()
+  for (const [location, need] of needs) {
+    let installed = !need.metadata && stays(location)
+    for (let parent = parentLocation(location); installed && parent !== undefined && parent !== ''; parent = parentLocation(parent)) {
+      installed = stays(parent)
+    }
+    if (!installed) left.set(location, need)
+  }
+  return left
 }

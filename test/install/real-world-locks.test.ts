@@ -274,6 +274,20 @@ describe('entries with neither resolved nor integrity', () => {
     })
   }
 
+  for (const command of ['ci', 'install']) {
+    test(`${command} again with the tree in place asks the registry for nothing: what stays needs no source`, async () => {
+      await using tmp = tempDir()
+      const { dir } = await skiffIn(tmp.path, { packageJson, lockfile: bareLock() }, ['ci'])
+      const requested = await requestsDuring(async () => {
+        const again = await runSkiff(dir, [command], { registry: registry.url })
+        expect(again.stderr).toBe('')
+        expect(again.code).toBe(0)
+      })
+      expect(requested).toEqual([])
+      expect(packagesIn(dir)).toEqual(['bundler', 'bundler/node_modules/inner', 'tiny'])
+    })
+  }
+
   test('fetch fills the store (and the metadata cache) so that ci --offline then installs it', async () => {
     await using tmp = tempDir()
     const { dir, run } = await skiffIn(tmp.path, { packageJson, lockfile: bareLock() }, ['fetch'])
