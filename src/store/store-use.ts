@@ -26,6 +26,7 @@ const USED = 'used'
 /** a holder or lock from another host counts for this long (no pid to ask there) */
 const FOREIGN_LIFETIME_MS = 24 * 60 * 60 * 1000
 const POLL_MS = 100
+const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM'])
 
 export interface StoreUseOptions {
   /** how long to wait for the other side, in ms */
@@ -51,7 +52,15 @@ const self = (): Owner => ({ host: hostTag(os.hostname()), pid: process.pid })
 export async function holdStore(root: string, options: StoreUseOptions): Promise<StoreHold> {
   const holders = path.join(root, LAYOUT, HOLDERS)
   const lock = path.join(root, LAYOUT, LOCK)
-  fs.mkdirSync(holders, { recursive: true })
+  try {
+    fs.mkdirSync(holders, { recursive: true })
+    fs.accessSync(holders, fs.constants.W_OK)
+  } catch (error) {
+    // a cache this user may not write (read-only, another user's): nothing to hold, nothing to log;
+    // the install goes on and reports what it cannot write itself
+    if (UNWRITABLE.has(errnoCode(error) ?? '')) return { record() {}, async [Symbol.asyncDispose]() {} }
+    throw error
+  }
   const me = self()
   const file = path.join(holders, `${me.host}.${me.pid}.${Math.random().toString(36).slice(2, 10)}`)
   await waitFor(options, () => {
@@ -69,6 +78,9 @@ export async function holdStore(root: string, options: StoreUseOptions): Promise
     async [Symbol.asyncDispose]() {
       try {
         if (used.size > 0) appendUse(root, used, new Date())
+      } catch (error) {
+        // the log is a hint for `cache prune`: a full or read-only disk must not fail the install
+        if (!UNWRITABLE.has(errnoCode(error) ?? '') && errnoCode(error) !== 'ENOSPC') throw error
       } finally {
         fs.rmSync(file, { force: true })
       }
