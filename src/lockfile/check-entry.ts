@@ -7,7 +7,7 @@
  * - `name` is a valid package name; `version` holds no control characters.
  * Folder locations (workspaces, `file:` targets such as `../lib`) are npm's to decide.
  */
-import { validatePackageName } from '../spec/index.ts'
+import { isUsablePackageName } from '../spec/index.ts'
 import type { LockEntry } from './types.ts'
 
 const CONTROL = /[\u0000-\u001f\u007f]/
@@ -24,7 +24,7 @@ export function locationProblem(location: string): string | undefined {
     if (steps[i] !== 'node_modules') return `has ${JSON.stringify(steps[i])} where a node_modules folder belongs`
     const first = steps[i + 1] ?? ''
     const name = first.startsWith('@') ? `${first}/${steps[i + 2] ?? ''}` : first
-    if (!validatePackageName(name).validForOldPackages) return `has ${JSON.stringify(name)} where a package name belongs`
+    if (!isUsablePackageName(name)) return `has ${JSON.stringify(name)} where a package name belongs`
     i += first.startsWith('@') ? 3 : 2
   }
   return undefined
@@ -32,7 +32,7 @@ export function locationProblem(location: string): string | undefined {
 
 /** Why an entry's own fields cannot be used, or undefined. */
 export function entryProblem(entry: LockEntry): string | undefined {
-  if (entry.name !== undefined && !validatePackageName(entry.name).validForOldPackages) return `names ${JSON.stringify(entry.name)}, which is not a package name`
+  if (entry.name !== undefined && !isUsablePackageName(entry.name)) return `names ${JSON.stringify(entry.name)}, which is not a package name`
   if (entry.version !== undefined && CONTROL.test(entry.version)) return 'has a version holding control characters'
   return undefined
 }

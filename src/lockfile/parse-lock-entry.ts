@@ -46,18 +46,20 @@ const FIELD_CHECKS: Record<string, [Check, string]> = {
   workspaces: [(value) => isStringArray(value) || (isObject(value) && (value.packages === undefined || isStringArray(value.packages))), 'an array of strings'],
 }
 
-/** `where` names the entry in messages, e.g. 'packages["node_modules/a"]'. */
-export function parseLockEntry(raw: unknown, file: string, where: string): LockEntry {
+/** `location` names the entry in messages, as 'packages["node_modules/a"]'. */
+export function parseLockEntry(raw: unknown, file: string, location: string): LockEntry {
+  const where = () => `packages[${JSON.stringify(location)}]`
   if (!isObject(raw)) {
-    throw new SkiffError('EJSONPARSE', `${file}: ${where} must be an object`, {
+    throw new SkiffError('EJSONPARSE', `${file}: ${where()} must be an object`, {
       file,
       hint: 'the lockfile is damaged; regenerate it with `skiff install`',
     })
   }
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    const value = raw[key]
     const expected = wrongFieldType(key, value)
     if (expected === undefined) continue
-    throw new SkiffError('EJSONPARSE', `${file}: ${where}.${key} must be ${expected}, found ${JSON.stringify(value)}`, {
+    throw new SkiffError('EJSONPARSE', `${file}: ${where()}.${key} must be ${expected}, found ${JSON.stringify(value)}`, {
       file,
       hint: 'the lockfile is damaged; regenerate it with `skiff install`',
     })

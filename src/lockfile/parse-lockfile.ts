@@ -56,7 +56,7 @@ function parsePackages(raw: unknown, file: string): Map<string, LockEntry> {
   if (!isObject(raw)) throw damaged(file, `"packages" must be an object, found ${describe(raw)}`)
   const packages = new Map<string, LockEntry>()
   for (const [location, entry] of Object.entries(raw)) {
-    packages.set(location, parseLockEntry(entry, file, `packages[${JSON.stringify(location)}]`))
+    packages.set(location, parseLockEntry(entry, file, location))
   }
   return packages
 }

@@ -30,6 +30,19 @@ export function validatePackageName(name: string): NameValidation {
   }
 }
 
+/**
+ * `validatePackageName(name).validForOldPackages`, without building the report: what a lockfile
+ * asks of each of its thousands of locations. Names seen valid are remembered.
+ */
+export function isUsablePackageName(name: string): boolean {
+  if (usable.has(name)) return true
+  if (nameErrors(name).length > 0) return false
+  usable.add(name)
+  return true
+}
+
+const usable = new Set<string>()
+
 function nameErrors(name: string): string[] {
   const errors: string[] = []
   if (name.length === 0) errors.push('the name is empty')
