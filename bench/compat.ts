@@ -120,8 +120,8 @@ async function main(): Promise<void> {
   const skiff = skiffCommand({ repoRoot: path.dirname(BENCH_DIR), explicit: values.skiff ?? process.env.SKIFF_BIN, bunPath: process.execPath })
   if (skiff === undefined) throw new Error('skiff not found: set SKIFF_BIN or --skiff, or build dist/skiff')
   const tools: [ToolCommand, ToolCommand] = [npmCommand(), skiff]
-  const baseEnv = cleanEnv(process.env)
   const dirs = benchDirs(path.join(BENCH_DIR, '.work'))
+  const baseEnv = cleanEnv(process.env, path.join(dirs.root, 'home'))
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const mode = values['lock-only'] ? 'lock-only' : 'ci'
   let differing = 0

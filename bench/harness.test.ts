@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'bun:test'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { cleanEnv } from './environment.ts'
 import { bunLockVersions, compareSets, packageLockVersions, pnpmLockVersions } from './locked-versions.ts'
 import { parseClock, parseTimeReport } from './measure.ts'
@@ -117,9 +120,12 @@ describe('round order', () => {
 })
 
 describe('environment', () => {
-  test('package-manager settings and cache locations of the caller are not passed on', () => {
-    const env = { PATH: '/bin', HOME: '/root', npm_config_cache: '/x', PNPM_HOME: '/p', BUN_INSTALL_CACHE_DIR: '/b', CI: 'false', XDG_CACHE_HOME: '/c' }
-    expect(cleanEnv(env)).toEqual({ PATH: '/bin', HOME: '/root' })
+  test('package-manager settings, cache locations and the home folder of the caller are not passed on', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'))
+    const env = { PATH: '/bin', HOME: '/root', npm_config_cache: '/x', PNPM_HOME: '/p', BUN_INSTALL_CACHE_DIR: '/b', CI: 'false', XDG_CACHE_HOME: '/c', XDG_CONFIG_HOME: '/d' }
+    expect(cleanEnv(env, home)).toEqual({ PATH: '/bin', HOME: home })
+    expect(fs.readdirSync(home)).toEqual([])
+    fs.rmSync(home, { recursive: true })
   })
 })
 

@@ -153,8 +153,8 @@ function appendResults(resultsDir: string, session: Record<string, unknown>, mar
 
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2))
-  const baseEnv = cleanEnv(process.env)
   const dirs = benchDirs(path.join(BENCH_DIR, '.work'))
+  const baseEnv = cleanEnv(process.env, path.join(dirs.root, 'home'))
   const { tools, notes } = resolveTools(cli.tools, cli.skiff ?? process.env.SKIFF_BIN)
   const fixtures = cli.fixtures.map((name) => readFixture(cli.fixturesDir, name))
   const stampFile = path.join(dirs.root, 'trash-deleted-at')

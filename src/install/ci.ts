@@ -39,6 +39,7 @@ import {
 import type { LockInflater, ResolveWarning } from '../resolve/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
+import type { DepFlags } from '../lockfile/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
@@ -141,20 +142,34 @@ async function prepare(
   const localManifests = await readLocalManifests(projectDir, packageJson.data, lock)
   // npm ci installs the tree arborist loads from the lockfile: entries nothing reaches (a
   // dependency taken out of package.json by hand, an optional peer) left out, flags computed
-  // again from the edges; a lock that differs from that is checked every time
-  // (with omit-lockfile-registry-resolved, which registry URLs the hidden lockfile leaves out is the check's to say too)
+  // again from the edges (with omit-lockfile-registry-resolved, which registry URLs the hidden
+  // lockfile leaves out is the check's to say too); a check that passed is remembered with what it found
   const omitting = input.omitLockfileRegistryResolved && [...lock.packages.values()].some((entry) => entry.resolved !== undefined && entry.link !== true)
   let report: Omit<LockSyncReport, 'problems'> = { unreached: [], wrongFlags: new Map(), registryDependencies: () => new Set() }
-  const check = () => {
+  const check = (): RememberedCheck | undefined => {
     const found = lockSyncReport(packageJson.data, lock, { localManifests, legacyPeerDeps: input.legacyPeerDeps })
     if (found.problems.length > 0) throw createLockSyncError(lock, found.problems)
     report = found
-    return found.unreached.length === 0 && found.wrongFlags.size === 0 && !omitting
+    return {
+      unreached: found.unreached,
+      wrongFlags: [...found.wrongFlags],
+      ...(omitting ? { registryDependencies: [...found.registryDependencies()] } : {}),
+    }
   }
   if (!services.lockCheckMemo) check()
   else {
-    const inputs = { packageJsonText: packageJson.text, lockfileBytes: await readFile(lock.file), localManifests, legacyPeerDeps: input.legacyPeerDeps }
-    services.lockCheckMemo.checkOnce(inputs, check)
+    const inputs = {
+      packageJsonText: packageJson.text,
+      lockfileBytes: await readFile(lock.file),
+      localManifests,
+      legacyPeerDeps: input.legacyPeerDeps,
+      omitLockfileRegistryResolved: omitting,
+    }
+    const remembered = services.lockCheckMemo.checkOnce(inputs, check)
+    if (remembered) {
+      const { unreached, wrongFlags, registryDependencies } = remembered
+      report = { unreached, wrongFlags: new Map(wrongFlags), registryDependencies: () => new Set(registryDependencies) }
+    }
   }
   step('check lockfile against package.json')
 
@@ -175,6 +190,14 @@ async function prepare(
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan
   step('plan')
   return { lock, installed, plan }
+}
+
+/** What a check that passed found, kept with it by the memo: the lockfile as npm loads it follows from it. */
+interface RememberedCheck {
+  unreached: string[]
+  wrongFlags: Array<[string, DepFlags]>
+  /** with omit-lockfile-registry-resolved: the packages whose `resolved` it leaves out */
+  registryDependencies?: string[]
 }
 
 export interface CurrentTree {

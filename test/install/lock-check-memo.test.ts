@@ -9,6 +9,7 @@ const inputs: LockCheckInputs = {
   lockfileBytes: new TextEncoder().encode('{"lockfileVersion":3}'),
   localManifests: new Map([['packages/x', { name: 'x' }]]),
   legacyPeerDeps: false,
+  omitLockfileRegistryResolved: false,
 }
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
@@ -16,12 +17,12 @@ function tempDir(): { dir: string; [Symbol.dispose](): void } {
   return { dir, [Symbol.dispose]: () => fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
-function counter(remember = true): { runs: number; check: () => boolean } {
+function counter(remember = true): { runs: number; check: () => { unreached: string[] } | undefined } {
   const state = {
     runs: 0,
     check: () => {
       state.runs++
-      return remember
+      return remember ? { unreached: ['node_modules/gone'] } : undefined
     },
   }
   return state
@@ -41,6 +42,7 @@ describe('LockCheckMemo', () => {
     ['the lockfile', { lockfileBytes: new TextEncoder().encode('{"lockfileVersion":2}') }],
     ['a local manifest', { localManifests: new Map([['packages/x', { name: 'y' }]]) }],
     ['legacy-peer-deps', { legacyPeerDeps: true }],
+    ['omit-lockfile-registry-resolved', { omitLockfileRegistryResolved: true }],
   ])('a change of %s runs the check again', (_what, change) => {
     using tmp = tempDir()
     const count = counter()
@@ -55,6 +57,24 @@ describe('LockCheckMemo', () => {
     const count = counter()
     createLockCheckMemo(tmp.dir, 'build 1').checkOnce(inputs, count.check)
     createLockCheckMemo(tmp.dir, 'build 2').checkOnce(inputs, count.check)
+    expect(count.runs).toBe(2)
+  })
+
+  test('what the check found is given back as it was, by a later memo on the same folder', () => {
+    using tmp = tempDir()
+    const count = counter()
+    expect(createLockCheckMemo(tmp.dir, 'build 1').checkOnce(inputs, count.check)).toEqual({ unreached: ['node_modules/gone'] })
+    expect(createLockCheckMemo(tmp.dir, 'build 1').checkOnce(inputs, count.check)).toEqual({ unreached: ['node_modules/gone'] })
+    expect(count.runs).toBe(1)
+  })
+
+  test('a remembered outcome that cannot be read back runs the check again', () => {
+    using tmp = tempDir()
+    const count = counter()
+    const memo = createLockCheckMemo(tmp.dir, 'build 1')
+    memo.checkOnce(inputs, count.check)
+    for (const name of fs.readdirSync(tmp.dir)) fs.writeFileSync(path.join(tmp.dir, name), '{"unreach')
+    expect(memo.checkOnce(inputs, count.check)).toEqual({ unreached: ['node_modules/gone'] })
     expect(count.runs).toBe(2)
   })
 
