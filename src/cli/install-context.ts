@@ -76,6 +76,12 @@ function linkWorkersFor(jobs: number): number {
   return jobs < INLINE_LINK_MAX ? 0 : DEFAULT_LINK_WORKERS
 }
 
+/**
+ * From this many packages to link, each link worker compiles the per-package loop (~15 ms of CPU
+ * once) and saves ~3.6 µs of user CPU a file: from ~12,000 files, about this many packages.
+ */
+const COMPILED_LINK_MIN = 400
+
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
@@ -145,7 +151,9 @@ export function createInstallContext(
     if (backend.notice) reporter.notice(backend.notice)
     reporter.verbose(`linking with ${backend.kind}; store at ${config.cache}`)
     const jobs = work === undefined ? Infinity : work.targets + work.removals
-    linker = pools.use(createLinker({ backend, workers: tuning.linkWorkers ?? linkWorkersFor(jobs), nativeIo: config.nativeIo }))
+    linker = pools.use(
+      createLinker({ backend, workers: tuning.linkWorkers ?? linkWorkersFor(jobs), nativeIo: config.nativeIo, compiledLink: jobs >= COMPILED_LINK_MIN && jobs !== Infinity }),
+    )
     return linker
   }
 

@@ -58,6 +58,11 @@ export interface LinkerOptions {
   workers?: number
   /** false: link with node:fs only, never through libc (default true) */
   nativeIo?: boolean
+  /**
+   * each hardlinked package in one compiled call (libc/compiled-link.ts): each worker compiles it
+   * once (~15 ms), which only a big install pays back
+   */
+  compiledLink?: boolean
 }
 
 export const DEFAULT_LINK_WORKERS = 3
@@ -229,6 +234,7 @@ export function createLinker(options: LinkerOptions): Linker {
         id: nextJobId(),
         mode: linkModeFor(options.backend, job.privateCopy),
         nativeIo: options.nativeIo !== false,
+        compiled: options.compiledLink === true,
         srcDir: job.srcDir,
         targetDir: job.targetDir,
         dirs: job.index.dirs,

@@ -12,18 +12,29 @@
 import { closeSync, constants, copyFileSync, cpSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { errnoCode } from '../error/index.ts'
-import { openLibc, type Libc } from '../libc/index.ts'
+import { openCompiledLink, openLibc, type CompiledLinkResult, type Libc } from '../libc/index.ts'
 import { hiddenSibling, moveIntoPlace } from './replace-target.ts'
 import { splitPaths, type LinkMode } from './worker-protocol.ts'
 
 export interface MaterialiseJob {
   mode: LinkMode
   nativeIo: boolean
+  /** a hardlink job's whole loop in one compiled call (libc/compiled-link.ts), where it compiles */
+  compiled?: boolean
+  /** with `compiled`: the stored sizes the files are checked against in that call (the job asked to verify) */
+  verifySizes?: string
   srcDir: string
   targetDir: string
   dirs: string
   files: string
 }
+
+/**
+ * Thrown when the compiled loop stopped: a stored file was not what the store recorded, or a
+ * call failed. The caller looks for the damage, then does the package the file-by-file way,
+ * which words the error exactly.
+ */
+export class CompiledLinkFailed extends Error {}
 
 export function materialisePackage(job: MaterialiseJob): void {
   const buildDir = hiddenSibling(job.targetDir, 'tmp')
@@ -87,6 +98,27 @@ function cloneTree(srcDir: string, buildDir: string): void {
   cpSync(srcDir, buildDir, { recursive: true })
 }
 
+/** The hardlink fill in one compiled call; false when it did not compile here. */
+function linkTreeCompiled(job: MaterialiseJob, buildDir: string): boolean {
+  const compiled = openCompiledLink()
+  if (!compiled) return false
+  const srcFd = openSync(job.srcDir, DIR_FLAGS)
+  let result: CompiledLinkResult
+  try {
+    const dstFd = openSync(buildDir, DIR_FLAGS)
+    try {
+      result = compiled.linkPackage(srcFd, dstFd, job.dirs, job.files, job.verifySizes)
+    } finally {
+      closeSync(dstFd)
+    }
+  } finally {
+    closeSync(srcFd)
+  }
+  if (result.ok) return true
+  const what = result.damaged ? 'a stored file is not what the store recorded' : `a call failed (errno ${result.errno})`
+  throw new CompiledLinkFailed(`${job.srcDir}: ${what}`)
+}
+
 // Plain string concatenation: "/" works on every platform and this loop runs 160k times.
 function fillTree(job: MaterialiseJob, buildDir: string): void {
   const src = job.srcDir + '/'
@@ -94,6 +126,7 @@ function fillTree(job: MaterialiseJob, buildDir: string): void {
   const dirs = splitPaths(job.dirs)
   const files = splitPaths(job.files)
   if (job.mode === 'hardlink') {
+    if (job.compiled && job.nativeIo && linkTreeCompiled(job, buildDir)) return
     const libc = job.nativeIo && files.length >= LINK_AT_MIN_FILES ? openLibc() : undefined
     if (libc) return linkTreeAt(libc, job.srcDir, buildDir, dirs, files)
     for (const dir of dirs) mkdirSync(dst + dir)

@@ -3,15 +3,17 @@
  * link worker does with each message, and what the linker does on its own thread when it has
  * no workers (a small install, where starting threads costs more than they save).
  *
- * A link job asked to verify checks the stored files first (store's verifyStoredFiles) and
- * links nothing from a damaged entry; a link that fails is checked too, so that a stored file
+ * A link job asked to verify checks the stored files first (store's verifyStoredFiles), or, in
+ * the compiled loop, as it links each (a package found damaged there is looked at again with
+ * verifyStoredFiles, which says how), and links nothing from a damaged entry; a link that fails is checked too, so that a stored file
  * that went missing or changed is reported as damage (the install fetches the package again),
  * not as a link error. A hardlink job whose files may not be linked (EPERM: another user's
  * files under fs.protected_hardlinks) is copied instead, and the report says so.
  */
 import { errnoCode } from '../error/index.ts'
 import { describeDamage, verifyStoredFiles } from '../store/index.ts'
-import { materialisePackage } from './materialise-package.ts'
+import { openCompiledLink } from '../libc/index.ts'
+import { CompiledLinkFailed, materialisePackage } from './materialise-package.ts'
 import { removeTarget } from './replace-target.ts'
 import type { BatchReport, BatchRequest, JobFailure, WireJob } from './worker-protocol.ts'
 
@@ -29,22 +31,43 @@ export function runBatch(request: BatchRequest): BatchReport {
 const COPIED = 'copied'
 
 function runJob(job: WireJob): JobFailure | typeof COPIED | undefined {
-  if (job.kind === 'link' && job.verify) {
+  if (job.kind === 'remove') {
+    try {
+      removeTarget(job.targetDir)
+      return undefined
+    } catch (error) {
+      return describeFailure(job.id, error)
+    }
+  }
+  // the compiled loop checks the stored files as it links them; the file-by-file way checks first
+  const compiled = job.compiled && job.mode === 'hardlink' && job.nativeIo && openCompiledLink() !== undefined
+  if (job.verify && !compiled) {
     const damage = findDamage(job)
     if (damage) return damage
   }
   try {
-    if (job.kind === 'link') materialisePackage(job)
-    else removeTarget(job.targetDir)
+    materialisePackage(compiled ? { ...job, ...(job.verify ? { verifySizes: job.sizes } : {}) } : { ...job, compiled: false })
     return undefined
   } catch (error) {
-    if (job.kind !== 'link') return describeFailure(job.id, error)
+    if (!(error instanceof CompiledLinkFailed)) return linkFailure(job, error)
     const damage = findDamage(job)
     if (damage) return damage
-    // a file of the store another user owns may not be hardlinked (fs.protected_hardlinks): copy that package
-    if (job.mode === 'hardlink' && errnoCode(error) === 'EPERM') return copyInstead(job)
-    return describeFailure(job.id, error)
+    try {
+      materialisePackage({ ...job, compiled: false })
+      return undefined
+    } catch (again) {
+      return linkFailure(job, again)
+    }
   }
+}
+
+/** A link that failed: damage in the store, a package to copy instead, or the error itself. */
+function linkFailure(job: Extract<WireJob, { kind: 'link' }>, error: unknown): JobFailure | typeof COPIED {
+  const damage = findDamage(job)
+  if (damage) return damage
+  // a file of the store another user owns may not be hardlinked (fs.protected_hardlinks): copy that package
+  if (job.mode === 'hardlink' && errnoCode(error) === 'EPERM') return copyInstead(job)
+  return describeFailure(job.id, error)
 }
 
 function copyInstead(job: Extract<WireJob, { kind: 'link' }>): JobFailure | typeof COPIED {

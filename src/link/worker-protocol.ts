@@ -14,6 +14,8 @@ export type WireJob =
       mode: LinkMode
       /** link through libc where it loads (else node:fs) */
       nativeIo: boolean
+      /** a hardlink job's whole loop in one compiled call, where it compiles (libc/compiled-link.ts) */
+      compiled: boolean
       srcDir: string
       targetDir: string
       /** PackageIndex.dirs: NUL-joined, parents before children */

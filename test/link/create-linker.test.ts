@@ -42,14 +42,20 @@ function expectSameInodes(srcDir: string, targetDir: string, shared: boolean) {
 // enough files for the hardlink backend to link relative to open folders (libc/)
 const MANY: FakeFile[] = Array.from({ length: 24 }, (_, i) => ({ path: `lib/d${i % 3}/f${i}.js`, content: `exports.n = ${i}\n` }))
 
+// the three ways a hardlinked package is made: file by file through libc or node:fs, or in one compiled call
+const WAYS = [
+  { through: 'libc', nativeIo: true, compiledLink: false },
+  { through: 'node:fs', nativeIo: false, compiledLink: false },
+  { through: 'the compiled loop', nativeIo: true, compiledLink: true },
+]
+
 describe('createLinker', () => {
-  for (const nativeIo of [true, false]) {
-    const through = nativeIo ? 'libc' : 'node:fs'
+  for (const { through, nativeIo, compiledLink } of WAYS) {
     test(`a hardlinked package of many files shares every inode and has every folder (${through})`, async () => {
       using tmp = makeTempDir()
       const pkg = storePackage(path.join(tmp.dir, 'store'), 'many', MANY)
       const targetDir = path.join(tmp.dir, 'project/node_modules/@scope/many')
-      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo })
+      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo, compiledLink })
       await linker.link({ ...pkg, targetDir, privateCopy: false })
       expect(treeOf(targetDir)).toEqual(treeOf(pkg.srcDir))
       for (const file of MANY) expect(statSync(path.join(targetDir, file.path)).ino).toBe(statSync(path.join(pkg.srcDir, file.path)).ino)
@@ -60,11 +66,35 @@ describe('createLinker', () => {
       const pkg = storeEntry(path.join(tmp.dir, 'store'), 'many', MANY)
       const nm = path.join(tmp.dir, 'node_modules')
       rmSync(path.join(pkg.srcDir, 'lib/d1/f4.js'))
-      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo })
+      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo, compiledLink })
       // not checked first: the failed link is what finds it
       const result = await linker.link({ ...pkg, targetDir: path.join(nm, 'many'), privateCopy: false, pkg: 'many@1.0.0' })
       expect(result).toEqual({ damaged: 'lib/d1/f4.js is missing' })
       expect(readdirSync(nm)).toEqual([])
+    })
+
+    test(`a stored file of another size, or changed after the marker, makes the package damaged and nothing is linked (${through})`, async () => {
+      using tmp = makeTempDir()
+      const nm = path.join(tmp.dir, 'node_modules')
+      await using linker = createLinker({ backend: { kind: 'hardlink' }, workers: 1, nativeIo, compiledLink })
+      const resized = storeEntry(path.join(tmp.dir, 'store'), 'resized', MANY)
+      writeFileSync(path.join(resized.srcDir, 'lib/d2/f5.js'), 'exports.n = 55555\n')
+      utimesSync(path.join(resized.srcDir, 'lib/d2/f5.js'), new Date(0), new Date(0))
+      expect(await linker.link({ ...resized, targetDir: path.join(nm, 'resized'), privateCopy: false, verify: true })).toEqual({
+        damaged: 'lib/d2/f5.js has 18 bytes where 14 were stored',
+      })
+      const touched = storeEntry(path.join(tmp.dir, 'store'), 'touched', MANY)
+      const past = new Date(Date.now() - 60_000)
+      utimesSync(path.join(path.dirname(touched.srcDir), 'index.json'), past, past)
+      utimesSync(path.join(touched.srcDir, 'lib/d0/f0.js'), past, past)
+      expect(await linker.link({ ...touched, targetDir: path.join(nm, 'touched'), privateCopy: false, verify: true })).toEqual({
+        damaged: 'lib/d1/f1.js was modified after it was stored',
+      })
+      expect(existsSync(nm) ? readdirSync(nm) : []).toEqual([])
+      // a sound entry asked to be checked is linked whole
+      const sound = storeEntry(path.join(tmp.dir, 'store'), 'sound', MANY)
+      expect(await linker.link({ ...sound, targetDir: path.join(nm, 'sound'), privateCopy: false, verify: true })).toEqual({})
+      expect(treeOf(path.join(nm, 'sound'))).toEqual(treeOf(sound.srcDir))
     })
   }
 
