@@ -81,6 +81,8 @@ function linkWorkersFor(jobs: number): number {
  * once) and saves ~3.6 µs of user CPU a file: from ~12,000 files, about this many packages.
  */
 const COMPILED_LINK_MIN = 400
+/** The same for extraction's writes, from this many tarballs to extract. */
+const COMPILED_EXTRACT_MIN = 400
 
 /** A staging folder this old is a leftover even when its owner's pid is alive (or on another host). */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000
@@ -115,7 +117,8 @@ export function createInstallContext(
   let work: { targets: number; removals: number; downloads: number } | undefined
   const store = createStore(config.cache, {
     extract: (bytes, destDir, options) => {
-      const extractOptions = { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo }
+      const compiledWrite = work !== undefined && work.downloads >= COMPILED_EXTRACT_MIN
+      const extractOptions = { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo, compiledWrite }
       const inline = tuning.extractWorkers === 0 || (tuning.extractWorkers === undefined && work !== undefined && work.downloads < INLINE_EXTRACT_MAX)
       if (inline && !extractor) return extractTarball(bytes, destDir, extractOptions)
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))

@@ -1,3 +1,3 @@
 export { openLibc } from './libc.ts'
-export { openCompiledLink, type CompiledLink, type CompiledLinkResult } from './compiled-link.ts'
+export { openCompiledLoops, type CompiledLinkResult, type CompiledLoops, type WriteFile } from './compiled-loops.ts'
 export type { FileStat, Libc } from './libc.ts'

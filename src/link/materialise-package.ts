@@ -12,14 +12,14 @@
 import { closeSync, constants, copyFileSync, cpSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { errnoCode } from '../error/index.ts'
-import { openCompiledLink, openLibc, type CompiledLinkResult, type Libc } from '../libc/index.ts'
+import { openCompiledLoops, openLibc, type CompiledLinkResult, type Libc } from '../libc/index.ts'
 import { hiddenSibling, moveIntoPlace } from './replace-target.ts'
 import { splitPaths, type LinkMode } from './worker-protocol.ts'
 
 export interface MaterialiseJob {
   mode: LinkMode
   nativeIo: boolean
-  /** a hardlink job's whole loop in one compiled call (libc/compiled-link.ts), where it compiles */
+  /** a hardlink job's whole loop in one compiled call (libc/compiled-loops.ts), where it compiles */
   compiled?: boolean
   /** with `compiled`: the stored sizes the files are checked against in that call (the job asked to verify) */
   verifySizes?: string
@@ -100,7 +100,7 @@ function cloneTree(srcDir: string, buildDir: string): void {
 
 /** The hardlink fill in one compiled call; false when it did not compile here. */
 function linkTreeCompiled(job: MaterialiseJob, buildDir: string): boolean {
-  const compiled = openCompiledLink()
+  const compiled = openCompiledLoops()
   if (!compiled) return false
   const srcFd = openSync(job.srcDir, DIR_FLAGS)
   let result: CompiledLinkResult

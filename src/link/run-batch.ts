@@ -12,7 +12,7 @@
  */
 import { errnoCode } from '../error/index.ts'
 import { describeDamage, verifyStoredFiles } from '../store/index.ts'
-import { openCompiledLink } from '../libc/index.ts'
+import { openCompiledLoops } from '../libc/index.ts'
 import { CompiledLinkFailed, materialisePackage } from './materialise-package.ts'
 import { removeTarget } from './replace-target.ts'
 import type { BatchReport, BatchRequest, JobFailure, WireJob } from './worker-protocol.ts'
@@ -40,7 +40,7 @@ function runJob(job: WireJob): JobFailure | typeof COPIED | undefined {
     }
   }
   // the compiled loop checks the stored files as it links them; the file-by-file way checks first
-  const compiled = job.compiled && job.mode === 'hardlink' && job.nativeIo && openCompiledLink() !== undefined
+  const compiled = job.compiled && job.mode === 'hardlink' && job.nativeIo && openCompiledLoops() !== undefined
   if (job.verify && !compiled) {
     const damage = findDamage(job)
     if (damage) return damage

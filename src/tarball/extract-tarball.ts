@@ -21,7 +21,7 @@ import { parseTar, type TarListing } from './parse-tar.ts'
 import { planExtraction, type ExtractionPlan } from './plan-extraction.ts'
 import { readManifest } from './read-manifest.ts'
 import { joinPaths } from './path-list.ts'
-import { openLibc } from '../libc/index.ts'
+import { openCompiledLoops, openLibc } from '../libc/index.ts'
 import { readUmask } from './read-umask.ts'
 import type { ExtractCommit, ExtractOptions, ExtractResult, PackageIndex, PackageManifest } from './types.ts'
 import { writePackage } from './write-package.ts'
@@ -39,7 +39,9 @@ export function extractTarballSync(bytes: Uint8Array, destDir: string, opts: Ext
   const manifest = manifestOf(plan, tar)
   const rewrites = fixBins(plan, tar, manifest)
   if (opts.commit) makeDestDir(destDir, pkg)
-  writePackage({ destDir, pkg, tar, plan, rewrites, umask, libc: opts.nativeIo === false ? undefined : openLibc() })
+  const libc = opts.nativeIo === false ? undefined : openLibc()
+  const compiled = libc && opts.compiledWrite ? openCompiledLoops() : undefined
+  writePackage({ destDir, pkg, tar, plan, rewrites, umask, libc, compiled })
   let unpackedBytes = 0
   const sizes: number[] = []
   for (const file of plan.files.values()) {

@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs'
 import { SkiffError, errnoCode } from '../error/index.ts'
-import type { Libc } from '../libc/index.ts'
+import type { CompiledLoops, Libc } from '../libc/index.ts'
+import { joinPaths } from './path-list.ts'
 import type { ExtractionPlan, PlannedFile } from './plan-extraction.ts'
 
 export interface WriteJob {
@@ -25,6 +26,8 @@ export interface WriteJob {
   umask: number
   /** libc where it loaded (and is wanted): the writes go through it; else node:fs */
   libc: Libc | undefined
+  /** with libc: the whole package in one compiled call, where it compiled (libc/compiled-loops.ts) */
+  compiled?: CompiledLoops | undefined
 }
 
 const DIR_MODE = 0o755
@@ -46,6 +49,7 @@ export function writePackage(job: WriteJob): void {
   if (existing.length !== 0) {
     throw new SkiffError('EINTERNAL', `${job.pkg}: extraction folder ${destDir} is not empty`, { pkg: job.pkg, path: destDir })
   }
+  if (job.compiled && writeCompiled(job.compiled, job)) return
   if (job.libc) return writeAt(job.libc, job)
   let current = ''
   try {
@@ -60,6 +64,29 @@ export function writePackage(job: WriteJob): void {
   } catch (error) {
     throw writeFailure(job.pkg, current, error)
   }
+}
+
+/**
+ * The whole package in one compiled call; false when a call in it failed, the folder then
+ * emptied again for the file-by-file way, which says exactly what went wrong.
+ */
+function writeCompiled(compiled: CompiledLoops, job: WriteJob): boolean {
+  const { destDir, plan } = job
+  let written = false
+  try {
+    const dirFd = fs.openSync(destDir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY)
+    try {
+      written = compiled.writePackage(dirFd, joinPaths(plan.dirs), [...plan.files.values()], job.tar, job.rewrites, job.umask)
+    } finally {
+      fs.closeSync(dirFd)
+    }
+  } catch (error) {
+    throw writeFailure(job.pkg, destDir, error)
+  }
+  if (!written) {
+    for (const name of fs.readdirSync(destDir)) fs.rmSync(`${destDir}/${name}`, { recursive: true, force: true })
+  }
+  return written
 }
 
 /** The same writes relative to the open folder; a libc call that fails is made again with node:fs. */

@@ -62,3 +62,33 @@ describe('the libc writes and the node:fs writes leave the same package', () => 
     })
   }
 })
+
+describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch))('the compiled write loop', () => {
+  test('leaves the same package as the file-by-file writes, rewritten bins and modes included', async () => {
+    using compiled = tempStage()
+    using plain = tempStage()
+    const tgz = makeTgz([
+      { name: 'package/package.json', data: JSON.stringify({ name: 'demo', version: '1.0.0', bin: { a: 'bin/a.js', b: 'bin/b.js' } }) },
+      { name: 'package/bin/a.js', data: '#!/usr/bin/env node\r\nconsole.log("a")\r\n', mode: 0o644 },
+      { name: 'package/bin/b.js', data: '#!/bin/sh\r\necho b\r\n', mode: 0o644 },
+      { name: 'package/lib/x/y/z.js', data: 'z'.repeat(300_000), mode: 0o755 },
+      { name: 'package/empty', data: '' },
+    ])
+    await extractTarball(tgz, compiled.dest, { pkg: PKG, compiledWrite: true })
+    await extractTarball(tgz, plain.dest, { pkg: PKG })
+    expect(snapshot(compiled.dest)).toEqual(snapshot(plain.dest))
+    expect(fs.readFileSync(path.join(compiled.dest, 'bin/b.js'), 'utf8')).toBe('#!/bin/sh\necho b\r\n')
+  })
+
+  test('a name too long for the file system is still EBADTARBALL naming the entry', async () => {
+    using stage = tempStage()
+    const long = `package/${'n'.repeat(300)}.js`
+    const refusal = await extractTarball(makeTgz([gnuLong(long), { name: 'package/short.js', data: 'x' }]), stage.dest, { pkg: PKG, compiledWrite: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(refusal).toBeInstanceOf(SkiffError)
+    expect((refusal as SkiffError).code).toBe('EBADTARBALL')
+    expect(fs.readdirSync(stage.dest)).toEqual([])
+  })
+})

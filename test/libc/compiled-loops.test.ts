@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { closeSync, constants, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { openCompiledLink } from '../../src/libc/index.ts'
+import { openCompiledLoops } from '../../src/libc/index.ts'
 import { makeTempDir, storeEntry } from '../link/fake-store.ts'
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY
@@ -25,7 +25,7 @@ function withFolders<T>(srcDir: string, dstDir: string, run: (srcFd: number, dst
 
 describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch))('the compiled link loop', () => {
   test('compiles here, makes the folders and hardlinks every file, checking each against the stored sizes', () => {
-    const compiled = openCompiledLink()
+    const compiled = openCompiledLoops()
     if (!compiled) throw new Error('the link loop did not compile on Linux')
     using tmp = makeTempDir()
     const entry = storeEntry(path.join(tmp.dir, 'store'), 'k', FILES)
@@ -36,7 +36,7 @@ describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(proce
   })
 
   test('a stored file of another size, modified after the marker, or missing is damage; nothing after it is linked', () => {
-    const compiled = openCompiledLink()
+    const compiled = openCompiledLoops()
     if (!compiled) throw new Error('the link loop did not compile on Linux')
     using tmp = makeTempDir()
     const cases: Array<[string, (srcDir: string) => void]> = [
@@ -61,7 +61,7 @@ describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(proce
   })
 
   test('a call that fails reports its errno, and sizes that do not match the list are damage, never a crash', () => {
-    const compiled = openCompiledLink()
+    const compiled = openCompiledLoops()
     if (!compiled) throw new Error('the link loop did not compile on Linux')
     using tmp = makeTempDir()
     const entry = storeEntry(path.join(tmp.dir, 'store'), 'k', FILES)
@@ -71,5 +71,34 @@ describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(proce
     expect(withFolders(entry.srcDir, dst, (srcFd, dstFd) => compiled.linkPackage(srcFd, dstFd, entry.index.dirs, entry.index.files, undefined))).toEqual({ ok: false, damaged: false, errno: EEXIST })
     const fresh = path.join(tmp.dir, 'fresh')
     expect(withFolders(entry.srcDir, fresh, (srcFd, dstFd) => compiled.linkPackage(srcFd, dstFd, entry.index.dirs, entry.index.files, '12'))).toEqual({ ok: false, damaged: true })
+  })
+})
+
+describe.skipIf(process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch))('the compiled write loop', () => {
+  test('makes the folders and writes each file with its mode, its bytes from the tar stream or rewritten', () => {
+    const compiled = openCompiledLoops()
+    if (!compiled) throw new Error('the loops did not compile on Linux')
+    using tmp = makeTempDir()
+    const tar = new TextEncoder().encode('..HELLO..WORLD..')
+    const files = [
+      { path: 'lib/a.txt', mode: 0o644, offset: 2, size: 5 },
+      { path: 'lib/deep/ü b.txt', mode: 0o755, offset: 9, size: 5 },
+      { path: 'bin/x', mode: 0o755, offset: 0, size: 3 },
+      { path: 'empty', mode: 0o644, offset: 0, size: 0 },
+    ]
+    const rewrites = new Map([['bin/x', new TextEncoder().encode('#!/bin/sh\n')]])
+    const dirFd = openSync(tmp.dir, DIR_FLAGS)
+    try {
+      expect(compiled.writePackage(dirFd, 'lib\0lib/deep\0bin', files, tar, rewrites, process.umask())).toBe(true)
+      // a file that is there already is never opened again
+      expect(compiled.writePackage(dirFd, '', [files[0] as (typeof files)[number]], tar, new Map(), 0)).toBe(false)
+    } finally {
+      closeSync(dirFd)
+    }
+    const read = (file: string) => readFileSync(path.join(tmp.dir, file), 'utf8')
+    expect([read('lib/a.txt'), read('lib/deep/ü b.txt'), read('bin/x'), read('empty')]).toEqual(['HELLO', 'WORLD', '#!/bin/sh\n', ''])
+    expect((statSync(path.join(tmp.dir, 'lib/deep/ü b.txt')).mode & 0o777).toString(8)).toBe('755')
+    expect((statSync(path.join(tmp.dir, 'lib/a.txt')).mode & 0o777).toString(8)).toBe('644')
+    expect((statSync(path.join(tmp.dir, 'lib/deep')).mode & 0o777).toString(8)).toBe('755')
   })
 })
