@@ -233,7 +233,7 @@ function compile(): CompiledLoops | null {
         modes = new Int32Array(nfiles)
       }
       // the rewritten files' bytes one after another in one buffer, each file pointing into it
-      const extra = rewrites.size > 0 ? joinBytes([...rewrites.values()]) : undefined
+      const extra = rewrites.size > 0 ? Buffer.concat([...rewrites.values()]) : undefined
       const extraAt = new Map<string, number>()
       let at = 0
       for (const [path, bytes] of rewrites) {
@@ -255,16 +255,6 @@ function compile(): CompiledLoops | null {
       return writeSymbol(dirFd, ptr(pathBuffer), count(dirs), nfiles, tarAddress, extraAddress, ptr(offsets), ptr(sizes), ptr(modes), umask, errnoAddress) === 0
     },
   }
-}
-
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0))
-  let at = 0
-  for (const part of parts) {
-    joined.set(part, at)
-    at += part.length
-  }
-  return joined
 }
 
 /** Marks a file whose bytes come from the extra buffer (a bit no file mode uses). */
