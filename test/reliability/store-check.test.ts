@@ -80,6 +80,26 @@ describe('the store cannot be poisoned', () => {
     expect(await storeProblems(cache, suite.registry)).toEqual([])
   })
 
+  test('a marker that cannot be read any more (cut short, garbage) is downloaded again, by ci and by fetch', async () => {
+    await using tmp = tempDir()
+    const { second, cache } = await installedPair(tmp.path)
+    const marker = path.join(path.dirname(storedFile(cache, suite.registry, 'heavy', '1.0.0', 'x')), '..', 'index.json')
+    fs.writeFileSync(marker, '{"version":3,"key":"')
+    const before = suite.registry.requests.length
+    const run = await runSkiffFull(second, ['ci'], { registry: suite.registry.url, cache })
+    expect(run.code).toBe(0)
+    expect(tarballRequests(suite.registry, before, HEAVY_TARBALL)).toBe(1)
+    expect(snapshotNodeModules(second)).toEqual(suite.cleanTree)
+    expect(await storeProblems(cache, suite.registry)).toEqual([])
+
+    fs.writeFileSync(marker, 'garbage')
+    const third = writeFixtureProject(suite.registry, path.join(tmp.path, 'third'))
+    const fetched = await runSkiffFull(third, ['fetch'], { registry: suite.registry.url, cache })
+    expect(fetched.code).toBe(0)
+    expect(tarballRequests(suite.registry, before, HEAVY_TARBALL)).toBe(2)
+    expect(await storeProblems(cache, suite.registry)).toEqual([])
+  })
+
   test('a file deleted from the store is downloaded again, and every later install works', async () => {
     await using tmp = tempDir()
     const { second, cache } = await installedPair(tmp.path)
