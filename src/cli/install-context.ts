@@ -236,7 +236,7 @@ export function createInstallContext(
     },
   }
 
-  const engines = { nodeVersion: defaultNodeVersion(), npmVersion, strict: config.engineStrict, force: config.force }
+  const engines = { nodeVersion: defaultNodeVersion({ memoFile: path.join(config.cache, 'v1', 'node-versions.json') }), npmVersion, strict: config.engineStrict, force: config.force }
 
   return {
     config,

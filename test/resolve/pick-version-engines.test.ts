@@ -39,22 +39,37 @@ describe('defaultNodeVersion', () => {
   }
 
   test('is the version the node on PATH prints', () => {
-    expect(defaultNodeVersion(pathWithNode('echo v18.19.1'))).toBe('v18.19.1')
+    expect(defaultNodeVersion({ searchPath: pathWithNode('echo v18.19.1') })).toBe('v18.19.1')
   })
 
   test("is Bun's process.version when there is no node on PATH", () => {
-    expect(defaultNodeVersion(pathWithNode(undefined))).toBe(process.version)
+    expect(defaultNodeVersion({ searchPath: pathWithNode(undefined) })).toBe(process.version)
   })
 
   test("is Bun's process.version when node fails or prints no version", () => {
-    expect(defaultNodeVersion(pathWithNode('exit 3'))).toBe(process.version)
-    expect(defaultNodeVersion(pathWithNode('echo hello'))).toBe(process.version)
+    expect(defaultNodeVersion({ searchPath: pathWithNode('exit 3') })).toBe(process.version)
+    expect(defaultNodeVersion({ searchPath: pathWithNode('echo hello') })).toBe(process.version)
   })
 
   test('asks node once per PATH', () => {
     const dir = pathWithNode('echo v16.0.0')
-    expect(defaultNodeVersion(dir)).toBe('v16.0.0')
+    expect(defaultNodeVersion({ searchPath: dir })).toBe('v16.0.0')
     fs.writeFileSync(path.join(dir, 'node'), '#!/bin/sh\necho v17.0.0\n', { mode: 0o755 })
-    expect(defaultNodeVersion(dir)).toBe('v16.0.0')
+    expect(defaultNodeVersion({ searchPath: dir })).toBe('v16.0.0')
+  })
+
+  test('with a memo file, a later process asks the same node executable nothing, and a replaced one again', () => {
+    const dir = pathWithNode('echo v16.1.0')
+    const memoFile = path.join(dir, 'memo.json')
+    const node = path.join(dir, 'node')
+    const askedBy = (script: string) => `#!/bin/sh\necho asked >> ${dir}/asked\n${script}\n`
+    fs.writeFileSync(node, askedBy('echo v16.1.0'), { mode: 0o755 })
+    // a fresh process is a fresh search path key here: each call below is told apart by a trailing ':'
+    expect(defaultNodeVersion({ searchPath: dir, memoFile })).toBe('v16.1.0')
+    expect(defaultNodeVersion({ searchPath: `${dir}:`, memoFile })).toBe('v16.1.0')
+    expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\n')
+    fs.writeFileSync(node, askedBy('echo v16.20.0 '), { mode: 0o755 })
+    expect(defaultNodeVersion({ searchPath: `${dir}::`, memoFile })).toBe('v16.20.0')
+    expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\nasked\n')
   })
 })
