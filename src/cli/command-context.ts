@@ -47,7 +47,7 @@ export const installArgs = {
   backend: { type: 'string', description: 'how files reach node_modules: clone, hardlink or copy', valueHint: 'clone|hardlink|copy' },
   'fetch-concurrency': { type: 'string', description: 'downloads in flight (default 48)' },
   'extract-workers': { type: 'string', description: 'threads extracting tarballs (default: cores; 0: the main thread)' },
-  'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 3; 0: the main thread)' },
+  'link-workers': { type: 'string', description: 'threads linking files into node_modules (default 2; 0: the main thread)' },
   timings: { type: 'boolean', description: 'print the wall time and CPU of each step at the end (in --json: "timings")' },
 } satisfies ArgsDef
 
