@@ -48,9 +48,11 @@ export function buildHiddenLockfile(lock: Lockfile, installedLocations: Iterable
 }
 
 /**
- * Writes the hidden lockfile atomically, then stamps its mtime with the current time:
- * the rename itself touches node_modules after the file was written, and npm rejects the
- * file if any folder is newer than it.
+ * Writes the hidden lockfile atomically, then stamps its mtime with node_modules' own: the
+ * rename itself touches node_modules after the file was written, and npm rejects the file if
+ * any folder is newer than it. The stamp is the kernel's time, not `Date.now()`, which can run
+ * a few milliseconds ahead of the file times the kernel gives later changes: a file deleted
+ * just after an install must still look newer than the hidden lockfile.
  */
 export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, format: JsonFormat): Promise<void> {
   const file = hiddenLockfilePath(projectDir)
@@ -58,8 +60,9 @@ export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, 
   // node_modules to put it in, and npm makes none for it
   if (statOrUndefined(path.dirname(file)) === undefined) return
   await writeLockfileAtomic(file, serializeLockfile(hidden, format))
-  const now = new Date()
-  await fs.promises.utimes(file, now, now)
+  // a microsecond later, as seconds in a double round the nanoseconds
+  const renamed = ((await fs.promises.stat(path.dirname(file))).mtimeMs + 0.001) / 1000
+  await fs.promises.utimes(file, renamed, renamed)
 }
 
 /** Whether node_modules is exactly what `hidden` lists, and unchanged since it was written. */
@@ -77,9 +80,18 @@ export async function isHiddenLockfileCurrent(projectDir: string, hidden: Lockfi
 export function readTrustedTree(projectDir: string, hidden: Lockfile): { packages: ReadonlyMap<string, LockEntry>; changed: Set<string> } | undefined {
   const lockStat = statOrUndefined(hiddenLockfilePath(projectDir))
   if (lockStat === undefined || findHiddenLockfileMismatch(projectDir, hidden, { packageChanges: true }) !== undefined) return undefined
-  // no jitter here, as every file of every package was written before the hidden lockfile; its
-  // mtime was stamped from a Date, in whole milliseconds, over the kernel's finer one
-  return { packages: hidden.packages, changed: findChangedPackages(projectDir, hidden.packages, Math.trunc(lockStat.mtimeMs) + 1) }
+  // no jitter here, as every file of every package was written before the hidden lockfile
+  return { packages: hidden.packages, changed: findChangedPackages(projectDir, hidden.packages, changesAfterMs(lockStat.mtimeMs)) }
+}
+
+/**
+ * The time past which a file counts as changed since the hidden lockfile was stamped: the stamp
+ * itself when it is the kernel's (below a millisecond, as writeHiddenLockfile gives it); the end
+ * of its millisecond when it was stamped from a Date (whole milliseconds, as an older install or
+ * another tool gives it), which can fall before files written in that same millisecond.
+ */
+function changesAfterMs(stampMs: number): number {
+  return Number.isInteger(stampMs) ? stampMs + 1 : stampMs
 }
 
 function hiddenLockTimeMs(projectDir: string): number | undefined {

@@ -5,6 +5,7 @@ import {
   buildHiddenLockfile,
   isHiddenLockfileCurrent,
   readHiddenLockfile,
+  readTrustedTree,
   writeHiddenLockfile,
   type LockEntry,
   type Lockfile,
@@ -110,5 +111,33 @@ describe('isHiddenLockfileCurrent', () => {
     const stamp = new Date(fs.statSync(path.join(project.dir, 'node_modules/.package-lock.json')).mtimeMs)
     fs.utimesSync(path.join(project.dir, 'node_modules'), stamp, stamp)
     expect(await isHiddenLockfileCurrent(project.dir, hidden)).toBe(true)
+  })
+})
+
+describe('readTrustedTree', () => {
+  test('a file changed less than a millisecond after the hidden lockfile was written is a change', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    const stampMs = fs.statSync(path.join(project.dir, 'node_modules/.package-lock.json')).mtimeMs
+    // the stamp is the time the kernel gave the rename into node_modules, not a rounded Date
+    expect(stampMs).toBeGreaterThanOrEqual(fs.statSync(path.join(project.dir, 'node_modules')).mtimeMs)
+    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set())
+    const soon = (stampMs + 0.3) / 1000
+    fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), soon, soon)
+    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set(['node_modules/a']))
+  })
+
+  test('a hidden lockfile stamped in whole milliseconds (another tool, an older install) counts that millisecond as written before it', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    const file = path.join(project.dir, 'node_modules/.package-lock.json')
+    const stamp = Math.trunc(fs.statSync(file).mtimeMs) + 5
+    fs.utimesSync(file, new Date(stamp), new Date(stamp))
+    const sameMillisecond = (stamp + 0.6) / 1000
+    fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), sameMillisecond, sameMillisecond)
+    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set())
+    const nextMillisecond = (stamp + 1.2) / 1000
+    fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), nextMillisecond, nextMillisecond)
+    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set(['node_modules/a']))
   })
 })
