@@ -61,7 +61,8 @@ function describe(cause: unknown): string {
   if (isSkiffError(cause)) return `${cause.code} ${cause.message}`
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code
-    return typeof code === 'string' ? `${code} ${cause.message}` : cause.message
+    // node:fs and fetch errors already begin with their code ("ENOENT: no such file...")
+    return typeof code === 'string' && !cause.message.startsWith(code) ? `${code} ${cause.message}` : cause.message
   }
   return String(cause)
 }

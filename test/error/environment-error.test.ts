@@ -78,3 +78,14 @@ describe('asEnvironmentError and the printer', () => {
     expect(formatError(error, noRedaction, places).text).toStartWith('error EINTEGRITY')
   })
 })
+
+describe('formatError causes', () => {
+  test("a cause whose message begins with its code is printed once, not with the code twice", () => {
+    const missing = Object.assign(new Error("ENOENT: no such file or directory, open '/w/dep/package.json'"), { code: 'ENOENT' })
+    const bare = Object.assign(new Error('socket closed'), { code: 'ECONNRESET' })
+    const error = new SkiffError('ENOENT', 'could not read /w/dep/package.json: no such file or directory', { cause: missing })
+    expect(formatError(error, noRedaction, places).text.split('\n')[1]).toBe("  cause: ENOENT: no such file or directory, open '/w/dep/package.json'")
+    const reset = new SkiffError('EFETCH', 'could not fetch a', { cause: bare })
+    expect(formatError(reset, noRedaction, places).text.split('\n')[1]).toBe('  cause: ECONNRESET socket closed')
+  })
+})
