@@ -39,7 +39,9 @@ export function serializeLockfile(lock: Lockfile, { indent, newline, legacyPeerD
     packages: Object.fromEntries(lock.packages),
     ...(dependencies !== undefined && { dependencies }),
   }
-  return stringifyNice(document, indent === '' || indent === 0 ? 2 : indent).replace(/\n/g, newline === '' ? '\n' : newline)
+  const text = stringifyNice(document, indent === '' || indent === 0 ? 2 : indent)
+  // JSON.stringify ends lines with '\n' already: a 2.6 MB lockfile is not copied to say so again
+  return newline === '' || newline === '\n' ? text : text.replace(/\n/g, newline)
 }
 
 /** json-stringify-nice's ordering with the lockfile's preferred keys; ends with '\n' when indented. */
