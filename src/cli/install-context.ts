@@ -115,11 +115,15 @@ export function createInstallContext(
   let extractor: ExtractorPool | undefined
   // how much the install has to do, once reify knows (before that: the pools' full size)
   let work: { targets: number; removals: number; downloads: number } | undefined
+  // packages fetched ahead while the lockfile was checked, before reify knew the work
+  let downloadsAhead: number | undefined
+  const downloads = (): number | undefined => (work === undefined ? downloadsAhead : Math.max(work.downloads, downloadsAhead ?? 0))
   const store = createStore(config.cache, {
     extract: (bytes, destDir, options) => {
-      const compiledWrite = work !== undefined && work.downloads >= COMPILED_EXTRACT_MIN
+      const expected = downloads()
+      const compiledWrite = expected !== undefined && expected >= COMPILED_EXTRACT_MIN
       const extractOptions = { ...options, maxUnpackedBytes: config.maxUnpackedBytes, nativeIo: config.nativeIo, compiledWrite }
-      const inline = tuning.extractWorkers === 0 || (tuning.extractWorkers === undefined && work !== undefined && work.downloads < INLINE_EXTRACT_MAX)
+      const inline = tuning.extractWorkers === 0 || (tuning.extractWorkers === undefined && expected !== undefined && expected < INLINE_EXTRACT_MAX)
       if (inline && !extractor) return extractTarball(bytes, destDir, extractOptions)
       extractor ??= pools.use(createExtractor({ workers: extractWorkers }))
       return extractor.extract(bytes, destDir, extractOptions)
@@ -214,6 +218,9 @@ export function createInstallContext(
     removeDirs: (dirs) => getLinker().removeTargets(dirs),
     // the link workers start as soon as the install's size is known, before the first package
     // is ready to be linked (the probe then writes in the project folder, as it would later)
+    expectDownloads: (ahead) => {
+      downloadsAhead ??= ahead
+    },
     prepare: (planned) => {
       work ??= planned
       if (!tuning.storeOnly && planned.targets + planned.removals > 0) getLinker()

@@ -45,6 +45,8 @@ export interface ReifyEnv {
    * themselves by it (a small install links and extracts on the main thread)
    */
   prepare?: (work: { targets: number; removals: number; downloads: number }) => void
+  /** told, when downloads start before the plan is made, how many packages are being fetched ahead */
+  expectDownloads?: (downloads: number) => void
   signal?: AbortSignal
 }
 

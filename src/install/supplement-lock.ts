@@ -86,15 +86,23 @@ function combined(failures: unknown[]): unknown {
  * onReady for an install: the tarball of a package it will make goes to the scheduler at once
  * (one left out, for another platform or engine, is not fetched, as the plan will not want it).
  */
-export function prefetchInto(install: RunningInstall, options: Omit<PlanOptions, 'projectDir'>, isStored: (key: string) => boolean): NonNullable<SupplementDeps['onReady']> {
+export function prefetchInto(
+  install: RunningInstall,
+  options: Omit<PlanOptions, 'projectDir'>,
+  isStored: (key: string) => boolean,
+  { skipStored = false }: { skipStored?: boolean } = {},
+): (location: string, entry: LockEntry, source: Source | undefined) => boolean {
   return (location, entry, source) => {
-    if (entry.link === true || isOmitted(entry, options.omit) || !options.isCompatible(entry)) return
-    if (entry.optional === true && !isEngineCompatible(entry, options.engines)) return
+    if (entry.link === true || isOmitted(entry, options.omit) || !options.isCompatible(entry)) return false
+    if (entry.optional === true && !isEngineCompatible(entry, options.engines)) return false
     const name = entry.name ?? nameFromLocation(location)
     const key = options.keyFor(source === undefined ? entry : { integrity: source.integrity, resolved: source.url })
+    const stored = isStored(key)
+    if (stored && skipStored) return false
     const from = source ?? { url: options.tarballUrl(name, entry), ...(entry.integrity === undefined ? {} : { integrity: entry.integrity }) }
     // settles with a result, never rejects: a failure that matters fails the target that needs the package
-    void install.scheduler.prefetch({ key, pkg: `${name}@${entry.version ?? ''}`, source: from, stored: isStored(key) })
+    void install.scheduler.prefetch({ key, pkg: `${name}@${entry.version ?? ''}`, source: from, stored })
+    return !stored
   }
 }
 

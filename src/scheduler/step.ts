@@ -161,7 +161,9 @@ function onNeed(state: SchedulerState, spec: TargetSpec, stored: boolean, waiter
   const key = ensureKey(state, spec.key, spec.pkg, spec.source, stored)
   key.targets.push(spec.location)
   if (key.phase === 'failed') {
-    failTarget(state, target, key.error, out)
+    // its package failed before it was asked for (fetched ahead): one failure, as if it had waited
+    if (target.spec.optional) dropTarget(state, target, key.error, out)
+    else joinFailure(state, (failure) => failure.error === key.error, key.pkg, markFailed(state, target, key.error, out), key.error, out)
     return
   }
   if (spec.parent !== undefined) {
@@ -172,8 +174,14 @@ function onNeed(state: SchedulerState, spec: TargetSpec, stored: boolean, waiter
       else state.orphans.set(spec.parent, [spec.location])
       return
     }
-    if (parent.phase === 'failed' || parent.phase === 'dropped') {
-      failTarget(state, target, parentError(parent), out)
+    if (parent.phase === 'dropped') {
+      markDropped(state, target, parentError(parent), out)
+      return
+    }
+    if (parent.phase === 'failed') {
+      // it goes with the folder it is nested in, in that folder's failure
+      const error = parentError(parent)
+      joinFailure(state, (failure) => failure.locations.includes(parent.spec.location), spec.pkg, markFailed(state, target, error, out), error, out)
       return
     }
     if (parent.phase !== 'linked') {
@@ -369,6 +377,13 @@ function markDropped(state: SchedulerState, target: TargetState, error: unknown,
   const cause = parentError(target)
   for (const location of target.children) markDropped(state, mustTarget(state, location), cause, out)
   target.children = []
+}
+
+/** Adds the locations to the failure `isSame` finds, else records a failure of their own. */
+function joinFailure(state: SchedulerState, isSame: (failure: Failure) => boolean, pkg: string, locations: string[], error: unknown, out: Command[]): void {
+  const failure = state.failures.find(isSame)
+  if (failure) failure.locations.push(...locations)
+  else recordFailure(state, pkg, locations, error, out)
 }
 
 function recordFailure(state: SchedulerState, pkg: string, locations: string[], error: unknown, out: Command[]): void {

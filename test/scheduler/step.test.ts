@@ -250,6 +250,32 @@ describe('scheduler state machine', () => {
     expect(ofType(second, 'link')).toHaveLength(1)
   })
 
+  test('targets asked for after their prefetched package failed make one failure, with the folders nested in them', () => {
+    const state = createState(limits)
+    const failure = new Error('404 for http://r/kb.tgz')
+    run(state, [
+      { type: 'prefetch', key: 'kb', pkg: 'kb@1.0.0', source: { url: 'http://r/kb.tgz' }, stored: false },
+      { type: 'prefetch', key: 'kz', pkg: 'kz@1.0.0', source: { url: 'http://r/kz.tgz' }, stored: false },
+      { type: 'failed', job: { lane: 'fetch', key: 'kb' }, error: failure },
+    ])
+    // the install stops at the first target that fails, and finishes once kz's download is back
+    const commands = run(state, [
+      need(target('node_modules/b', 'kb')),
+      need(target('node_modules/c/node_modules/b', 'kb')),
+      need(target('node_modules/b/node_modules/a', 'ka', { parent: 'node_modules/b' })),
+      need(target('node_modules/opt', 'kb', { optional: true })),
+      { type: 'inputEnd' },
+    ])
+    expect(ofType(commands, 'finish')).toEqual([])
+    commands.push(...run(state, [{ type: 'fetched', key: 'kz', bytes }]))
+    const outcome = ofType(commands, 'finish')[0]?.outcome
+    expect(outcome?.ok).toBe(false)
+    expect(outcome?.failures).toEqual([
+      { pkg: 'kb@1.0.0', locations: ['node_modules/b', 'node_modules/c/node_modules/b', 'node_modules/b/node_modules/a'], error: failure },
+    ])
+    expect(ofType(commands, 'dropped').map((c) => c.target.location)).toEqual(['node_modules/opt'])
+  })
+
   test('a waiter arriving after the finish is settled at once', () => {
     const state = createState(limits)
     run(state, [{ type: 'inputEnd' }])
