@@ -91,8 +91,10 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   // tarballs already known going to the scheduler meanwhile
   const needs = withoutInstalled(entriesToInflate(read), read, trusted)
   // into an empty node_modules, the tarballs the lockfile names start downloading now, while it
-  // is checked and planned (antd, cold: 0.6 s of main thread)
-  const ahead = trusted ? [] : knownTarballs(read, needs)
+  // is checked and planned (antd, cold: 0.6 s of main thread); not for some workspaces' part of
+  // the tree, which the plan alone knows
+  const scoped = input.workspaces !== undefined && (input.workspaces.names.length > 0 || input.workspaces.all)
+  const ahead = trusted || scoped ? [] : knownTarballs(read, needs)
   const running = needs.size > 0 || ahead.length > 0 ? startScheduler(services) : undefined
   let prepared: Prepared
   try {

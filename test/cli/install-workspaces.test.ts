@@ -137,6 +137,33 @@ describe('skiff ci -w', () => {
   })
 })
 
+describe('skiff ci, cold cache', () => {
+  const tarballsAsked = (from: number) =>
+    registry.requests
+      .slice(from)
+      .filter((request) => request.path.endsWith('.tgz'))
+      .map((request) => path.basename(request.path))
+      .sort()
+
+  test('ci into an empty node_modules downloads every package of the tree, and ci -w x only those of x', async () => {
+    await using tmp = tempDir()
+    const dir = writeMonorepo(path.join(tmp.path, 'project'))
+    await skiff(dir, ['install'])
+    const fresh = () => {
+      fs.rmSync(path.join(tmp.path, 'cache'), { recursive: true })
+      fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+      return registry.requests.length
+    }
+    let from = fresh()
+    await skiff(dir, ['ci', '-w', 'x'])
+    expect(tarballsAsked(from)).toEqual(['shared-1.0.0.tgz', 'xdep-1.0.0.tgz'])
+
+    from = fresh()
+    await skiff(dir, ['ci'])
+    expect(tarballsAsked(from)).toEqual(['rootdep-1.0.0.tgz', 'shared-1.0.0.tgz', 'xdep-1.0.0.tgz', 'ydep-1.0.0.tgz'])
+  })
+})
+
 // npm writes the root's and the workspaces' entries from their package.json on every install
 // and drops what nothing reaches any more (both checked by hand with npm 11.19: same lockfile)
 describe('skiff install after package.json files are edited by hand', () => {
