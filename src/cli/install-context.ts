@@ -40,7 +40,7 @@ export interface InstallTuning {
 export type ReifyServices = Omit<ReifyEnv, 'projectDir' | 'current' | 'writeHiddenLockfile' | 'linkBins'> & {
   onWarning: (warning: ResolveWarning) => void
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
-  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }, options: { keepIfSame: boolean }) => Promise<void>
   lockCheckMemo?: LockCheckMemo
 }
 
@@ -231,8 +231,8 @@ export function createInstallContext(
       syncBinLinks(config.projectDir, installed, { pruneStale: changed.size === 0 || changed.size !== installed.size, allEntries: lock.packages, umask }),
     // the installed entries win: a workspace-filtered install keeps packages on disk that the
     // lockfile now wants otherwise, or not at all
-    writeHiddenLockfile: (lock, installed, format) =>
-      writeHiddenLockfile(config.projectDir, buildHiddenLockfile({ ...lock, packages: new Map([...lock.packages, ...installed]) }, installed.keys()), format),
+    writeHiddenLockfile: (lock, installed, format, options) =>
+      writeHiddenLockfile(config.projectDir, buildHiddenLockfile({ ...lock, packages: new Map([...lock.packages, ...installed]) }, installed.keys()), format, options),
     onWarning: (warning) => reporter.warn([warning.message, ...warning.lines].join('\n')),
     onProgress: (progress) => reporter.progress(progress),
     onStep: (step) => {

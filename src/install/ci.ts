@@ -65,7 +65,7 @@ export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'c
   /** skips the sync check for files that passed it before */
   lockCheckMemo?: LockCheckMemo
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
-  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }, options: { keepIfSame: boolean }) => Promise<void>
 }
 
 export interface CiResult extends ReifyResult {
@@ -121,7 +121,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
       current: trusted?.packages,
       changedOnDisk: trusted?.changed,
       linkBins: (made, changed) => services.linkBins(installed, made, changed),
-      writeHiddenLockfile: (made) => services.writeHiddenLockfile(installed, made, format),
+      writeHiddenLockfile: (made, options) => services.writeHiddenLockfile(installed, made, format, options),
     },
     running,
   )

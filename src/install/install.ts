@@ -87,7 +87,7 @@ export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current'
   hasNodeModules: (lock: Lockfile) => Promise<boolean>
   emptyNodeModules: (lock: Lockfile) => Promise<void>
   linkBins: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
-  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }) => Promise<void>
+  writeHiddenLockfile: (lock: Lockfile, installed: ReadonlyMap<string, LockEntry>, format: { indent: string; newline: string }, options: { keepIfSame: boolean }) => Promise<void>
   onWarning?: (warning: ResolveWarning) => void
 }
 
@@ -204,7 +204,7 @@ export async function install(request: InstallRequest, services: InstallServices
         current,
         changedOnDisk: trusted?.changed,
         linkBins: (installed, changed) => services.linkBins(lock, installed, changed),
-        writeHiddenLockfile: (installed) => services.writeHiddenLockfile(lock, installed, format),
+        writeHiddenLockfile: (installed, options) => services.writeHiddenLockfile(lock, installed, format, options),
       },
       running,
     )

@@ -24,7 +24,8 @@ export interface ReifyEnv {
   changedOnDisk?: ReadonlySet<string>
   removeDirs: (dirs: string[]) => Promise<void>
   linkBins: (installed: ReadonlyMap<string, LockEntry>, changed: ReadonlySet<string>) => Promise<void>
-  writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>) => Promise<void>
+  /** `keepIfSame`: nothing in node_modules was made or removed, so a file with the same text stays as it is */
+  writeHiddenLockfile: (installed: ReadonlyMap<string, LockEntry>, options: { keepIfSame: boolean }) => Promise<void>
   /**
    * Runs the lifecycle scripts of the packages made (`built`), calling linkBins between its
    * phases (npm: preinstall, bin links, install, postinstall), and removeOptional when a
@@ -127,7 +128,11 @@ export async function reify(plan: Plan, env: ReifyEnv, running?: RunningInstall)
   env.onStep?.('bin links')
   // a stopped install must not leave a hidden lockfile vouching for it
   env.signal?.throwIfAborted()
-  await env.writeHiddenLockfile(installed)
+  // a run that made and removed nothing leaves an identical hidden lockfile alone: its time
+  // stays before any change made after this run (rewritten, it could share the clock tick of a
+  // change made right after the run, which would then go unseen)
+  const madeNothing = create !== undefined && create.size === 0 && (diff?.remove.length ?? 0) === 0 && failedOptional.length === 0
+  await env.writeHiddenLockfile(installed, { keepIfSame: madeNothing })
   env.onStep?.('hidden lockfile')
   // npm counts what is left (an optional set removed by a failed script was not added), and a
   // package recreated only because the folder around it was replaced is no change of its own

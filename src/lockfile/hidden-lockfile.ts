@@ -52,14 +52,17 @@ export function buildHiddenLockfile(lock: Lockfile, installedLocations: Iterable
  * rename itself touches node_modules after the file was written, and npm rejects the file if
  * any folder is newer than it. The stamp is the kernel's time, not `Date.now()`, which can run
  * a few milliseconds ahead of the file times the kernel gives later changes: a file deleted
- * just after an install must still look newer than the hidden lockfile.
+ * just after an install must still look newer than the hidden lockfile. With `keepIfSame` (the
+ * install made and removed nothing) a file that already holds the same text is left as it is.
  */
-export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, format: JsonFormat): Promise<void> {
+export async function writeHiddenLockfile(projectDir: string, hidden: Lockfile, format: JsonFormat, options: { keepIfSame?: boolean } = {}): Promise<void> {
   const file = hiddenLockfilePath(projectDir)
   // an install that made nothing (every package optional and for another platform) has no
   // node_modules to put it in, and npm makes none for it
   if (statOrUndefined(path.dirname(file)) === undefined) return
-  await writeLockfileAtomic(file, serializeLockfile(hidden, format))
+  const text = serializeLockfile(hidden, format)
+  if (options.keepIfSame === true && (await fs.promises.readFile(file, 'utf8').catch(() => undefined)) === text) return
+  await writeLockfileAtomic(file, text)
   // a microsecond later, as seconds in a double round the nanoseconds
   const renamed = ((await fs.promises.stat(path.dirname(file))).mtimeMs + 0.001) / 1000
   await fs.promises.utimes(file, renamed, renamed)

@@ -141,3 +141,19 @@ describe('readTrustedTree', () => {
     expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set(['node_modules/a']))
   })
 })
+
+describe('writeHiddenLockfile with keepIfSame', () => {
+  test('leaves a file with the same text as it is, and writes one whose text differs', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    const file = path.join(project.dir, 'node_modules/.package-lock.json')
+    const before = fs.statSync(file)
+    await writeHiddenLockfile(project.dir, hidden, FORMAT, { keepIfSame: true })
+    const kept = fs.statSync(file)
+    expect([kept.ino, kept.mtimeMs]).toEqual([before.ino, before.mtimeMs])
+    const changed = { ...hidden, packages: new Map([...hidden.packages].filter(([location]) => location !== 'node_modules/@s/c')) }
+    await writeHiddenLockfile(project.dir, changed, FORMAT, { keepIfSame: true })
+    expect(fs.statSync(file).ino).not.toBe(before.ino)
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('node_modules/@s/c')
+  })
+})

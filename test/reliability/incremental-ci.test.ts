@@ -42,8 +42,12 @@ describe('incremental ci: files changed inside packages', () => {
     await using tmp = tempDir()
     const dir = await installed(tmp.path)
     const heavyFolder = inode(path.join(dir, 'node_modules/heavy'))
+    const hidden = fs.statSync(path.join(dir, 'node_modules/.package-lock.json'))
     expect(await ciAgain(dir)).toStartWith('up to date')
     expect(inode(path.join(dir, 'node_modules/heavy'))).toBe(heavyFolder)
+    // nor is the hidden lockfile written again: its time stays before any later change
+    const after = fs.statSync(path.join(dir, 'node_modules/.package-lock.json'))
+    expect([after.ino, after.mtimeMs]).toEqual([hidden.ino, hidden.mtimeMs])
   })
 
   test('a file deleted deep inside a package is restored, and only that package is made again', async () => {
