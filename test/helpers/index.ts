@@ -63,6 +63,8 @@ export function hermeticEnv(cwd: string, options: RunOptions = {}): Record<strin
   env.HOME = options.home ?? path.join(base, 'home')
   env.SKIFF_CACHE_DIR = options.cache ?? path.join(base, 'cache')
   env.CI = 'true'
+  // test/reliability/node-fs/: the same tests with native-io off (node:fs only, no bun:ffi)
+  if (process.env.SKIFF_TEST_NATIVE_IO === 'false') env.npm_config_native_io = 'false'
   if (options.registry) env.npm_config_registry = options.registry
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key]
