@@ -136,7 +136,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
 function knownTarballs(lock: Lockfile, needs: ReadonlyMap<string, InflationNeed>): Array<[string, LockEntry]> {
   const known: Array<[string, LockEntry]> = []
   for (const [location, entry] of lock.packages) {
-    if (!isInNodeModules(location) || entry.link === true || needs.has(location) || entry.inBundle === true) continue
+    if (!isInNodeModules(location) || entry.link === true || needs.has(location)) continue
     const registry = entry.resolved === undefined ? entry.integrity !== undefined : /^https?:\/\//.test(entry.resolved)
     if (registry && !comesInBundlerTarball(lock.packages, location)) known.push([location, entry])
   }
