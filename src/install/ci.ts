@@ -131,12 +131,15 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
 /**
  * The lockfile's packages whose tarball it names, in node_modules, not bundled: what a clean
  * install of it downloads, unless its check fails or its plan leaves one out (prefetchInto
- * skips what the omit flags, the platform or the engines leave out).
+ * skips what the omit flags, the platform or the engines leave out). An optional package that
+ * names no platform waits for the plan: it may be there only for one that does not fit this
+ * machine (a wasm binding's runtime), and goes with it.
  */
 function knownTarballs(lock: Lockfile, needs: ReadonlyMap<string, InflationNeed>): Array<[string, LockEntry]> {
   const known: Array<[string, LockEntry]> = []
   for (const [location, entry] of lock.packages) {
     if (!isInNodeModules(location) || entry.link === true || needs.has(location)) continue
+    if (entry.optional === true && entry.os === undefined && entry.cpu === undefined && entry.libc === undefined) continue
     const registry = entry.resolved === undefined ? entry.integrity !== undefined : /^https?:\/\//.test(entry.resolved)
     if (registry && !comesInBundlerTarball(lock.packages, location)) known.push([location, entry])
   }

@@ -22,6 +22,9 @@ beforeAll(async () => {
       { name: 'devonly', version: '0.1.0', files: { 'index.js': '1\n' } },
       { name: 'native-mac', version: '1.0.0', os: ['darwin'], cpu: ['arm64'], files: { 'index.js': 'mac\n' } },
       { name: 'gone', version: '1.0.0' },
+      // a binding for another machine, and the runtime only it depends on
+      { name: 'wasm-bind', version: '1.0.0', cpu: ['wasm32'], dependencies: { 'wasm-runtime': '^1.0.0' } },
+      { name: 'wasm-runtime', version: '1.0.0' },
     ],
   })
 })
@@ -280,5 +283,25 @@ describe('skiff ci', () => {
     const result = JSON.parse(run.stdout) as { downloaded: number; fromCache: number }
     expect(result.downloaded).toBe(0)
     expect(result.fromCache).toBe(5)
+  })
+})
+
+describe('skiff ci, cold cache', () => {
+  test('downloads only what it installs: not an optional package for another machine, nor what only that package needs', async () => {
+    await using tmp = tempDir()
+    const dir = path.join(tmp.path, 'project')
+    writeProject(dir, { packageJson: { name: 'app', version: '1.0.0', dependencies: { left: '1.0.0' }, optionalDependencies: { 'wasm-bind': '^1.0.0' } } })
+    const install = await runSkiff(dir, ['install'], { registry: registry.url })
+    expect(install.code).toBe(0)
+    expect(Object.keys((readJson(path.join(dir, 'package-lock.json')) as { packages: object }).packages)).toContain('node_modules/wasm-runtime')
+    fs.rmSync(path.join(tmp.path, 'cache'), { recursive: true })
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+    const from = registry.requests.length
+    const run = await runSkiff(dir, ['ci'], { registry: registry.url })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toStartWith('added 1 package in ')
+    expect(run.stdout).toContain('1 downloaded')
+    const tarballs = registry.requests.slice(from).filter((request) => request.path.endsWith('.tgz')).map((request) => path.basename(request.path))
+    expect(tarballs).toEqual(['left-1.0.0.tgz'])
   })
 })
