@@ -90,7 +90,14 @@ export class IdealTreeBuilder {
     await this.#factory.prepare(node)
     const tasks: Array<{ edge: Edge; dep: Node }> = []
     const peerSource = this.#peerSetSource.get(node) ?? node
-    for (const edge of this.#problemEdges(node)) {
+    const problems = this.#problemEdges(node)
+    // the documents of all the node's problems are asked for at once (a baseline package with
+    // five missing optional dependencies: one round trip, not five); they are placed one by one
+    if (problems.length > 1) {
+      const requiredBy = node.isProjectRoot ? 'the root project' : `${node.packageName ?? node.name}@${node.version}`
+      for (const edge of problems) if (!edge.peerConflicted && edge.type !== 'peerOptional') this.context.source.prefetchSpec(edge.name, edge.spec, requiredBy)
+    }
+    for (const edge of problems) {
       if (edge.peerConflicted) continue
       const virtualRoot = this.#virtualRoot(edge.peer ? peerSource : node, true)
       const vrEdge = virtualRoot.edgesOut.get(edge.name)

@@ -25,6 +25,8 @@ export interface ManifestSource {
   fetchManifest(spec: Spec, requiredBy: string): Promise<PackageData>
   /** start fetching what `pkg` needs (registry dependencies, then theirs) */
   prefetchDependencies(pkg: PackageData, includeDev: boolean): void
+  /** start fetching one dependency's package data (not its dependencies') */
+  prefetchSpec(name: string, rawSpec: string, requiredBy: string): void
 }
 
 /** Whether the tree already holds a package of that name satisfying the spec: its document is not prefetched. */
@@ -124,7 +126,7 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions, isS
     for (const [name, rawSpec] of Object.entries(pkg.peerDependencies ?? {})) prefetch(name, rawSpec, requiredBy, meta?.[name]?.optional !== true)
   }
 
-  return { fetchManifest, prefetchDependencies }
+  return { fetchManifest, prefetchDependencies, prefetchSpec: (name, rawSpec, requiredBy) => prefetch(name, rawSpec, requiredBy, false) }
 }
 
 /** Specs that mean the same request share one manifest (pacote's cache key is the raw spec). */

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestRegistry, writeProject, type TestRegistry } from '../registry/index.ts'
+import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 import { runSkiff, tempDir } from '../helpers/index.ts'
 
 let registry: TestRegistry
@@ -27,6 +27,10 @@ beforeAll(async () => {
       { name: 'is-number', version: '7.0.0' },
       { name: 'is-number', version: '6.0.0' },
       { name: 'is-odd', version: '3.0.1', dependencies: { 'is-number': '^6.0.0' } },
+      { name: 'trio', version: '1.0.0', dependencies: { 'part-a': '^1.0.0', 'part-b': '^1.0.0', 'part-c': '^1.0.0' } },
+      { name: 'part-a', version: '1.0.0' },
+      { name: 'part-b', version: '1.0.0' },
+      { name: 'part-c', version: '1.0.0' },
     ],
   })
 })
@@ -78,6 +82,32 @@ describe('a stale install', () => {
     expect(fs.existsSync(path.join(dir, 'node_modules/is-odd'))).toBe(false)
     expect(inode('app-lib/index.js')).toBe(before)
     expect(registry.unexpected).toEqual([])
+  })
+
+  test('the documents a locked package lacks are asked for at once, not one after another', async () => {
+    await using tmp = tempDir()
+    const packageJson = { name: 'app', version: '1.0.0', dependencies: { trio: '^1.0.0' } }
+    // the lockfile holds trio but none of its three dependencies
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson, lockfile: lockfileFor(registry, packageJson, [{ name: 'trio', version: '1.0.0' }]) })
+    const HELD_MS = 1500
+    const arrivals: number[] = []
+    registry.fault((request) => {
+      const part = /^\/part-[abc]$/.test(request.path)
+      if (part) arrivals.push(performance.now())
+      return part
+    }, { delayMs: HELD_MS })
+    try {
+      const run = await runSkiff(dir, ['install', '--package-lock-only'], { registry: registry.url })
+      expect(run.code).toBe(0)
+    } finally {
+      registry.clearFaults()
+    }
+    expect(arrivals.length).toBe(3)
+    // each document is held before it is answered: asked for one after another, the last
+    // request could only come after the first answer
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(HELD_MS)
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> }
+    expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/part-a', 'node_modules/part-b', 'node_modules/part-c', 'node_modules/trio'])
   })
 
   test('--loglevel http prints each registry request as npm does', async () => {
