@@ -14,7 +14,7 @@ const repoRoot = path.resolve(import.meta.dir, '..')
  * Files run as Bun Workers must be entrypoints of the compiled build, named flat so they sit
  * beside the main bundle (src/tarball/README.md, src/link/README.md).
  */
-const ENTRYPOINTS = ['src/cli/main.ts', 'src/tarball/extract-worker.ts', 'src/link/link-worker.ts', 'src/install/packument-worker.ts']
+const ENTRYPOINTS = ['src/cli/main.ts', 'src/tarball/extract-worker.ts', 'src/link/link-worker.ts', 'src/install/packument-worker.ts', 'src/install/tree-check-worker.ts']
 
 /** Builds the executable at `outfile`; resolves to the reason when it could not be built. */
 export async function compileSkiff(target: Target, outfile: string): Promise<string | undefined> {

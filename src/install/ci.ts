@@ -25,8 +25,6 @@ import {
   findWorkspaces,
   isInNodeModules,
   createLockSyncError,
-  readTrustedTree,
-  readHiddenLockfile,
   readLocalManifests,
   readLockfile,
   readProjectPackageJson,
@@ -45,6 +43,7 @@ import type { DepFlags } from '../lockfile/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { reify, startScheduler, type ReifyEnv, type ReifyResult, type RunningInstall } from './reify.ts'
 import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
+import { currentTree } from './tree-check.ts'
 import { chosenWorkspaces, planForScope, workspaceScope, type WorkspaceChoice } from './workspace-scope.ts'
 
 export interface CiInput {
@@ -55,6 +54,8 @@ export interface CiInput {
   plan: Omit<PlanOptions, 'projectDir'>
   /** install only these workspaces' part of the tree (-w, --workspaces, --include-workspace-root) */
   workspaces?: WorkspaceChoice
+  /** false: node_modules is read through node:fs alone (native-io=false) */
+  nativeIo?: boolean
 }
 
 export interface CiServices extends Omit<ReifyEnv, 'projectDir' | 'current' | 'changedOnDisk' | 'writeHiddenLockfile' | 'linkBins'> {
@@ -85,7 +86,7 @@ export async function ci(input: CiInput, services: CiServices): Promise<CiResult
   }
   const packageJson = await readProjectPackageJson(projectDir)
   step('read package.json and lockfile')
-  const trusted = await currentTree(projectDir)
+  const trusted = await currentTree(projectDir, input.nativeIo === undefined ? {} : { nativeIo: input.nativeIo })
   step('read the hidden lockfile')
   // what the lockfile lacks is fetched first (not the sources of packages already in place), the
   // tarballs already known going to the scheduler meanwhile
@@ -227,23 +228,6 @@ interface RememberedCheck {
   wrongFlags: Array<[string, DepFlags]>
   /** with omit-lockfile-registry-resolved: the packages whose `resolved` it leaves out */
   registryDependencies?: string[]
-}
-
-export interface CurrentTree {
-  packages: ReadonlyMap<string, LockEntry>
-  /** packages whose files changed since the previous install: made again */
-  changed: ReadonlySet<string>
-}
-
-/**
- * The tree a previous install left, when its hidden lockfile can be trusted, and which of its
- * packages had a file added, removed or changed since (made again, so that the result is what
- * a clean install makes).
- */
-export async function currentTree(projectDir: string): Promise<CurrentTree | undefined> {
-  const hidden = await readHiddenLockfile(projectDir).catch(() => undefined)
-  if (!hidden) return undefined
-  return readTrustedTree(projectDir, hidden)
 }
 
 /** Whether any node_modules folder of the project (the root's, a workspace's) holds anything. */

@@ -39,7 +39,7 @@ import {
 import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type LockInflater, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
 import { checkEngines, describeMismatch } from './check-engines.ts'
-import type { CurrentTree } from './ci.ts'
+import type { CurrentTree } from './tree-check.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
 import type { Source } from '../scheduler/index.ts'
@@ -80,6 +80,7 @@ export interface InstallServices extends Omit<ReifyEnv, 'projectDir' | 'current'
   inflater: () => Promise<LockInflater>
   io: Required<Pick<ResolveIO, 'getPackument' | 'getManifestExtras' | 'readTarball' | 'readFolderManifest'>> & Pick<ResolveIO, 'readGit'>
   keyFor: (entry: { integrity?: string; resolved?: string }) => string
+  /** the tree a previous install left (tree-check.ts); asked once, early, unless beforeReify is given */
   currentTree: () => Promise<CurrentTree | undefined>
   /** called with the tree once it is final, before node_modules changes (global installs move what they replace aside) */
   beforeReify?: (lock: Lockfile) => Promise<void>
@@ -108,6 +109,10 @@ export async function install(request: InstallRequest, services: InstallServices
     ? { data: request.rootManifest, text: '', indent: '  ', newline: '\n' }
     : await readProjectPackageJson(projectDir, { orEmpty: request.add.length > 0 })
   const format = { indent: packageJson.indent, newline: packageJson.newline }
+  // node_modules is checked while the lockfile is read and the tree resolved (a global install
+  // moves its folders aside first: its tree is read after that)
+  const currentEarly = request.packageLockOnly || services.beforeReify !== undefined ? undefined : services.currentTree()
+  currentEarly?.catch(() => {})
   const read = request.useLockfile ? await readLockfile(projectDir) : undefined
   const hasRequests = request.add.length > 0 || request.remove.length > 0 || request.update !== undefined
   // the scheduler starts early when tarballs can be fetched while something else goes on: what
@@ -160,9 +165,8 @@ export async function install(request: InstallRequest, services: InstallServices
       services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
     }
     if (!request.packageLockOnly) {
-      // the tarballs of packages locked with neither resolved nor integrity, but for those already
-      // in place (a global install moves its folders aside first: its tree is read after that)
-      if (services.beforeReify === undefined) trusted = await services.currentTree()
+      // the tarballs of packages locked with neither resolved nor integrity, but for those already in place
+      if (currentEarly !== undefined) trusted = await currentEarly
       const wanted = withoutInstalled(neededFor(entriesToInflate(lock), 'source'), lock, trusted ?? undefined)
       if (wanted.size > 0) {
         running ??= startScheduler(services)

@@ -6,6 +6,8 @@
  *   the size's parsing: ~3.6 µs of user CPU, half a second over antd's 150k files.
  * - write (extraction): its folders made, then each file created (O_EXCL, O_NOFOLLOW) with its
  *   mode, written from the tar stream in memory, its mode put back if the umask took bits, closed.
+ * - change check (an install trusting node_modules): the package folder walked (getdents64,
+ *   then fstatat per entry) until an entry modified after the hidden lockfile is found.
  * In C a file costs its syscalls and nothing else.
  *
  * The C source is compiled at run time by bun:ffi's built-in TinyCC, which works inside the
@@ -53,6 +55,12 @@ export interface CompiledLoops {
    * was made stays: the caller empties the folder and does it its own way).
    */
   writePackage(dirFd: number, dirs: string, files: readonly WriteFile[], tar: Uint8Array, rewrites: ReadonlyMap<string, Uint8Array>, umask: number): boolean
+  /**
+   * Whether the package folder at `path` (relative to the open folder `baseFd`), or anything in
+   * it but its own node_modules, was modified after `afterNs` (or is missing); undefined when a
+   * call failed (the caller walks it its own way, which words the error).
+   */
+  packageChanged(baseFd: number, path: string, afterNs: bigint): boolean | undefined
 }
 
 // struct stat on Linux (x86_64 and aarch64's asm-generic layout): st_mode at 24 / 16, st_size
@@ -67,15 +75,29 @@ int close(int fd);
 int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
 int fstatat(int dirfd, const char *path, void *buf, int flags);
 int *__errno_location(void);
+long syscall(long number, ...);
+int strcmp(const char *a, const char *b);
 
 #if defined(__x86_64__)
 #define MODE_AT 24
+#define SYS_GETDENTS64 217
+#define OPEN_DIRECTORY 0200000
+#define OPEN_NOFOLLOW 0400000
 #else
 #define MODE_AT 16
+#define SYS_GETDENTS64 61
+#define OPEN_DIRECTORY 040000
+#define OPEN_NOFOLLOW 0100000
 #endif
 #define SYMLINK_NOFOLLOW 0x100
+#define OPEN_CLOEXEC 02000000
+#define OPEN_FOLDER (OPEN_DIRECTORY | OPEN_NOFOLLOW | OPEN_CLOEXEC)
+#define NO_ENTRY 2
+#define NOT_FOLDER 20
 
 static long long at64(unsigned char *s, int offset) { return *(long long *)(s + offset); }
+static long long mtime_ns(unsigned char *st) { return at64(st, 88) * 1000000000LL + at64(st, 96); }
+static int is_folder(unsigned char *st) { return (*(unsigned int *)(st + MODE_AT) & 0170000) == 0040000; }
 
 /* returns 0, or 1 for damage, or 2 with the errno in *err */
 int link_package(int src, int dst, const char *paths, int ndirs, int nfiles, const char *sizes, int *err) {
@@ -111,7 +133,7 @@ int link_package(int src, int dst, const char *paths, int ndirs, int nfiles, con
   return 0;
 }
 
-#define CREATE_NEW (01 | 0100 | 0200 | 0400000 | 02000000)
+#define CREATE_NEW (01 | 0100 | 0200 | OPEN_NOFOLLOW | OPEN_CLOEXEC)
 #define FROM_EXTRA 0x40000000
 
 /* returns 0, or 2 with the errno in *err */
@@ -145,9 +167,63 @@ int write_package(int dir, const char *paths, int ndirs, int nfiles, const unsig
   }
   return 0;
 }
+
+/* a missing entry is a change; another failure is 2, with the errno in *err */
+static int failed_call(int *err) {
+  int e = *__errno_location();
+  if (e == NO_ENTRY || e == NOT_FOLDER) return 1;
+  *err = e;
+  return 2;
+}
+
+/* 0: nothing in the open folder (recursively; at the top, its node_modules aside) was modified
+   after "after"; 1: something was, or went missing; 2: a call failed (errno in *err, or 0 for
+   a folder nested too deep to walk here) */
+static int folder_changed(int dir, int depth, long long after, int *err) {
+  char entries[4096];
+  unsigned char st[256];
+  if (depth > 64) { *err = 0; return 2; }
+  for (;;) {
+    long n = syscall(SYS_GETDENTS64, dir, entries, sizeof entries);
+    long at = 0;
+    if (n < 0) { *err = *__errno_location(); return 2; }
+    if (n == 0) return 0;
+    while (at < n) {
+      char *name = entries + at + 19;
+      at += *(unsigned short *)(entries + at + 16);
+      if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+      if (depth == 0 && strcmp(name, "node_modules") == 0) continue;
+      if (fstatat(dir, name, st, SYMLINK_NOFOLLOW) != 0) return failed_call(err);
+      if (mtime_ns(st) > after) return 1;
+      if (is_folder(st)) {
+        int changed;
+        int sub = openat(dir, name, OPEN_FOLDER);
+        if (sub < 0) return failed_call(err);
+        changed = folder_changed(sub, depth + 1, after, err);
+        close(sub);
+        if (changed) return changed;
+      }
+    }
+  }
+}
+
+/* the package folder at path (relative to the open folder base), then everything in it */
+int package_changed(int base, const char *path, long long after_sec, long long after_nsec, int *err) {
+  unsigned char st[256];
+  long long after = after_sec * 1000000000LL + after_nsec;
+  int dir, changed;
+  if (fstatat(base, path, st, SYMLINK_NOFOLLOW) != 0) return failed_call(err);
+  if (!is_folder(st) || mtime_ns(st) > after) return 1;
+  dir = openat(base, path, OPEN_FOLDER);
+  if (dir < 0) return failed_call(err);
+  changed = folder_changed(dir, 0, after, err);
+  close(dir);
+  return changed;
+}
 `
 
 type LinkPackageSymbol = (src: number, dst: number, paths: number, ndirs: number, nfiles: number, sizes: number | null, err: number) => number
+type PackageChangedSymbol = (base: number, path: number, afterSec: number, afterNsec: number, err: number) => number
 type WritePackageSymbol = (
   dir: number, paths: number, ndirs: number, nfiles: number, tar: number, extra: number | null,
   offsets: number, sizes: number, modes: number, umask: number, err: number,
@@ -164,6 +240,7 @@ function compile(): CompiledLoops | null {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null
   let linkSymbol: LinkPackageSymbol
   let writeSymbol: WritePackageSymbol
+  let changedSymbol: PackageChangedSymbol
   const sourceFile = path.join(os.tmpdir(), `skiff-link-${process.pid}-${crypto.randomUUID()}.c`)
   try {
     fs.writeFileSync(sourceFile, SOURCE)
@@ -181,10 +258,15 @@ function compile(): CompiledLoops | null {
           ],
           returns: FFIType.i32,
         },
+        package_changed: {
+          args: [FFIType.i32, FFIType.ptr, FFIType.i64, FFIType.i64, FFIType.ptr],
+          returns: FFIType.i32,
+        },
       },
     })
     linkSymbol = symbols.link_package as LinkPackageSymbol
     writeSymbol = symbols.write_package as WritePackageSymbol
+    changedSymbol = symbols.package_changed as PackageChangedSymbol
   } catch {
     return null
   } finally {
@@ -254,8 +336,15 @@ function compile(): CompiledLoops | null {
       const extraAddress = extra && extra.length > 0 ? ptr(extra) : null
       return writeSymbol(dirFd, ptr(pathBuffer), count(dirs), nfiles, tarAddress, extraAddress, ptr(offsets), ptr(sizes), ptr(modes), umask, errnoAddress) === 0
     },
+    packageChanged(baseFd, path, afterNs) {
+      pathBuffer = fill(pathBuffer, path)
+      const outcome = changedSymbol(baseFd, ptr(pathBuffer), Number(afterNs / NS_PER_S), Number(afterNs % NS_PER_S), errnoAddress)
+      return outcome === 2 ? undefined : outcome === 1
+    },
   }
 }
+
+const NS_PER_S = 1_000_000_000n
 
 /** Marks a file whose bytes come from the extra buffer (a bit no file mode uses). */
 const FROM_EXTRA = 0x40000000

@@ -39,11 +39,12 @@ export interface FileStat {
 
 const LIBC_NAMES = ['libc.so.6', 'libc.so', `libc.musl-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}.so.1`]
 const MAX_PATH_BYTES = 16 * 1024
-// Linux's open(2) flags (the same on x86_64 and aarch64)
+// Linux's open(2) flags: the same on x86_64 and aarch64 but O_NOFOLLOW (0o400000 on x86_64,
+// 0o100000 on aarch64, where 0o400000 is O_LARGEFILE)
 const O_WRONLY = 0o1
 const O_CREAT = 0o100
 const O_EXCL = 0o200
-const O_NOFOLLOW = 0o400000
+const O_NOFOLLOW = process.arch === 'arm64' ? 0o100000 : 0o400000
 const O_CLOEXEC = 0o2000000
 const CREATE_NEW = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
 

@@ -7,8 +7,10 @@
  * its mtime), so a file or folder of a package with a later mtime was changed since: content
  * written in place moves the file's mtime; a file added, removed or renamed moves its folder's.
  * Each package folder is walked (its own nested node_modules aside: those are packages of their
- * own), one lstat per entry (through libc's fstatat relative to the package folder where it
- * is bound, else node:fs). A bundled package (`inBundle`) arrives in its parent's tarball,
+ * own), one lstat per entry: in one compiled call per package for a tree big enough to pay for
+ * compiling it (libc/compiled-loops.ts; antd's 160k files: ~0.1 s of user CPU instead of ~0.7),
+ * else through libc's fstatat relative to the package folder where it is bound, else node:fs.
+ * A bundled package (`inBundle`) arrives in its parent's tarball,
  * so a change inside it is a change of the package that bundles it. Not seen: a write that
  * puts the old mtime back (`touch -r`, `cp -p` over a file); what a root `postinstall` changes
  * in node_modules after the install (patch-package) is made again by the next install, and
@@ -16,23 +18,36 @@
  */
 import fs from 'node:fs'
 import { errnoCode } from '../error/index.ts'
-import { openLibc, type Libc } from '../libc/index.ts'
+import { openCompiledLoops, openLibc, type CompiledLoops, type Libc } from '../libc/index.ts'
 import { isInNodeModules, parentLocation } from './location.ts'
 import type { LockEntry } from './types.ts'
 
-/** `lockTimeMs`: the time past which an mtime counts as a change (the hidden lockfile's mtime). */
+/** Below this many packages the compiled walk costs more to compile (~15 ms) than it saves. */
+const COMPILED_WALK_MIN = 100
+
+/** `afterNs`: the time past which an mtime counts as a change (from the hidden lockfile's mtime). */
 export function findChangedPackages(
   projectDir: string,
   packages: ReadonlyMap<string, LockEntry>,
-  lockTimeMs: number,
-  options: { nativeIo?: boolean } = {},
+  afterNs: bigint,
+  /** compiled: the compiled walk where it loads (default: for trees of COMPILED_WALK_MIN packages and more) */
+  options: { nativeIo?: boolean; compiled?: boolean } = {},
 ): Set<string> {
-  const statAt = options.nativeIo === false ? undefined : openLibc()?.statAt
+  const native = options.nativeIo !== false
+  const statAt = native ? openLibc()?.statAt : undefined
+  const compiled = native && (options.compiled ?? packages.size >= COMPILED_WALK_MIN) ? openCompiledLoops() : undefined
+  const projectFd = compiled ? openFolder(projectDir) : -1
+  const lockTimeMs = Number(afterNs) / 1e6
   const changed = new Set<string>()
-  for (const [location, entry] of packages) {
-    if (entry.link || !isInNodeModules(location)) continue
-    if (!isPackageChanged(`${projectDir}/${location}`, lockTimeMs, statAt)) continue
-    changed.add(bundlingPackage(packages, location))
+  try {
+    for (const [location, entry] of packages) {
+      if (entry.link || !isInNodeModules(location)) continue
+      const fast = projectFd >= 0 ? (compiled as CompiledLoops).packageChanged(projectFd, location, afterNs) : undefined
+      if (!(fast ?? isPackageChanged(`${projectDir}/${location}`, lockTimeMs, statAt))) continue
+      changed.add(bundlingPackage(packages, location))
+    }
+  } finally {
+    if (projectFd >= 0) fs.closeSync(projectFd)
   }
   return changed
 }

@@ -80,12 +80,18 @@ export async function isHiddenLockfileCurrent(projectDir: string, hidden: Lockfi
  * (changed-packages.ts), which are made again alone. Unlike npm's reading, a package folder
  * newer than the lockfile is one changed package, not a reason to distrust the whole tree.
  */
-export function readTrustedTree(projectDir: string, hidden: Lockfile): { packages: ReadonlyMap<string, LockEntry>; changed: Set<string> } | undefined {
-  const lockStat = statOrUndefined(hiddenLockfilePath(projectDir))
+export function readTrustedTree(
+  projectDir: string,
+  hidden: Lockfile,
+  options: { nativeIo?: boolean; compiled?: boolean } = {},
+): { packages: ReadonlyMap<string, LockEntry>; changed: Set<string> } | undefined {
+  const lockStat = bigintStatOrUndefined(hiddenLockfilePath(projectDir))
   if (lockStat === undefined || findHiddenLockfileMismatch(projectDir, hidden, { packageChanges: true }) !== undefined) return undefined
   // no jitter here, as every file of every package was written before the hidden lockfile
-  return { packages: hidden.packages, changed: findChangedPackages(projectDir, hidden.packages, changesAfterMs(lockStat.mtimeMs)) }
+  return { packages: hidden.packages, changed: findChangedPackages(projectDir, hidden.packages, changesAfterNs(lockStat.mtimeNs), options) }
 }
+
+const NS_PER_MS = 1_000_000n
 
 /**
  * The time past which a file counts as changed since the hidden lockfile was stamped: the stamp
@@ -93,8 +99,8 @@ export function readTrustedTree(projectDir: string, hidden: Lockfile): { package
  * of its millisecond when it was stamped from a Date (whole milliseconds, as an older install or
  * another tool gives it), which can fall before files written in that same millisecond.
  */
-function changesAfterMs(stampMs: number): number {
-  return Number.isInteger(stampMs) ? stampMs + 1 : stampMs
+function changesAfterNs(stampNs: bigint): bigint {
+  return stampNs % NS_PER_MS === 0n ? stampNs + NS_PER_MS : stampNs
 }
 
 function hiddenLockTimeMs(projectDir: string): number | undefined {
@@ -185,6 +191,15 @@ function foldersOutsideNodeModules(packages: ReadonlyMap<string, LockEntry>): st
     if (folder !== '' && !isInNodeModules(folder) && !linkTargets.has(folder)) folders.add(folder)
   }
   return [...folders]
+}
+
+function bigintStatOrUndefined(file: string): fs.BigIntStats | undefined {
+  try {
+    return fs.statSync(file, { bigint: true })
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined
+    throw error
+  }
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {

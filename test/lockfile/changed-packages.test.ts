@@ -40,10 +40,11 @@ function installedTree(): { dir: string; lockTimeMs: number; [Symbol.dispose]():
 }
 
 describe.each([
-  ['through libc', true],
-  ['through node:fs', false],
-])('findChangedPackages %s', (_way, nativeIo) => {
-  const find = (dir: string, lockTimeMs: number) => [...findChangedPackages(dir, PACKAGES, lockTimeMs, { nativeIo })]
+  ['in one compiled call a package', { compiled: true }],
+  ['through libc', { compiled: false }],
+  ['through node:fs', { nativeIo: false }],
+])('findChangedPackages %s', (_way, options) => {
+  const find = (dir: string, lockTimeMs: number) => [...findChangedPackages(dir, PACKAGES, BigInt(lockTimeMs) * 1_000_000n, options)]
 
   test('a tree as it was installed has no changed package', () => {
     using tree = installedTree()
@@ -61,6 +62,17 @@ describe.each([
     using tree = installedTree()
     change(tree.dir)
     expect(find(tree.dir, tree.lockTimeMs)).toEqual(expected)
+  })
+
+  test('finds a change at the bottom of folders nested deeper than the compiled walk goes', () => {
+    using tree = installedTree()
+    const deep = path.join(tree.dir, 'node_modules/a', ...Array.from({ length: 80 }, (_, i) => `d${i}`))
+    fs.mkdirSync(deep, { recursive: true })
+    const past = new Date(tree.lockTimeMs - 60_000)
+    for (let folder = deep; folder !== path.join(tree.dir, 'node_modules'); folder = path.dirname(folder)) fs.utimesSync(folder, past, past)
+    expect(find(tree.dir, tree.lockTimeMs)).toEqual([])
+    fs.writeFileSync(path.join(deep, 'late.js'), '')
+    expect(find(tree.dir, tree.lockTimeMs)).toEqual(['node_modules/a'])
   })
 
   test('a package folder that is gone is changed', () => {

@@ -10,6 +10,7 @@ import {
   type LockEntry,
   type Lockfile,
 } from '../../src/lockfile/index.ts'
+import { currentTree } from '../../src/install/tree-check.ts'
 import { createProject } from './helpers.ts'
 
 const FORMAT = { indent: '  ', newline: '\n' }
@@ -114,17 +115,21 @@ describe('isHiddenLockfileCurrent', () => {
   })
 })
 
-describe('readTrustedTree', () => {
+describe.each([
+  ['in compiled calls', { compiled: true }],
+  ['through libc', { compiled: false }],
+  ['through node:fs', { nativeIo: false }],
+])('readTrustedTree %s', (_way, options) => {
   test('a file changed less than a millisecond after the hidden lockfile was written is a change', async () => {
     using project = createProject({})
     const hidden = await install(project.dir)
     const stampMs = fs.statSync(path.join(project.dir, 'node_modules/.package-lock.json')).mtimeMs
     // the stamp is the time the kernel gave the rename into node_modules, not a rounded Date
     expect(stampMs).toBeGreaterThanOrEqual(fs.statSync(path.join(project.dir, 'node_modules')).mtimeMs)
-    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set())
+    expect(readTrustedTree(project.dir, hidden, options)?.changed).toEqual(new Set())
     const soon = (stampMs + 0.3) / 1000
     fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), soon, soon)
-    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set(['node_modules/a']))
+    expect(readTrustedTree(project.dir, hidden, options)?.changed).toEqual(new Set(['node_modules/a']))
   })
 
   test('a hidden lockfile stamped in whole milliseconds (another tool, an older install) counts that millisecond as written before it', async () => {
@@ -135,10 +140,32 @@ describe('readTrustedTree', () => {
     fs.utimesSync(file, new Date(stamp), new Date(stamp))
     const sameMillisecond = (stamp + 0.6) / 1000
     fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), sameMillisecond, sameMillisecond)
-    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set())
+    expect(readTrustedTree(project.dir, hidden, options)?.changed).toEqual(new Set())
     const nextMillisecond = (stamp + 1.2) / 1000
     fs.utimesSync(path.join(project.dir, 'node_modules/a/package.json'), nextMillisecond, nextMillisecond)
-    expect(readTrustedTree(project.dir, hidden)?.changed).toEqual(new Set(['node_modules/a']))
+    expect(readTrustedTree(project.dir, hidden, options)?.changed).toEqual(new Set(['node_modules/a']))
+  })
+})
+
+describe('currentTree off the main thread', () => {
+  const onThread = { offThread: true, offThreadMin: 0 }
+
+  test('gives what the check in place gives: the packages kept, and those changed since', async () => {
+    using project = createProject({})
+    const hidden = await install(project.dir)
+    const kept = await currentTree(project.dir, onThread)
+    expect(kept?.packages).toEqual(hidden.packages)
+    expect(kept?.changed).toEqual(new Set())
+    fs.appendFileSync(path.join(project.dir, 'node_modules/a/node_modules/b/package.json'), ' ')
+    expect((await currentTree(project.dir, onThread))?.changed).toEqual(new Set(['node_modules/a/node_modules/b']))
+    expect((await currentTree(project.dir))?.changed).toEqual(new Set(['node_modules/a/node_modules/b']))
+  })
+
+  test('trusts no tree with a package folder the hidden lockfile does not list', async () => {
+    using project = createProject({})
+    await install(project.dir)
+    fs.mkdirSync(path.join(project.dir, 'node_modules/stray'))
+    expect(await currentTree(project.dir, onThread)).toBeUndefined()
   })
 })
 

@@ -19,7 +19,7 @@ export default defineCommand({
       async run(context) {
         const { config, planOptions, services } = context
         const workspaces = workspaceChoice(flags, rawArgs)
-        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, omitLockfileRegistryResolved: config.omitLockfileRegistryResolved, plan: planOptions, workspaces }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
+        const result = await ci({ projectDir: config.projectDir, legacyPeerDeps: config.legacyPeerDeps, omitLockfileRegistryResolved: config.omitLockfileRegistryResolved, plan: planOptions, workspaces, nativeIo: config.nativeIo }, { ...services, inflater: async () => (await import('../resolve-context.ts')).lockInflaterFor(context) })
         return reifySummary('ci', result, result.plan.installed, config.projectDir)
       },
     }),

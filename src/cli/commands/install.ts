@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { SkiffError } from '../../error/index.ts'
-import { currentTree, emptyNodeModules, hasNodeModules, workspaceFolders } from '../../install/ci.ts'
+import { emptyNodeModules, hasNodeModules, workspaceFolders } from '../../install/ci.ts'
+import { currentTree } from '../../install/tree-check.ts'
 import { install, type InstallRequest } from '../../install/install.ts'
 import type { SaveType } from '../../install/save-package-json.ts'
 import { parseSpecArg } from '../../spec/index.ts'
@@ -70,7 +71,7 @@ export async function runInstallJob(command: string, request: InstallPlanArgs, c
   }
   const result = await install(installRequest, {
     ...resolveServicesFor(context, reporter),
-    currentTree: () => currentTree(projectDir),
+    currentTree: () => currentTree(projectDir, { nativeIo: config.nativeIo, offThread: true }),
     hasNodeModules: (lock) => hasNodeModules(projectDir, workspaceFolders(lock)),
     emptyNodeModules: (lock) => emptyNodeModules(projectDir, workspaceFolders(lock)),
   })
