@@ -69,7 +69,11 @@ export interface InstallContext extends AsyncDisposable {
  * start (a JavaScript runtime of its own) and more memory than a few packages take to link or
  * extract. Measured with --timings on the small and medium fixtures (README.md).
  */
-const INLINE_LINK_MAX = 64
+// linking: up to a few hundred packages the main thread's compiled loop links them for less CPU
+// than two workers cost to start, in about the same time (medium warm, 161 packages, 14 pairs
+// against 2 workers: wall -3%, CPU -21%, peak RSS 67 -> 57 MB); antd's 3,307 want both
+// workers (one alone: wall +18%)
+const INLINE_LINK_MAX = 400
 const INLINE_EXTRACT_MAX = 8
 
 function linkWorkersFor(jobs: number): number {
@@ -77,10 +81,11 @@ function linkWorkersFor(jobs: number): number {
 }
 
 /**
- * From this many packages to link, each link worker compiles the per-package loop (~15 ms of CPU
- * once) and saves ~3.6 µs of user CPU a file: from ~12,000 files, about this many packages.
+ * From this many packages to link, the thread that links (each link worker, or the main thread)
+ * compiles the per-package loop (~15 ms of CPU once), which saves ~3.6 µs of user CPU a file
+ * and a bun:ffi call or two: on medium's 6,000 files, linked on the main thread, wall -9%.
  */
-const COMPILED_LINK_MIN = 400
+const COMPILED_LINK_MIN = 100
 /** The same for extraction's writes, from this many tarballs to extract. */
 const COMPILED_EXTRACT_MIN = 400
 
