@@ -248,7 +248,18 @@ export function createInstallContext(
     },
   }
 
-  const engines = { nodeVersion: defaultNodeVersion({ memoFile: path.join(config.cache, 'v1', 'node-versions.json') }), npmVersion, strict: config.engineStrict, force: config.force }
+  // asked for when a check first needs it, not before the first download (on a new cache that
+  // is `node --version`: ~20 ms)
+  let nodeVersion: string | undefined
+  const engines = {
+    get nodeVersion(): string {
+      nodeVersion ??= defaultNodeVersion({ memoFile: path.join(config.cache, 'v1', 'node-versions.json') })
+      return nodeVersion
+    },
+    npmVersion,
+    strict: config.engineStrict,
+    force: config.force,
+  }
 
   return {
     config,
