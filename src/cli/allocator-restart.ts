@@ -93,13 +93,15 @@ export function restartWithAllocatorSettings(): void {
 }
 
 /**
- * When this process is the second start, how long the first ran before it (ms); the variable is
- * taken out of the environment, so that scripts and nested installs do not see it.
+ * When this process is the second start, how long the first ran before it (ms). Both variables
+ * the restart added are taken out of the environment (the allocator read its setting when the
+ * process started), so that scripts and the programs they run see the user's environment.
  */
 export function takeFirstStartLead(): number | undefined {
   const value = process.env[FIRST_START_VARIABLE]
   if (value === undefined) return undefined
   delete process.env[FIRST_START_VARIABLE]
+  delete process.env[PURGE_DELAY_VARIABLE]
   const firstStart = Number(value)
   return Number.isFinite(firstStart) && firstStart <= performance.timeOrigin ? performance.timeOrigin - firstStart : undefined
 }

@@ -230,7 +230,8 @@ export async function runInstallCommand(job: CommandJob): Promise<number> {
     try {
       const tuning: InstallTuning = { ...tuningOf(job.args), ...(timings ? { timings } : {}), ...(job.storeOnly ? { storeOnly: true } : {}) }
       config = await loadCommandConfig(npmFlags(job.rawArgs, job.argDefs))
-      if (wantsAllocatorRestart({ command: job.name, projectDir: config.projectDir, cacheDir: config.cache, global: config.global, env: process.env })) {
+      // a second start never starts a third (it took the restart's variables out of its environment)
+      if (lead === undefined && wantsAllocatorRestart({ command: job.name, projectDir: config.projectDir, cacheDir: config.cache, global: config.global, env: process.env })) {
         restartWithAllocatorSettings()
       }
       reporter = createReporter({

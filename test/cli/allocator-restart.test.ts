@@ -69,15 +69,23 @@ describe('skiff started again', () => {
 
   test('installs what one start installs, says so in --timings, and counts the first start in its time', async () => {
     await using tmp = tempDir()
-    const packageJson = { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(NAMES.map((name) => [name, '^1.0.0'])) }
+    const packageJson = {
+      name: 'app',
+      version: '1.0.0',
+      // what the project's own scripts see: the environment skiff was given, not the restart's
+      scripts: { postinstall: 'echo "[${MIMALLOC_PURGE_DELAY-unset}] [${SKIFF_FIRST_START_MS-unset}]" > seen-env.txt' },
+      dependencies: Object.fromEntries(NAMES.map((name) => [name, '^1.0.0'])),
+    }
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson })
-    const run = await runSkiff(dir, ['install', '--timings'], { registry: registry.url, cache: path.join(tmp.path, 'cold-cache') })
+    // killed if it never ends: a second start that started a third would loop
+    const run = await runSkiff(dir, ['install', '--timings'], { registry: registry.url, cache: path.join(tmp.path, 'cold-cache'), kill: { signal: 'SIGKILL', afterMs: 30_000 } })
     expect(run.code).toBe(0)
     expect(run.stderr).toMatch(/^timing start skiff \(twice\) /m)
     expect(run.stdout).toContain('added 40 packages')
     for (const name of NAMES) expect(fs.readFileSync(path.join(dir, 'node_modules', name, 'index.js'), 'utf8')).toBe(`${name}\n`)
     const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> }
     expect(Object.keys(lock.packages).length).toBe(41)
+    expect(fs.readFileSync(path.join(dir, 'seen-env.txt'), 'utf8')).toBe('[unset] [unset]\n')
 
     // the same project once more from a cold cache, with the setting given: one start
     fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
