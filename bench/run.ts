@@ -115,6 +115,19 @@ async function waitForCooldown(stampFile: string): Promise<void> {
   await Bun.sleep(waitMs)
 }
 
+/**
+ * Finished trees stay in the trash until the end, as deleting them slows file creation for
+ * minutes; a full run over antd keeps ~60 of them (about 1 GB each) and once filled the disk.
+ * Below this much free space the trash is emptied before the next timed run, which then waits
+ * for the disk to settle.
+ */
+const LOW_SPACE_BYTES = 15e9
+
+function freeBytes(dir: string): number {
+  const stats = fs.statfsSync(dir)
+  return stats.bavail * stats.bsize
+}
+
 function deleteTrash(dirs: BenchDirs, stampFile: string): void {
   const before = freeInodes(dirs.root)
   emptyTrash(dirs)
@@ -164,7 +177,16 @@ async function main(): Promise<void> {
   const machineBefore = describeMachine(dirs.root)
   log(`tools: ${tools.map((tool) => `${tool.tool} ${tool.version}`).join(', ')}`)
   const runs: RunRecord[] = []
-  await runSession({ dirs, fixtures, phases: cli.phases, tools, rounds: cli.rounds, settleMs: cli.settleMs, baseEnv, log, onRun: (run) => runs.push(run), onNote: (note) => notes.push(note) })
+  let emptiedEarly = false
+  const beforeRun = async (): Promise<void> => {
+    if (freeBytes(dirs.root) >= LOW_SPACE_BYTES) return
+    log(`less than ${LOW_SPACE_BYTES / 1e9} GB free: deleting the trash now`)
+    if (!emptiedEarly) notes.push('the disk ran low during the run: the trash was deleted then, and the next timed run waited for the disk to settle')
+    emptiedEarly = true
+    deleteTrash(dirs, stampFile)
+    if (cli.cooldown) await waitForCooldown(stampFile)
+  }
+  await runSession({ dirs, fixtures, phases: cli.phases, tools, rounds: cli.rounds, settleMs: cli.settleMs, baseEnv, log, onRun: (run) => runs.push(run), onNote: (note) => notes.push(note), beforeRun })
   const counts: StaleCount[] = []
   if (cli.phases.some((phase) => phase.action === 'stale')) {
     for (const fixture of fixtures) {

@@ -29,6 +29,8 @@ export interface SessionOptions {
   onRun: (run: RunRecord) => void
   /** receives facts about the setup that belong next to the results */
   onNote: (note: string) => void
+  /** called before each timed run (the trash is emptied there when the disk runs low) */
+  beforeRun?: () => Promise<void>
 }
 
 /** The figures of a run that did not start. */
@@ -217,6 +219,7 @@ export async function runSession(options: SessionOptions): Promise<void> {
       for (const phase of phases) {
         for (const [slot, tool] of roundOrder(tools, round).entries()) {
           const warmFailure = warmFailures.get(tool.tool)
+          await options.beforeRun?.()
           const record = await runTimed(options, { fixture, phase, tool, round, slot, prepared: prepared.get(tool.tool) ?? '', sessionDir, warmFailure })
           options.onRun(record)
           log(describeRun(record))
