@@ -15,7 +15,7 @@ import type { Edge } from './edge.ts'
 import type { ManifestSource } from './manifest-source.ts'
 import { Node } from './node.ts'
 import { DepsQueue } from './deps-queue.ts'
-import { createNodeFactory, type NodeFactory } from './node-factory.ts'
+import { createNodeFactory, requiredByOf, type NodeFactory } from './node-factory.ts'
 import { PlaceDep, type PlaceOptions } from './place-dep.ts'
 import { attachChild, attachFolder } from './tree-mutation.ts'
 import type { ManifestExtras, ResolveIO, ResolveOptions } from './types.ts'
@@ -94,8 +94,7 @@ export class IdealTreeBuilder {
     // the documents of all the node's problems are asked for at once (a baseline package with
     // five missing optional dependencies: one round trip, not five); they are placed one by one
     if (problems.length > 1) {
-      const requiredBy = node.isProjectRoot ? 'the root project' : `${node.packageName ?? node.name}@${node.version}`
-      for (const edge of problems) if (!edge.peerConflicted && edge.type !== 'peerOptional') this.context.source.prefetchSpec(edge.name, edge.spec, requiredBy)
+      for (const edge of problems) if (!edge.peerConflicted && edge.type !== 'peerOptional') this.context.source.prefetchSpec(edge.name, edge.spec, requiredByOf(edge))
     }
     for (const edge of problems) {
       if (edge.peerConflicted) continue

@@ -36,6 +36,12 @@ export interface NodeFactory {
   extras(): Promise<Map<string, ManifestExtras>>
 }
 
+/** Who asks for an edge's package, as errors name it: the package (or the virtual root's original) it goes out of. */
+export function requiredByOf(edge: Edge): string {
+  const from = edge.from?.sourceReference ?? edge.from
+  return from === null || from === undefined || from.isProjectRoot ? 'the root project' : `${from.packageName ?? from.name}@${from.version}`
+}
+
 export function createNodeFactory(context: BuilderContext, loadFailures: Set<Node>, linkNodes: Set<Node>): NodeFactory {
   const { io, options, source, root } = context
   const resolvedSeen = new Set<string>()
@@ -86,9 +92,7 @@ export function createNodeFactory(context: BuilderContext, loadFailures: Set<Nod
       return link
     }
     try {
-      const from = edge.from?.sourceReference ?? edge.from
-      const requiredBy = from === null || from === undefined || from.isProjectRoot ? 'the root project' : `${from.packageName ?? from.name}@${from.version}`
-      const pkg = await source.fetchManifest(spec, requiredBy)
+      const pkg = await source.fetchManifest(spec, requiredByOf(edge))
       if (!pkg.version && isRegistry(spec)) {
         return failureNode(name, parent, new SkiffError('EBADPACKUMENT', `incomplete manifest for ${name}: no version`, { pkg: name }))
       }
