@@ -11,10 +11,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { errnoCode } from '../error/index.ts'
 import type { JsonFormat } from './detect-format.ts'
 import { findChangedPackages } from './changed-packages.ts'
 import { isInNodeModules, linkTarget } from './location.ts'
+import { isMissingFile } from './read-package-json.ts'
 import { hiddenLockfilePath } from './read-lockfile.ts'
 import { serializeLockfile } from './serialize-lockfile.ts'
 import type { LockEntry, Lockfile } from './types.ts'
@@ -194,28 +194,23 @@ function foldersOutsideNodeModules(packages: ReadonlyMap<string, LockEntry>): st
 }
 
 function bigintStatOrUndefined(file: string): fs.BigIntStats | undefined {
-  try {
-    return fs.statSync(file, { bigint: true })
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined
-    throw error
-  }
+  return unlessMissing(() => fs.statSync(file, { bigint: true }), undefined)
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(file)
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined
-    throw error
-  }
+  return unlessMissing(() => fs.statSync(file), undefined)
 }
 
 function readDirents(dir: string): fs.Dirent[] {
+  return unlessMissing(() => fs.readdirSync(dir, { withFileTypes: true }), [])
+}
+
+/** What `read` gives, or `missing` when the file (or a folder on its path) is not there. */
+function unlessMissing<T, M>(read: () => T, missing: M): T | M {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true })
+    return read()
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return []
+    if (isMissingFile(error)) return missing
     throw error
   }
 }
