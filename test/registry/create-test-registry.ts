@@ -28,6 +28,8 @@ export interface RecordedRequest {
 export type Fault = (
   | { status: number; body?: string; headers?: Record<string, string> }
   | { delayMs: number }
+  /** answered once this settles (a test opens it when the requests it waits for have all come) */
+  | { until: Promise<unknown> }
   | { truncateAt: number }
   | { wrongBytes: true }
   | { stallAfterBytes: number }
@@ -103,6 +105,7 @@ export async function createTestRegistry(options: { packages?: PackageDef[] } = 
       return new Response(fault.body ?? '', { status: fault.status, headers: fault.headers ?? {} })
     }
     if (fault && 'delayMs' in fault) await Bun.sleep(fault.delayMs)
+    if (fault && 'until' in fault) await fault.until
     const response = route(request, recorded)
     return fault ? applyBodyFault(response, fault) : response
   }
@@ -237,7 +240,7 @@ function matches(matcher: FaultMatcher, request: RecordedRequest): boolean {
 
 /** Faults that act on the body of an otherwise normal response. */
 async function applyBodyFault(response: Response, fault: Fault): Promise<Response> {
-  if ('delayMs' in fault || 'status' in fault) return response
+  if ('delayMs' in fault || 'until' in fault || 'status' in fault) return response
   const bytes = new Uint8Array(await response.arrayBuffer())
   const init = { status: response.status, headers: response.headers }
   if ('wrongBytes' in fault) {
