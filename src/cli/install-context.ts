@@ -58,6 +58,8 @@ export interface InstallContext extends AsyncDisposable {
   backend(): Backend | undefined
   /** a packument's compact text, made and cached on worker threads (started with the first) */
   packumentText(body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array>
+  /** a packument is asked for over the network: the threads packumentText uses start now */
+  expectPackuments(): void
   /** --timings: adds the CPU of the worker pools that ran (call when their work is done) */
   reportThreadCpu(): Promise<void>
   /** runs a job of a lane, measured with --timings */
@@ -137,15 +139,14 @@ export function createInstallContext(
   const timings = tuning.timings
   const timed = <T>(lane: string, run: () => Promise<T>): Promise<T> => (timings ? timings.job(lane, run) : run())
   let packuments: PackumentPool | undefined
-  const packumentText = (body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array> => {
-    // one thread fewer than the cores: the main thread resolves, and a worker's JIT and heap
-    // cost more than it gives on two cores (antd: 7% less CPU with one worker than with two)
-    packuments ??= pools.use(createPackumentPool({
-      workers: Math.max(1, cores - 1),
-      ...(timings ? { onWork: (work, startMs, endMs) => timings.span(work === 'reading' ? 'metadata reading' : 'metadata cache writes', startMs, endMs) } : {}),
-    }))
-    return packuments.read(body, name, write)
-  }
+  // one thread fewer than the cores: the main thread resolves, and a worker's JIT and heap
+  // cost more than it gives on two cores (antd: 7% less CPU with one worker than with two)
+  const packumentPool = (): PackumentPool => packuments ??= pools.use(createPackumentPool({
+    workers: Math.max(1, cores - 1),
+    ...(timings ? { onWork: (work, startMs, endMs) => timings.span(work === 'reading' ? 'metadata reading' : 'metadata cache writes', startMs, endMs) } : {}),
+  }))
+  const packumentText = (body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array> => packumentPool().read(body, name, write)
+  const expectPackuments = (): void => packumentPool().expect()
   // Staging folders that stopped runs left in the store go while this run works; the removal
   // is awaited when the context is disposed, so nothing runs on after the command ends.
   const cleaning = store.cleanStaging(STAGING_MAX_AGE_MS).catch((error: unknown) => {
@@ -278,6 +279,7 @@ export function createInstallContext(
     platform,
     backend: () => backend,
     packumentText,
+    expectPackuments,
     timed,
     async reportThreadCpu() {
       if (!timings) return

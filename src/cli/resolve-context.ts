@@ -47,5 +47,5 @@ export function lockInflaterFor(context: InstallContext): LockInflater {
 
 function resolveIOFor(context: InstallContext): ReturnType<typeof createResolveIO> {
   const { services, registry, store } = context
-  return createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, git: context.git, timed: context.timed })
+  return createResolveIO({ registry, store, signal: services.signal ?? new AbortController().signal, packumentText: context.packumentText, expectPackuments: context.expectPackuments, git: context.git, timed: context.timed })
 }

@@ -11,8 +11,9 @@
  * for what is left to be written before the workers stop.
  *
  * Jobs wait in one FIFO on the main thread, each worker holding at most two, so the order of
- * requests is the order of answers as far as the threads allow. Workers start with the first
- * job and do not keep the process alive while idle. A job whose worker dies fails with
+ * requests is the order of answers as far as the threads allow. Workers start when the first
+ * document is asked for over the network (`expect`: a thread's start, ~35 ms, goes on while the
+ * answer comes) or with the first job, and do not keep the process alive while idle. A job whose worker dies fails with
  * EINTERNAL; jobs asked after dispose fail with EABORT.
  */
 import { SkiffError, type ErrorCode } from '../error/index.ts'
@@ -25,6 +26,8 @@ export interface PackumentPool extends AsyncDisposable {
    * (a SyntaxError when the bytes are not JSON, EBADPACKUMENT when no packument; neither is cached)
    */
   read(body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array>
+  /** a document is on its way: start the workers now */
+  expect(): void
   /** the CPU its worker threads used (ask when no packument is being read); null where it cannot be read */
   threadCpu(): Promise<CpuTime | null>
   /** settles once the workers have written everything read so far into the cache */
@@ -160,6 +163,9 @@ export function createPackumentPool(options: { workers: number; onWork?: Packume
         queue.push({ id: nextId++, name, body, write, resolve, reject })
         pump()
       })
+    },
+    expect() {
+      if (!closed && slots.length === 0) startSlots()
     },
     threadCpu: () => askThreadCpu(slots.filter((slot) => slot.alive).map((slot) => slot.worker)),
     written,

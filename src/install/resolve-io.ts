@@ -27,6 +27,8 @@ export interface ResolveIODeps {
   packumentText?: (body: Uint8Array, name: string, write: CacheWrite) => Promise<Uint8Array>
   /** git dependencies (without it they are EUNSUPPORTED) */
   git?: GitPackages
+  /** called when a packument is asked for over the network: packumentText's threads can start while it comes */
+  expectPackuments?: () => void
   /** runs a job of a lane (--timings: each document, from its request until it can be read, is one of the lane `metadata`) */
   timed?: <T>(lane: string, run: () => Promise<T>) => Promise<T>
 }
@@ -48,11 +50,13 @@ export function createResolveIO(deps: ResolveIODeps): Required<Pick<ResolveIO, '
       return bytes
     }),
     fromCached: (cached, name) => packumentFromBytes(typeof cached === 'string' ? encoder.encode(cached) : cached, name),
+    ...(deps.expectPackuments === undefined ? {} : { expect: deps.expectPackuments }),
   }
 
   return {
-    getPackument(name) {
-      return once(packuments, name, () => timed('metadata', async () => (await registry.fetchPackumentAs(name, form, options)).packument))
+    getPackument(name, _spec, onStale) {
+      const asked = onStale === undefined ? options : { ...options, onStale }
+      return once(packuments, name, () => timed('metadata', async () => (await registry.fetchPackumentAs(name, form, asked)).packument))
     },
     getManifestExtras(name, version) {
       return once(extras, `${name}@${version}`, async () => {

@@ -48,6 +48,18 @@ export interface PackumentForm<T> {
   toCached(body: Uint8Array, name: string, write: CacheWrite): CacheBody | Promise<CacheBody>
   /** what toCached made, as the value; a cached body it cannot read is fetched again */
   fromCached(cached: CacheBody, name: string): T
+  /** called as a body is asked for over the network, before it comes (a form read on other threads starts them here) */
+  expect?(): void
+}
+
+export interface PackumentRequestOptions<T = unknown> {
+  signal?: AbortSignal
+  fullMetadata?: boolean
+  /**
+   * Called with the cached copy, however old, when it is asked for again over the network: what
+   * depends on it can be asked for while the answer is on its way (the answer, not this copy, is the value)
+   */
+  onStale?: (stale: T) => void
 }
 
 const decoder = new TextDecoder()
@@ -91,7 +103,7 @@ export interface RegistryClient {
   fetchTarball(request: TarballRequest): Promise<Uint8Array>
   fetchPackument(name: string, options?: { signal?: AbortSignal; fullMetadata?: boolean }): Promise<PackumentResult>
   /** the same, kept and returned in the given form */
-  fetchPackumentAs<T>(name: string, form: PackumentForm<T>, options?: { signal?: AbortSignal; fullMetadata?: boolean }): Promise<{ packument: T; fromCache: boolean }>
+  fetchPackumentAs<T>(name: string, form: PackumentForm<T>, options?: PackumentRequestOptions<T>): Promise<{ packument: T; fromCache: boolean }>
   /**
    * One version's full document (`<registry>/<name>/<version>`): the fields the abbreviated
    * packument lacks (license, libc, funding) at a fraction of a full packument's size. A
@@ -149,7 +161,7 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
   async function fetchPackumentAs<T>(
     name: string,
     form: PackumentForm<T>,
-    options: { signal?: AbortSignal; fullMetadata?: boolean } = {},
+    options: PackumentRequestOptions<T> = {},
   ): Promise<{ packument: T; fromCache: boolean }> {
     const registry = config.registryFor(name)
     const url = `${registry}${name.replace('/', '%2f')}`
@@ -194,7 +206,17 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     const conditional: Record<string, string> = {}
     if (cached?.etag) conditional['if-none-match'] = cached.etag
     if (cached?.lastModified) conditional['if-modified-since'] = cached.lastModified
-    let result = await request(conditional)
+    const answer = request(conditional)
+    form.expect?.()
+    if (cached && options.onStale) {
+      const stale = readCached()
+      try {
+        if (stale !== undefined) options.onStale(stale)
+      } catch {
+        // what is asked for early is asked for again when needed; its failure is reported then
+      }
+    }
+    let result = await answer
     if (result.status === 304 && cached) {
       const value = readCached()
       const freshFor = maxAgeMs(result.headers.get('cache-control'))

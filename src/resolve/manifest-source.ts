@@ -13,6 +13,11 @@
  * problem: it is placed only when something else needs it), and nothing the tree already holds
  * a satisfying package of (`isSettled`, with a lockfile as the starting tree): adding one
  * package to an installed project fetches that package's documents, not the whole closure.
+ * When the metadata cache holds an outdated copy of a document that is asked for again, the
+ * version that copy gives is the guess: its dependencies are asked for at once, not one round
+ * trip later (a stale install adding a package with a chain of new dependencies waits for one
+ * answer, not for one per link). A guess the current document belies costs requests, not
+ * correctness: what is placed comes from the current documents.
  */
 import { SkiffError } from '../error/index.ts'
 import { parsedSpec, type GitSpec, type RegistrySpec, type Spec } from '../spec/index.ts'
@@ -37,23 +42,24 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions, isS
   /** spec → whether its dependencies were prefetched too */
   const prefetched = new Map<string, boolean>()
 
-  function fetchManifest(spec: Spec, requiredBy: string): Promise<PackageData> {
+  /** `onGuess`: the package an outdated cached document gives, while the current one is fetched */
+  function fetchManifest(spec: Spec, requiredBy: string, onGuess?: (pkg: PackageData) => void): Promise<PackageData> {
     const key = specKey(spec)
     const known = manifests.get(key)
     if (known !== undefined) return known
-    const promise = loadManifest(spec, requiredBy)
+    const promise = loadManifest(spec, requiredBy, onGuess)
     manifests.set(key, promise)
     return promise
   }
 
-  async function loadManifest(spec: Spec, requiredBy: string): Promise<PackageData> {
+  async function loadManifest(spec: Spec, requiredBy: string, onGuess?: (pkg: PackageData) => void): Promise<PackageData> {
     switch (spec.type) {
       case 'version':
       case 'range':
       case 'tag':
-        return registryManifest(spec, spec, requiredBy)
+        return registryManifest(spec, spec, requiredBy, onGuess)
       case 'alias':
-        return registryManifest(spec, spec.subSpec, requiredBy)
+        return registryManifest(spec, spec.subSpec, requiredBy, onGuess)
       case 'remote':
         return tarballManifest(spec, { url: spec.url }, spec.url)
       case 'file':
@@ -65,15 +71,17 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions, isS
     }
   }
 
-  async function registryManifest(spec: Spec, registrySpec: RegistrySpec, requiredBy: string): Promise<PackageData> {
-    const packument = await io.getPackument(registrySpec.name, spec)
-    const picked = pickVersion(packument, registrySpec, {
+  async function registryManifest(spec: Spec, registrySpec: RegistrySpec, requiredBy: string, onGuess?: (pkg: PackageData) => void): Promise<PackageData> {
+    const pick = (packument: Packument): Manifest => pickVersion(packument, registrySpec, {
       nodeVersion: options.nodeVersion,
       npmVersion: options.npmVersion,
       ...(options.defaultTag === undefined ? {} : { defaultTag: options.defaultTag }),
       ...(options.before === undefined ? {} : { before: options.before }),
       requiredBy,
     })
+    const onStale = onGuess && ((stale: Packument) => onGuess(packageFromManifest(pick(stale), stale)))
+    const packument = await io.getPackument(registrySpec.name, spec, onStale)
+    const picked = pick(packument)
     // the lockfile-only fields are needed before this package's dependencies are walked: ask
     // for them now, with everything else in flight, not when placement reaches the package
     // (the caller remembers the answer; a failure is reported when placement asks again)
@@ -112,7 +120,7 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions, isS
     }
     if (spec.type !== 'version' && spec.type !== 'range' && spec.type !== 'tag' && spec.type !== 'alias') return
     // observed by whoever asks for this spec for real; a speculative failure means nothing
-    const loading = fetchManifest(spec, requiredBy)
+    const loading = fetchManifest(spec, requiredBy, withDependencies ? (guess) => prefetchDependencies(guess, false) : undefined)
     void loading.then((pkg) => withDependencies && prefetchDependencies(pkg, false), () => undefined)
   }
 

@@ -82,8 +82,11 @@ export interface ResolveWarning {
 }
 
 export interface ResolveIO {
-  /** the packument of a registry package (`spec` is what asked for it: an alias gives its target's name) */
-  getPackument(name: string, spec: Spec): Promise<Packument>
+  /**
+   * the packument of a registry package (`spec` is what asked for it: an alias gives its target's
+   * name); `onStale` gets an outdated cached copy, if there is one, while the current one is fetched
+   */
+  getPackument(name: string, spec: Spec, onStale?: (stale: Packument) => void): Promise<Packument>
   /** the fields the abbreviated packument lacks, for the lockfile (absent: the lockfile lacks them too) */
   getManifestExtras?(name: string, version: string): Promise<ManifestExtras>
   /** the package.json of a `file:` folder dependency */

@@ -31,6 +31,9 @@ beforeAll(async () => {
       { name: 'part-a', version: '1.0.0' },
       { name: 'part-b', version: '1.0.0' },
       { name: 'part-c', version: '1.0.0' },
+      { name: 'chain-a', version: '1.0.0', dependencies: { 'chain-b': '^1.0.0' } },
+      { name: 'chain-b', version: '1.0.0', dependencies: { 'chain-c': '^1.0.0' } },
+      { name: 'chain-c', version: '1.0.0' },
     ],
   })
 })
@@ -48,6 +51,37 @@ const asked = (from: number): string[] => {
   const paths = registry.requests.slice(from).map((request) => request.path)
   const what = paths.map((requested) => requested.includes('/-/') ? requested : requested.replace(/^\/((?:@[^/]+\/)?[^/]+).*$/, '$1'))
   return [...new Set(what)].sort()
+}
+
+/**
+ * Holds the registry's answers to what `held` matches until `done` says (from each request seen)
+ * that everything expected was asked for; then everything held is answered. `reached` says
+ * whether that happened: when it never does, the hold is let go after `fallbackMs` so the
+ * install still ends (and the test fails on `reached`, not on a time bound).
+ */
+async function withHold<T>(held: (path: string) => boolean, done: (path: string) => boolean, fallbackMs: number, run: () => Promise<T>): Promise<{ value: T; reached: boolean }> {
+  let released = false
+  let reached = false
+  let letGo: () => void = () => {}
+  const gate = new Promise<void>((resolve) => (letGo = resolve))
+  const release = () => {
+    released = true
+    letGo()
+  }
+  const fallback = setTimeout(release, fallbackMs)
+  registry.fault((request) => {
+    if (!released && done(request.path)) {
+      reached = true
+      release()
+    }
+    return held(request.path)
+  }, { until: gate })
+  try {
+    return { value: await run(), reached }
+  } finally {
+    clearTimeout(fallback)
+    registry.clearFaults()
+  }
 }
 
 describe('a stale install', () => {
@@ -91,36 +125,31 @@ describe('a stale install', () => {
     const dir = writeProject(path.join(tmp.path, 'project'), { packageJson, lockfile: lockfileFor(registry, packageJson, [{ name: 'trio', version: '1.0.0' }]) })
     // no document of the three is answered until all three were asked for; asked for one after
     // another, the second never comes, and the hold is let go after a while so the install ends
-    let allAsked = false
-    let released = false
-    let letGo: () => void = () => {}
-    const gate = new Promise<void>((resolve) => (letGo = resolve))
-    const release = () => {
-      released = true
-      letGo()
-    }
-    const fallback = setTimeout(release, 10_000)
     const asked = new Set<string>()
-    registry.fault((request) => {
-      if (!/^\/part-[abc]$/.test(request.path)) return false
-      asked.add(request.path)
-      if (asked.size === 3 && !released) {
-        allAsked = true
-        release()
-      }
-      return true
-    }, { until: gate })
-    try {
-      const run = await runSkiff(dir, ['install', '--package-lock-only'], { registry: registry.url })
-      expect(run.code).toBe(0)
-    } finally {
-      clearTimeout(fallback)
-      registry.clearFaults()
-    }
-    expect(allAsked).toBe(true)
+    const isPart = (requested: string) => /^\/part-[abc]$/.test(requested)
+    const { value: run, reached } = await withHold(isPart, (requested) => isPart(requested) && asked.add(requested).size === 3, 10_000, () =>
+      runSkiff(dir, ['install', '--package-lock-only'], { registry: registry.url }))
+    expect(run.code).toBe(0)
+    expect(reached).toBe(true)
     const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> }
     expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/part-a', 'node_modules/part-b', 'node_modules/part-c', 'node_modules/trio'])
   })
+
+  test('with outdated copies in the metadata cache, a chain of new dependencies is asked for at once, not one link per answer', async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { 'is-number': '^7.0.0' } } })
+    expect((await runSkiff(dir, ['install', 'chain-a@1.0.0'], { registry: registry.url })).code).toBe(0)
+    expect((await runSkiff(dir, ['uninstall', 'chain-a'], { registry: registry.url })).code).toBe(0)
+    // the cache holds all three documents, without a max-age: each is asked for again. chain-a's
+    // is held until chain-c's was asked for too, which only the cached copies can tell of
+    const beforeAdd = registry.requests.length
+    const { value: add, reached } = await withHold((requested) => requested === '/chain-a', (requested) => requested === '/chain-c', 4_000, () =>
+      runSkiff(dir, ['install', 'chain-a@1.0.0'], { registry: registry.url }))
+    expect(add.code).toBe(0)
+    expect(reached).toBe(true)
+    expect(asked(beforeAdd).filter((request) => !request.includes('/-/'))).toEqual(['chain-a', 'chain-b', 'chain-c'])
+    expect(fs.existsSync(path.join(dir, 'node_modules/chain-c/package.json'))).toBe(true)
+  }, 15_000)
 
   test('--loglevel http prints each registry request as npm does', async () => {
     await using tmp = tempDir()

@@ -50,6 +50,20 @@ describe('packument pool', () => {
     expect(new TextDecoder().decode(await pool.read(encoder.encode(JSON.stringify(document('z'))), 'z', write('z')))).toContain('"z"')
   })
 
+  test('expect starts the workers before any document comes; a pool that read nothing is disposed at once', async () => {
+    const idle = createPackumentPool({ workers: 2 })
+    expect(idle.workers).toBe(0)
+    idle.expect()
+    expect(idle.workers).toBe(2)
+    // the workers answer that nothing is left to write (waiting for the 10 s bound would time this test out)
+    await idle[Symbol.asyncDispose]()
+    await using pool = createPackumentPool({ workers: 1 })
+    pool.expect()
+    pool.expect()
+    expect(pool.workers).toBe(1)
+    expect(await pool.read(encoder.encode(JSON.stringify(document('e'))), 'e', write('e'))).toEqual(packumentBytes(encoder.encode(JSON.stringify(document('e'))), 'e'))
+  })
+
   test('after dispose a request fails with EABORT', async () => {
     const pool = createPackumentPool({ workers: 1 })
     await pool.read(encoder.encode(JSON.stringify(document('a'))), 'a', write('a'))

@@ -401,6 +401,36 @@ describe('packuments kept in a form', () => {
     expect(calls.toCached).toBe(1)
   })
 
+  test('onStale gets the cached copy when it is asked for again (a throw in it is ignored); expect is called with each request', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    const { form } = tagsForm()
+    let expected = 0
+    form.expect = () => expected++
+    const stale: Array<Record<string, string>> = []
+    // nothing cached: nothing to hand over
+    await createRegistryClient(config).fetchPackumentAs('a', form, { onStale: (copy) => stale.push(copy) })
+    expect([stale, expected]).toEqual([[], 1])
+    const documentWith = (latest: string) => JSON.stringify({ name: 'a', 'dist-tags': { latest }, versions: {} })
+    registry.fault('/a', { status: 200, body: documentWith('2.0.0') })
+    const answer = await createRegistryClient(config).fetchPackumentAs('a', form, {
+      onStale: (copy) => {
+        stale.push(copy)
+        throw new Error('a guess that fails is no failure of the request')
+      },
+    })
+    expect(stale).toEqual([{ latest: '1.0.0' }])
+    expect(answer).toEqual({ packument: { latest: '2.0.0' }, fromCache: false })
+    expect(expected).toBe(2)
+    // a copy within its max-age is the answer itself: no request, no stale copy
+    registry.clearFaults()
+    registry.fault('/a', { status: 200, body: documentWith('3.0.0'), headers: { 'cache-control': 'max-age=300' } })
+    await createRegistryClient(config).fetchPackumentAs('a', form)
+    const requests = registry.requests.length
+    expect(await createRegistryClient(config).fetchPackumentAs('a', form, { onStale: (copy) => stale.push(copy) })).toEqual({ packument: { latest: '3.0.0' }, fromCache: true })
+    expect([stale.length, registry.requests.length]).toEqual([1, requests])
+  })
+
   test('each form has its own entries, beside the raw document', async () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const config = await configFor(registry, { flags: { 'prefer-offline': true } })
