@@ -4,6 +4,7 @@
  * and migrating lockfile v1 `version` fields.
  */
 import semver from 'semver'
+import { rangeTest } from '../spec/index.ts'
 
 export interface HostedRepo {
   domain: string
@@ -48,10 +49,10 @@ function parseSpec(raw: string): DepSpec {
   if (spec.startsWith('file:')) return classifyPath(spec.slice(5))
   if (PATH_LIKE.test(spec)) return classifyPath(spec)
   if (/^https?:\/\//i.test(spec)) return { type: 'remote', url: spec }
-  if (TARBALL.test(spec) && !semver.validRange(spec, true)) return { type: 'file', path: spec }
+  if (TARBALL.test(spec) && rangeTest(spec) === undefined) return { type: 'file', path: spec }
   if (spec === '' || spec === '*') return { type: 'range', range: '*' }
   if (semver.valid(spec, true) !== null) return { type: 'version', range: spec }
-  if (semver.validRange(spec, true) !== null) return { type: 'range', range: spec }
+  if (rangeTest(spec) !== undefined) return { type: 'range', range: spec }
   if (/^[a-z][a-z0-9+.-]*:/i.test(spec)) return { type: 'unsupported', raw }
   if (encodeURIComponent(spec) === spec) return { type: 'tag', tag: spec }
   return { type: 'unsupported', raw }

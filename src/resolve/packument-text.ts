@@ -14,17 +14,17 @@
  *   2. the version keys, in the document's order
  *   3. `time` as the document has it (null when it has none)
  *   4. the lines (0-based, among the version lines) of the versions semver can read, highest
- *      first, equal ones in the order the versions are listed (version-order.ts)
+ *      first, equal ones in the order the versions are listed (spec/version-order.ts)
  *   5… one line per version: its entry, cut down
  *
  * The first line names the format, so a text of another format (an older skiff's cache) is
  * refused, never misread; PACKUMENT_TEXT_FORMAT changes whenever the lines do.
  */
 import { SkiffError } from '../error/index.ts'
+import { sortVersions } from '../spec/index.ts'
 import { filterPackument, splitPackument } from './packument-filter.ts'
 import { extrasFromEntry, notAnObject, packumentHead, stringRecord, type Manifest, type Packument, type PackumentHead, versionFromEntry, versionsKind } from './pick-packument.ts'
 import type { ManifestExtras } from './types.ts'
-import { sortVersions } from './version-order.ts'
 
 export const PACKUMENT_TEXT_FORMAT = 'skiff-packument-4'
 

@@ -15,11 +15,10 @@
  */
 import semver from 'semver'
 import { SkiffError } from '../error/index.ts'
-import { classifyRegistrySpec, type RegistrySpec, type RegistrySpecType } from '../spec/index.ts'
+import { classifyRegistrySpec, rangeTest, satisfiesRange, sortVersions, versionParts, type RegistrySpec, type RegistrySpecType, type VersionParts } from '../spec/index.ts'
 import { isEngineCompatible, type EngineVersions } from '../link/index.ts'
 import { noMatchingVersion, noVersions } from './pick-error.ts'
 import type { Manifest, Packument } from './pick-packument.ts'
-import { rangeTest, satisfiesRange, sortVersions, versionParts, type VersionParts } from './version-order.ts'
 
 export { defaultNodeVersion } from '../link/index.ts'
 export { parsePackument, type Dist, type Manifest, type Packument } from './pick-packument.ts'

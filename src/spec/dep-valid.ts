@@ -14,9 +14,9 @@
  * satisfies nothing (the requestor is told, as arborist records it on the node).
  */
 import path from 'node:path'
-import semver from 'semver'
 import { parseSpec } from './parse-spec.ts'
 import type { GitSpec, Spec } from './types.ts'
+import { satisfiesRange } from './version-order.ts'
 
 /** What dep-valid reads of a package. */
 export interface DepNode {
@@ -124,16 +124,7 @@ export function parsedSpec(name: string, rawSpec: string, where: string): Spec {
   return spec
 }
 
-const satisfied = new Map<string, boolean>()
-
-/** semver.satisfies (loose), remembered; no version satisfies anything. */
+/** semver.satisfies (loose), through the cached range; no version satisfies anything. */
 function satisfies(version: string | undefined, range: string): boolean {
-  if (version === undefined || version === '') return false
-  const key = `${version}\0${range}`
-  const known = satisfied.get(key)
-  if (known !== undefined) return known
-  if (satisfied.size >= SPEC_CACHE_LIMIT) satisfied.clear()
-  const answer = semver.satisfies(version, range, { loose: true })
-  satisfied.set(key, answer)
-  return answer
+  return version !== undefined && version !== '' && satisfiesRange(version, range)
 }

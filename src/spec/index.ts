@@ -6,3 +6,4 @@ export { isUsablePackageName, validatePackageName, type NameValidation } from '.
 export type { AliasSpec, GitHostName, GitSpec, HostedGit, LocalSpec, RegistrySpec, RemoteSpec, Spec, SpecBase } from './types.ts'
 export { isDepValid, parsedSpec, type DepNode, type DepRequestor } from './dep-valid.ts'
 export { OverrideSet, referencedSpec } from './override-set.ts'
+export { rangeTest, satisfiesRange, sortVersions, versionParts, type RangeTest, type VersionParts } from './version-order.ts'

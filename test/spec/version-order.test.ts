@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import semver from 'semver'
-import { rangeTest, satisfiesRange, sortVersions, versionParts } from '../../src/resolve/version-order.ts'
+import { rangeTest, satisfiesRange, sortVersions, versionParts } from '../../src/spec/version-order.ts'
 
 const identifier = fc.oneof(fc.constantFrom('0', '1', '2', '10', '01', 'alpha', 'beta', 'rc', 'a-b', 'x1', '1a', '-'), fc.nat(30).map(String))
 const prerelease = fc.array(identifier, { minLength: 1, maxLength: 3 }).map((ids) => ids.join('.'))
