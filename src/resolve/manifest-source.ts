@@ -121,7 +121,15 @@ export function createManifestSource(io: ResolveIO, options: ResolveOptions, isS
     if (spec.type !== 'version' && spec.type !== 'range' && spec.type !== 'tag' && spec.type !== 'alias') return
     // observed by whoever asks for this spec for real; a speculative failure means nothing
     const loading = fetchManifest(spec, requiredBy, withDependencies ? (guess) => prefetchDependencies(guess, false) : undefined)
-    void loading.then((pkg) => withDependencies && prefetchDependencies(pkg, false), () => undefined)
+    void loading.then((pkg) => {
+      if (!withDependencies) return
+      prefetchDependencies(pkg, false)
+      // most picks are what placement makes of the same spec later (antd's root dependencies
+      // are placed only when the last of their documents came): their tarballs need not wait
+      if (pkg.name && pkg.version && typeof pkg._resolved === 'string') {
+        io.onResolved?.({ name: pkg.name, version: pkg.version, resolved: pkg._resolved, integrity: typeof pkg._integrity === 'string' ? pkg._integrity : null })
+      }
+    }, () => undefined)
   }
 
   function prefetchDependencies(pkg: PackageData, includeDev: boolean): void {

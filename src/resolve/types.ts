@@ -95,7 +95,10 @@ export interface ResolveIO {
   readTarball?(source: TarballSource): Promise<TarballContents>
   /** a git dependency: the commit its spec names (`resolved`: `<repository>#<sha>`) and that commit's package.json */
   readGit?(spec: GitSpec): Promise<{ resolved: string; manifest: Record<string, unknown> }>
-  /** a version was placed in the tree: its tarball can be fetched now */
+  /**
+   * a version was placed in the tree, or picked for a dependency the tree will most likely
+   * hold (before placement gets to it): its tarball can be fetched now (told once or twice)
+   */
   onResolved?(node: ResolvedPackage): void
   /** a conflict npm accepts with a warning */
   onWarning?(warning: ResolveWarning): void

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
+import { createTestRegistry, holdAnswers, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 import { runSkiff, tempDir } from '../helpers/index.ts'
 
 let registry: TestRegistry
@@ -51,37 +51,6 @@ const asked = (from: number): string[] => {
   const paths = registry.requests.slice(from).map((request) => request.path)
   const what = paths.map((requested) => requested.includes('/-/') ? requested : requested.replace(/^\/((?:@[^/]+\/)?[^/]+).*$/, '$1'))
   return [...new Set(what)].sort()
-}
-
-/**
- * Holds the registry's answers to what `held` matches until `done` says (from each request seen)
- * that everything expected was asked for; then everything held is answered. `reached` says
- * whether that happened: when it never does, the hold is let go after `fallbackMs` so the
- * install still ends (and the test fails on `reached`, not on a time bound).
- */
-async function withHold<T>(held: (path: string) => boolean, done: (path: string) => boolean, fallbackMs: number, run: () => Promise<T>): Promise<{ value: T; reached: boolean }> {
-  let released = false
-  let reached = false
-  let letGo: () => void = () => {}
-  const gate = new Promise<void>((resolve) => (letGo = resolve))
-  const release = () => {
-    released = true
-    letGo()
-  }
-  const fallback = setTimeout(release, fallbackMs)
-  registry.fault((request) => {
-    if (!released && done(request.path)) {
-      reached = true
-      release()
-    }
-    return held(request.path)
-  }, { until: gate })
-  try {
-    return { value: await run(), reached }
-  } finally {
-    clearTimeout(fallback)
-    registry.clearFaults()
-  }
 }
 
 describe('a stale install', () => {
@@ -127,7 +96,7 @@ describe('a stale install', () => {
     // another, the second never comes, and the hold is let go after a while so the install ends
     const asked = new Set<string>()
     const isPart = (requested: string) => /^\/part-[abc]$/.test(requested)
-    const { value: run, reached } = await withHold(isPart, (requested) => isPart(requested) && asked.add(requested).size === 3, 10_000, () =>
+    const { value: run, reached } = await holdAnswers(registry, isPart, (requested) => isPart(requested) && asked.add(requested).size === 3, 10_000, () =>
       runSkiff(dir, ['install', '--package-lock-only'], { registry: registry.url }))
     expect(run.code).toBe(0)
     expect(reached).toBe(true)
@@ -143,7 +112,7 @@ describe('a stale install', () => {
     // the cache holds all three documents, without a max-age: each is asked for again. chain-a's
     // is held until chain-c's was asked for too, which only the cached copies can tell of
     const beforeAdd = registry.requests.length
-    const { value: add, reached } = await withHold((requested) => requested === '/chain-a', (requested) => requested === '/chain-c', 4_000, () =>
+    const { value: add, reached } = await holdAnswers(registry, (requested) => requested === '/chain-a', (requested) => requested === '/chain-c', 4_000, () =>
       runSkiff(dir, ['install', 'chain-a@1.0.0'], { registry: registry.url }))
     expect(add.code).toBe(0)
     expect(reached).toBe(true)

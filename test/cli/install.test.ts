@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestRegistry, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
+import { createTestRegistry, holdAnswers, lockfileFor, writeProject, type TestRegistry } from '../registry/index.ts'
 import { readJson, runSkiff, tempDir } from '../helpers/index.ts'
 import { detectPlatform } from '../../src/link/detect-platform.ts'
 
@@ -52,6 +52,20 @@ describe('skiff install', () => {
     expect(registry.requests.filter((r) => !r.path.endsWith('.tgz')).length).toBe(packumentsBefore)
     expect(read(dir, 'package-lock.json')).toBe(lockBefore)
   })
+
+  test("a dependency's tarball is fetched while the resolution waits for its siblings' documents", async () => {
+    await using tmp = tempDir()
+    const dir = writeProject(path.join(tmp.path, 'project'), { packageJson: { name: 'app', version: '1.0.0', dependencies: { helper: '^3.0.0', 'uses-base': '1' } } })
+    // uses-base's document is held until helper's tarball is asked for: the root's dependencies
+    // are placed together, once every document has come, so a tarball asked for only once its
+    // package is placed never is, and the hold is let go after a while
+    const { value: run, reached } = await holdAnswers(registry, (requested) => requested === '/uses-base', (requested) => requested.endsWith('/helper-3.1.4.tgz'), 4_000, () =>
+      runSkiff(dir, ['install'], { registry: registry.url }))
+    expect(run.code).toBe(0)
+    expect(reached).toBe(true)
+    expect(read(dir, 'node_modules/uses-base/package.json')).toContain('"uses-base"')
+    expect(read(dir, 'node_modules/base/package.json')).toContain('"2.0.0"')
+  }, 15_000)
 
   test('install <name> adds it to package.json with a caret range, keeps the other locked versions', async () => {
     await using tmp = tempDir()

@@ -9,6 +9,7 @@ export {
   type RecordedRequest,
   type TestRegistry,
 } from './create-test-registry.ts'
+export { holdAnswers } from './hold-answers.ts'
 export { createTarball, sha1Hex, sriSha512, type TarEntry } from './create-tarball.ts'
 export { type FileDef, type PackageDef } from './package-def.ts'
 export { type LockedPackage, lockfileFor, type ProjectFiles, writeProject } from './write-project.ts'
