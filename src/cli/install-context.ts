@@ -56,7 +56,7 @@ export interface InstallContext extends AsyncDisposable {
   platform: Platform
   /** the link backend, once something was linked */
   backend(): Backend | undefined
-  /** a packument's compact text, made and cached on worker threads (started with the first) */
+  /** a packument's compact text, made and cached on worker threads (started with the first, or by expectPackuments) */
   packumentText(body: Uint8Array, name: string, write: CacheWrite): Promise<Uint8Array>
   /** a packument is asked for over the network: the threads packumentText uses start now */
   expectPackuments(): void

@@ -13,8 +13,8 @@
  * Jobs wait in one FIFO on the main thread, each worker holding at most two, so the order of
  * requests is the order of answers as far as the threads allow. Workers start when the first
  * document is asked for over the network (`expect`: a thread's start, ~35 ms, goes on while the
- * answer comes) or with the first job, and do not keep the process alive while idle. A job whose worker dies fails with
- * EINTERNAL; jobs asked after dispose fail with EABORT.
+ * answer comes) or with the first job, and do not keep the process alive while idle. A job
+ * whose worker dies fails with EINTERNAL; jobs asked after dispose fail with EABORT.
  */
 import { SkiffError, type ErrorCode } from '../error/index.ts'
 import type { CacheWrite } from '../registry/index.ts'
