@@ -168,14 +168,21 @@ export function createRegistryClient(config: Config, fetchImpl: typeof fetch = f
     const startedMs = performance.now()
     const slot = cacheSlot(config.cache, url, form.name)
     const cached = readCacheEntry(slot)
-    // a cached body that cannot be read any more (damaged, another format) is a miss
+    // a cached body that cannot be read any more (damaged, another format) is a miss; it is read
+    // once (the copy handed to onStale is the value a 304 serves)
+    let decoded: { value: T | undefined } | undefined
     const readCached = (): T | undefined => {
       if (!cached) return undefined
-      try {
-        return form.fromCached(cached.body, name)
-      } catch {
-        return undefined
+      if (decoded === undefined) {
+        let value: T | undefined
+        try {
+          value = form.fromCached(cached.body, name)
+        } catch {
+          value = undefined
+        }
+        decoded = { value }
       }
+      return decoded.value
     }
     if (config.offline) {
       const value = readCached()

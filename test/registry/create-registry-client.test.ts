@@ -431,6 +431,19 @@ describe('packuments kept in a form', () => {
     expect([stale.length, registry.requests.length]).toEqual([1, requests])
   })
 
+  test('a cached copy handed to onStale and then revalidated by a 304 is read from the cache once', async () => {
+    await using registry = await createTestRegistry({ packages: [pkgA] })
+    const config = await configFor(registry)
+    const { form, calls } = tagsForm()
+    await createRegistryClient(config).fetchPackumentAs('a', form)
+    const stale: Array<Record<string, string>> = []
+    const again = await createRegistryClient(config).fetchPackumentAs('a', form, { onStale: (copy) => stale.push(copy) })
+    expect(registry.requests[1]?.headers['if-none-match']).toMatch(/^"[0-9a-f]+"$/)
+    expect(again).toEqual({ packument: { latest: '1.0.0' }, fromCache: true })
+    expect(again.packument).toBe(stale[0] as Record<string, string>)
+    expect(calls.fromCached).toBe(2)
+  })
+
   test('each form has its own entries, beside the raw document', async () => {
     await using registry = await createTestRegistry({ packages: [pkgA] })
     const config = await configFor(registry, { flags: { 'prefer-offline': true } })
