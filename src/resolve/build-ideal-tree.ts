@@ -28,7 +28,7 @@ import { OverrideSet, parsedSpec, type Spec } from '../spec/index.ts'
 import { mergeExtras } from './manifest-extras.ts'
 import type { PackageData } from './package-data.ts'
 import { attachFolder, removeNode } from './tree-mutation.ts'
-import type { BuildIdealTreeInput, ManifestExtras } from './types.ts'
+import type { BuildIdealTreeInput, ManifestExtras, ResolvedPackage } from './types.ts'
 
 export interface IdealTree {
   /** the project; `root.index.inventory` holds every node by location */
@@ -53,7 +53,9 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   const updateNames = updateAll ? [] : input.update?.names ?? []
   // with a lockfile as the starting tree, only what it cannot give is prefetched (known once it is loaded)
   let isSettled: IsSettled = () => false
-  const source = createManifestSource(input, options, (name, rawSpec) => isSettled(name, rawSpec))
+  // the manifest source tells of a version when it picks it, placement when it places it: once
+  const io: BuildIdealTreeInput = input.onResolved === undefined ? input : { ...input, onResolved: oncePerPackage(input.onResolved) }
+  const source = createManifestSource(io, options, (name, rawSpec) => isSettled(name, rawSpec))
   const addRequests = await namedAddRequests(input, source)
   let pkg = folderPackage(input.rootManifest)
   if (input.remove?.length) pkg = removeDependencies(pkg, input.remove)
@@ -77,7 +79,7 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   const builder = new IdealTreeBuilder({
     root,
     options,
-    io: input,
+    io,
     source,
     explicitRequests,
     updateNames,
@@ -94,6 +96,16 @@ export async function buildIdealTree(input: BuildIdealTreeInput): Promise<IdealT
   const inert = new Set([...(root.index?.inventory.values() ?? [])].filter((node) => node.inert).map((node) => node.location))
   const started = input.baseline === undefined ? {} : { baseline: { file: input.baseline.file, kind: input.baseline.kind, lockfileVersion: input.baseline.lockfileVersion } }
   return { root, projectDir: input.projectDir, rootManifest: input.rootManifest, requests: { add: addRequests, remove: input.remove ?? [] }, inert, ...started }
+}
+
+/** `tell`, called once for each package (by its resolved URL) */
+function oncePerPackage(tell: (node: ResolvedPackage) => void): (node: ResolvedPackage) => void {
+  const told = new Set<string>()
+  return (node) => {
+    if (told.has(node.resolved)) return
+    told.add(node.resolved)
+    tell(node)
+  }
 }
 
 /**

@@ -97,7 +97,7 @@ export interface ResolveIO {
   readGit?(spec: GitSpec): Promise<{ resolved: string; manifest: Record<string, unknown> }>
   /**
    * a version was placed in the tree, or picked for a dependency the tree will most likely
-   * hold (before placement gets to it): its tarball can be fetched now (told once or twice)
+   * hold (before placement gets to it): its tarball can be fetched now (told once a package)
    */
   onResolved?(node: ResolvedPackage): void
   /** a conflict npm accepts with a warning */
