@@ -222,6 +222,14 @@ export class IdealTreeBuilder {
     const peerEdges = [...node.edgesOut.values()].filter((edge) => edge.peer && !(edge.valid && edge.to !== null))
     peerEdges.sort((a, b) => byName.compare(a.name, b.name))
     const { force } = this.context.options
+    // the peers are built one by one, each awaited (arborist's order, which the tree depends
+    // on); their documents are asked for at once: @vitejs/devtools' four peers, one round trip
+    if (peerEdges.length > 1 && node.parent !== null) {
+      for (const edge of peerEdges) {
+        const wanted = (edge.to === null ? node.parent.edgesOut.get(edge.name) : undefined) ?? edge
+        this.context.source.prefetchSpec(wanted.name, wanted.spec, requiredByOf(wanted))
+      }
+    }
     for (const edge of peerEdges) {
       const parent = node.parent
       if (parent === null) break

@@ -378,6 +378,46 @@ describe('I/O', () => {
     expect(resolved.sort()).toEqual(['a@1.0.0', 'b@1.0.0', 'c@1.0.0', 'd@1.0.0', 'e@1.0.0'])
   })
 
+  test('the peers of a peer set are asked for at once, though built one by one', async () => {
+    // tool's optional peer kit is loaded beside it (as arborist loads it), then kit's own optional
+    // peers: peer-a's document is held until peer-b's is asked for, which only a request made
+    // before peer-a's answer can do
+    const registry = memoryRegistry({
+      tool: { '1.0.0': { peerDependencies: { kit: '^1' }, peerDependenciesMeta: { kit: { optional: true } } } },
+      kit: { '1.0.0': { peerDependencies: { 'peer-a': '^1', 'peer-b': '^1' }, peerDependenciesMeta: { 'peer-a': { optional: true }, 'peer-b': { optional: true } } } },
+      'peer-a': { '1.0.0': {} },
+      'peer-b': { '1.0.0': {} },
+    })
+    let reached = false
+    let released = false
+    let letGo: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (letGo = () => {
+      released = true
+      resolve()
+    }))
+    const fallback = setTimeout(() => letGo(), 2_000)
+    const gated = {
+      ...registry,
+      getPackument: async (...args: Parameters<typeof registry.getPackument>) => {
+        const [name] = args
+        if (name === 'peer-b' && !released) {
+          reached = true
+          letGo()
+        }
+        if (name === 'peer-a') await gate
+        return registry.getPackument(...args)
+      },
+    }
+    try {
+      const { versions } = await resolveProject(gated, project({ tool: '^1' }))
+      expect(versions).toEqual({ 'node_modules/tool': '1.0.0' })
+    } finally {
+      clearTimeout(fallback)
+    }
+    expect(reached).toBe(true)
+    expect(registry.requested.filter((name) => name.startsWith('peer-')).sort()).toEqual(['peer-a', 'peer-b'])
+  })
+
   test('an aborted signal stops the walk with its reason', async () => {
     const controller = new AbortController()
     controller.abort(new Error('stopped by the user'))
