@@ -16,7 +16,10 @@ export function resolveOptionsFor(context: InstallContext, preferDedupe: boolean
     legacyPeerDeps: config.legacyPeerDeps,
     strictPeerDeps: config.strictPeerDeps,
     force: config.force,
-    nodeVersion: planOptions.engines.nodeVersion,
+    // read when the first version is picked, not now: on a new cache that starts node
+    get nodeVersion() {
+      return planOptions.engines.nodeVersion
+    },
     npmVersion: planOptions.engines.npmVersion,
     omitLockfileRegistryResolved: config.omitLockfileRegistryResolved,
     registryFor: (name) => config.registryFor(name),

@@ -19,7 +19,8 @@ export interface EngineRequirement {
 export function isEngineCompatible(manifest: EngineRequirement, versions: EngineVersions): boolean {
   const engines = manifest.engines
   if (engines === undefined || Array.isArray(engines)) return true
-  return accepts(engines.node, versions.nodeVersion) && accepts(engines.npm, versions.npmVersion)
+  // the node version is read only for a range to compare it with: finding it may start node
+  return (!engines.node || accepts(engines.node, versions.nodeVersion)) && accepts(engines.npm, versions.npmVersion)
 }
 
 const answers = new Map<string, boolean>()

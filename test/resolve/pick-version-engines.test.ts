@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { isEngineCompatible, type EngineVersions } from '../../src/link/index.ts'
+import { isEngineCompatible, probeNodeVersion, type EngineVersions } from '../../src/link/index.ts'
 import { defaultNodeVersion } from '../../src/resolve/pick-version.ts'
 
 describe('isEngineCompatible', () => {
@@ -71,5 +71,20 @@ describe('defaultNodeVersion', () => {
     fs.writeFileSync(node, askedBy('echo v16.20.0 '), { mode: 0o755 })
     expect(defaultNodeVersion({ searchPath: `${dir}::`, memoFile })).toBe('v16.20.0')
     expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\nasked\n')
+  })
+
+  test('a probe started before the question answers it: node is started once, in the background', async () => {
+    const dir = pathWithNode('')
+    const memoFile = path.join(dir, 'memo.json')
+    fs.writeFileSync(path.join(dir, 'node'), `#!/bin/sh\necho asked >> ${dir}/asked\necho v19.2.0\n`, { mode: 0o755 })
+    probeNodeVersion({ searchPath: dir, memoFile })
+    // the probe's answer is in once it wrote the memo (written after the version is kept)
+    for (let waited = 0; !fs.existsSync(memoFile) && waited < 5_000; waited += 10) await Bun.sleep(10)
+    expect(defaultNodeVersion({ searchPath: dir, memoFile })).toBe('v19.2.0')
+    expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\n')
+    // a second probe of the same PATH starts nothing
+    probeNodeVersion({ searchPath: dir, memoFile })
+    await Bun.sleep(50)
+    expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\n')
   })
 })
