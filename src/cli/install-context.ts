@@ -13,7 +13,7 @@ import type { ReifyEnv } from '../install/reify.ts'
 import type { PlanOptions } from '../install/plan.ts'
 import type { Config } from '../config/index.ts'
 import { SkiffError } from '../error/index.ts'
-import { createLinker, DEFAULT_LINK_WORKERS, defaultNodeVersion, probeNodeVersion, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
+import { createLinker, DEFAULT_LINK_WORKERS, defaultNodeVersion, nodeVersionSettled, probeNodeVersion, detectPlatform, isPlatformCompatible, probeBackend, type Backend, type Linker, type Platform } from '../link/index.ts'
 import { buildHiddenLockfile, writeHiddenLockfile, type LockEntry, type Lockfile } from '../lockfile/index.ts'
 import { createRegistryClient, type CacheWrite, type RegistryClient } from '../registry/index.ts'
 import { threadCpu, type CpuTime, type Limits } from '../scheduler/index.ts'
@@ -262,6 +262,7 @@ export function createInstallContext(
     npmVersion,
     strict: config.engineStrict,
     force: config.force,
+    settled: () => nodeVersionSettled(nodeVersionOptions),
   }
 
   return {

@@ -18,6 +18,8 @@ export interface EngineSettings extends EngineVersions {
   /** engine-strict */
   strict: boolean
   force: boolean
+  /** settles once the node version can be read without starting node here (its probe answered) */
+  settled?: () => Promise<void>
 }
 
 export interface EngineMismatch {

@@ -212,6 +212,7 @@ async function prepare(
     for (const [pkg, url] of omitted.omitted) sources.set(pkg, { url })
   }
   const { engines, omit } = input.plan
+  await engines.settled?.()
   for (const mismatch of checkEngines(installed, { engines, omit, folders: localManifests })) {
     services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
   }

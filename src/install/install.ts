@@ -161,6 +161,7 @@ export async function install(request: InstallRequest, services: InstallServices
     }
     // npm checks the tree it is about to make, and under engine-strict stops before writing anything
     const { engines, omit } = request.plan
+    await engines.settled?.()
     for (const mismatch of checkEngines(lock, { engines, omit, folders: localManifests })) {
       services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
     }

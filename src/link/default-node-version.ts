@@ -19,7 +19,7 @@ import semver from 'semver'
 
 const versionsBySearchPath = new Map<string, string>()
 /** `node --version` started in the background, by PATH: `answered` once it ended */
-const probes = new Map<string, { answered: boolean; version?: string }>()
+const probes = new Map<string, { answered: boolean; version?: string; settled: Promise<void> }>()
 
 export interface NodeVersionOptions {
   /** the PATH to look for `node` in (default: this process's PATH) */
@@ -53,18 +53,16 @@ export function probeNodeVersion(options: NodeVersionOptions = {}): void {
     versionsBySearchPath.set(key, found.remembered)
     return
   }
-  const probe: { answered: boolean; version?: string } = { answered: false }
-  probes.set(key, probe)
   let answer: Promise<[string, number]>
   try {
     const child = Bun.spawn([found.node, '--version'], { stdout: 'pipe', stderr: 'ignore', stdin: 'ignore' })
     child.unref()
     answer = Promise.all([new Response(child.stdout).text(), child.exited])
   } catch {
-    probes.delete(key)
     return
   }
-  void answer.then(
+  const probe: { answered: boolean; version?: string; settled: Promise<void> } = { answered: false, settled: Promise.resolve() }
+  probe.settled = answer.then(
     ([text, code]) => {
       const version = code === 0 ? validVersion(text) : undefined
       if (version !== undefined) probe.version = version
@@ -75,6 +73,12 @@ export function probeNodeVersion(options: NodeVersionOptions = {}): void {
       probe.answered = true
     },
   )
+  probes.set(key, probe)
+}
+
+/** Settles once a probe of this PATH has answered (at once when none runs). */
+export function nodeVersionSettled(options: NodeVersionOptions = {}): Promise<void> {
+  return probes.get(options.searchPath ?? '')?.settled ?? Promise.resolve()
 }
 
 interface FoundNode {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { isEngineCompatible, probeNodeVersion, type EngineVersions } from '../../src/link/index.ts'
+import { isEngineCompatible, nodeVersionSettled, probeNodeVersion, type EngineVersions } from '../../src/link/index.ts'
 import { defaultNodeVersion } from '../../src/resolve/pick-version.ts'
 
 describe('isEngineCompatible', () => {
@@ -78,9 +78,9 @@ describe('defaultNodeVersion', () => {
     const memoFile = path.join(dir, 'memo.json')
     fs.writeFileSync(path.join(dir, 'node'), `#!/bin/sh\necho asked >> ${dir}/asked\necho v19.2.0\n`, { mode: 0o755 })
     probeNodeVersion({ searchPath: dir, memoFile })
-    // the probe's answer is in once it wrote the memo (written after the version is kept)
-    for (let waited = 0; !fs.existsSync(memoFile) && waited < 5_000; waited += 10) await Bun.sleep(10)
+    await nodeVersionSettled({ searchPath: dir, memoFile })
     expect(defaultNodeVersion({ searchPath: dir, memoFile })).toBe('v19.2.0')
+    expect(Object.values(JSON.parse(fs.readFileSync(memoFile, 'utf8')))).toEqual(['v19.2.0'])
     expect(fs.readFileSync(path.join(dir, 'asked'), 'utf8')).toBe('asked\n')
     // a second probe of the same PATH starts nothing
     probeNodeVersion({ searchPath: dir, memoFile })
