@@ -121,7 +121,8 @@ function defaultGlobalPrefix(env: Record<string, string | undefined>, executable
 function nodePrefix(env: Record<string, string | undefined>): string {
   if (env.PREFIX) return env.PREFIX
   for (const dir of (env.PATH ?? '').split(':')) {
-    if (dir === '') continue
+    // looked for before it is resolved: a failed realpath throws, and PATH has a dozen folders
+    if (dir === '' || !fs.existsSync(path.join(dir, 'node'))) continue
     try {
       const node = fs.realpathSync(path.join(dir, 'node'))
       return path.dirname(path.dirname(node))

@@ -13,7 +13,6 @@
  *      package), and `<cmd> args` (or `-c '<cmd>'`) runs as the `npx` event in the current
  *      folder, in the foreground, with the script environment.
  */
-import { createHash } from 'node:crypto'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import semver from 'semver'
@@ -168,7 +167,7 @@ async function firstDependency(installDir: string): Promise<Record<string, unkno
 
 /** `<cache>/v1/exec/<first 16 hex of sha512 over the sorted specs>`, as npm names its npx folders. */
 export function execCacheDir(cacheDir: string, packages: readonly string[]): string {
-  const hash = createHash('sha512').update([...packages].sort((a, b) => a.localeCompare(b, 'en')).join('\n')).digest('hex').slice(0, 16)
+  const hash = new Bun.CryptoHasher('sha512').update([...packages].sort((a, b) => a.localeCompare(b, 'en')).join('\n')).digest('hex').slice(0, 16)
   return path.join(cacheDir, 'v1', 'exec', hash)
 }
 
