@@ -15,16 +15,14 @@ const byLocation = new Intl.Collator('en')
  * resolver's thread, most of it in the collator.)
  */
 export class DepsQueue {
-  /** sorted by `#depths` and `#locations`, which are what each node had when it was sorted */
-  #nodes: Node[] = []
-  #depths: number[] = []
-  #locations: string[] = []
+  /** sorted by the depth and location each node had when it was sorted in */
+  #sorted: Key[] = []
   /** queued since the last pop, in the order they came */
   #pending: Node[] = []
   readonly #queued = new Set<Node>()
 
   get length(): number {
-    return this.#nodes.length + this.#pending.length
+    return this.#sorted.length + this.#pending.length
   }
 
   push(node: Node): void {
@@ -35,51 +33,29 @@ export class DepsQueue {
 
   pop(): Node | undefined {
     if (this.#pending.length > 0) this.#sortIn()
-    const node = this.#nodes.shift()
-    if (node === undefined) return undefined
-    this.#depths.shift()
-    this.#locations.shift()
-    this.#queued.delete(node)
+    const node = this.#sorted.shift()?.node
+    if (node !== undefined) this.#queued.delete(node)
     return node
   }
 
   #sortIn(): void {
-    const newcomers = this.#pending.map(keyOf)
+    const newcomers = this.#pending.map(keyOf).sort(compareKeys)
     this.#pending = []
-    if (!this.#unmoved()) {
-      const all = [...this.#nodes.map(keyOf), ...newcomers].sort(compareKeys)
-      this.#nodes = all.map((key) => key.node)
-      this.#depths = all.map((key) => key.depth)
-      this.#locations = all.map((key) => key.location)
+    if (!this.#sorted.every((key) => key.node.location === key.location && key.node.depth === key.depth)) {
+      // a node moved: everything is sorted again by where it is now (stable: the queue, then the newcomers)
+      this.#sorted = [...this.#sorted.map((key) => keyOf(key.node)), ...newcomers].sort(compareKeys)
       return
     }
-    newcomers.sort(compareKeys)
-    for (const key of newcomers) {
-      const at = this.#after(key)
-      this.#nodes.splice(at, 0, key.node)
-      this.#depths.splice(at, 0, key.depth)
-      this.#locations.splice(at, 0, key.location)
-    }
-  }
-
-  /** Whether every sorted node still has the depth and location it was sorted by. */
-  #unmoved(): boolean {
-    const nodes = this.#nodes
-    for (let index = 0; index < nodes.length; index++) {
-      const node = nodes[index] as Node
-      if (node.location !== this.#locations[index] || node.depth !== this.#depths[index]) return false
-    }
-    return true
+    for (const key of newcomers) this.#sorted.splice(this.#after(key), 0, key)
   }
 
   /** The index after the last sorted node that does not come after `key`. */
   #after(key: Key): number {
     let low = 0
-    let high = this.#nodes.length
+    let high = this.#sorted.length
     while (low < high) {
       const middle = (low + high) >>> 1
-      const order = (this.#depths[middle] as number) - key.depth || byLocation.compare(this.#locations[middle] as string, key.location)
-      if (order <= 0) low = middle + 1
+      if (compareKeys(this.#sorted[middle] as Key, key) <= 0) low = middle + 1
       else high = middle
     }
     return low
