@@ -121,11 +121,12 @@ function defaultGlobalPrefix(env: Record<string, string | undefined>, executable
 function nodePrefix(env: Record<string, string | undefined>): string {
   if (env.PREFIX) return env.PREFIX
   for (const dir of (env.PATH ?? '').split(':')) {
+    if (dir === '') continue
+    const candidate = path.join(dir, 'node')
     // looked for before it is resolved: a failed realpath throws, and PATH has a dozen folders
-    if (dir === '' || !fs.existsSync(path.join(dir, 'node'))) continue
+    if (!fs.existsSync(candidate)) continue
     try {
-      const node = fs.realpathSync(path.join(dir, 'node'))
-      return path.dirname(path.dirname(node))
+      return path.dirname(path.dirname(fs.realpathSync(candidate)))
     } catch {
       // not in this folder
     }

@@ -6,7 +6,8 @@
  * versions in `engines`. A mismatch is a warning; with engine-strict it is EBADENGINE and the
  * install stops before anything is written. --force skips the node part of the check (not the
  * npm part), as checkEngine does. Optional packages are planFromLock's: left out when they do
- * not fit, whatever these settings say. Pure.
+ * not fit, whatever these settings say. Pure but for warnEngineMismatches waiting for the node
+ * version (settled).
  */
 import { SkiffError } from '../error/index.ts'
 import { isInNodeModules, nameFromLocation, type Lockfile } from '../lockfile/index.ts'
@@ -55,6 +56,20 @@ export function checkEngines(
 }
 
 /** The warning npm prints for one mismatch, as one message and its lines. */
+/**
+ * checkEngines once the node version is known without starting node here (its background
+ * probe answered), each mismatch handed to `onWarning` as npm warns of it (EBADENGINE);
+ * throws as checkEngines does under engine-strict.
+ */
+export async function warnEngineMismatches(
+  lock: Lockfile,
+  options: { engines: EngineSettings; omit: Omit; folders?: ReadonlyMap<string, Record<string, unknown>> },
+  onWarning: ((warning: { code: 'EBADENGINE'; message: string; lines: string[] }) => void) | undefined,
+): Promise<void> {
+  await options.engines.settled?.()
+  for (const mismatch of checkEngines(lock, options)) onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, options.engines) })
+}
+
 export function describeMismatch(mismatch: EngineMismatch, engines: EngineVersions): { message: string; lines: string[] } {
   return { message: `Unsupported engine for ${mismatch.pkg}`, lines: [`required: ${JSON.stringify(mismatch.required)}`, `current: ${JSON.stringify(current(engines))}`] }
 }

@@ -37,7 +37,7 @@ import {
   type InflationNeed,
 } from '../lockfile/index.ts'
 import type { LockInflater, ResolveWarning } from '../resolve/index.ts'
-import { checkEngines, describeMismatch } from './check-engines.ts'
+import { warnEngineMismatches } from './check-engines.ts'
 import type { LockCheckMemo } from './lock-check-memo.ts'
 import type { DepFlags } from '../lockfile/index.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
@@ -212,10 +212,7 @@ async function prepare(
     for (const [pkg, url] of omitted.omitted) sources.set(pkg, { url })
   }
   const { engines, omit } = input.plan
-  await engines.settled?.()
-  for (const mismatch of checkEngines(installed, { engines, omit, folders: localManifests })) {
-    services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
-  }
+  await warnEngineMismatches(installed, { engines, omit, folders: localManifests }, services.onWarning)
   const wholePlan = planFromLock(installed, { ...input.plan, projectDir }, sources)
   const nothing = new Map<string, LockEntry>()
   const plan = chosen ? planForScope(wholePlan, workspaceScope({ wanted: lock.packages, current: nothing, workspaces, chosen }), nothing) : wholePlan

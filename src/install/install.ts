@@ -38,7 +38,7 @@ import {
 } from '../lockfile/index.ts'
 import { buildIdealTree, folderPackage, lockfileFromTree, staleFolderEntries, type LockInflater, type Node, type ResolveIO, type ResolveOptions, type ResolveWarning } from '../resolve/index.ts'
 import { parseSpec, type Spec } from '../spec/index.ts'
-import { checkEngines, describeMismatch } from './check-engines.ts'
+import { warnEngineMismatches } from './check-engines.ts'
 import type { CurrentTree } from './tree-check.ts'
 import { planFromLock, type Plan, type PlanOptions } from './plan.ts'
 import { prefetchInto, supplementLock, withoutInstalled } from './supplement-lock.ts'
@@ -161,10 +161,7 @@ export async function install(request: InstallRequest, services: InstallServices
     }
     // npm checks the tree it is about to make, and under engine-strict stops before writing anything
     const { engines, omit } = request.plan
-    await engines.settled?.()
-    for (const mismatch of checkEngines(lock, { engines, omit, folders: localManifests })) {
-      services.onWarning?.({ code: 'EBADENGINE', ...describeMismatch(mismatch, engines) })
-    }
+    await warnEngineMismatches(lock, { engines, omit, folders: localManifests }, services.onWarning)
     if (!request.packageLockOnly) {
       // the tarballs of packages locked with neither resolved nor integrity, but for those already in place
       if (currentEarly !== undefined) trusted = await currentEarly
